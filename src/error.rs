@@ -1,0 +1,79 @@
+//! The core's one error type.
+//!
+//! Every message is Simplified Chinese, because it reaches a clerk as is. A bad input is always
+//! [`Error::Invalid`] naming the field (its input key and its Chinese label), so the UI can put the
+//! message beside the right box and the CLI can print it. A failed operation never leaves anything
+//! behind: errors are raised inside the write transaction, which then rolls back.
+
+use thiserror::Error;
+
+/// Result with the core's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    /// A field's value is missing or wrong. `field` is the input key (e.g. `phone`),
+    /// `label` the Chinese name shown to the clerk (e.g. `电话`).
+    #[error("{label}：{message}")]
+    Invalid {
+        field: &'static str,
+        label: &'static str,
+        message: String,
+    },
+    /// A referenced record does not exist (or is voided where a live one is required).
+    #[error("未找到{what}：{key}")]
+    NotFound { what: &'static str, key: String },
+    /// The record exists but its state forbids the operation (closed case edited, slip already filed…).
+    #[error("{0}")]
+    State(String),
+    /// Login failed or the signed-in staff member may not do this.
+    #[error("{0}")]
+    Denied(String),
+    /// An import file had bad rows; nothing was imported.
+    #[error("导入文件有 {} 行错误，未导入任何数据", .0.len())]
+    Import(Vec<crate::import::RowProblem>),
+    /// The database was written by a newer FrontDesk.
+    #[error("数据库版本（{found}）比本程序（{supported}）新，请升级 FrontDesk 后再打开")]
+    SchemaTooNew { found: i64, supported: i64 },
+    /// Stored data failed a check (integrity, audit chain).
+    #[error("数据校验失败：{0}")]
+    Corrupt(String),
+    #[error("数据库错误：{0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("文件错误：{0}")]
+    Io(#[from] std::io::Error),
+    #[error("JSON 格式错误：{0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl Error {
+    /// A field-level input error.
+    pub fn invalid(field: &'static str, label: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            field,
+            label,
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(what: &'static str, key: impl Into<String>) -> Self {
+        Error::NotFound {
+            what,
+            key: key.into(),
+        }
+    }
+
+    /// A short stable code for callers that branch on the kind of error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid { .. } => "invalid",
+            Error::NotFound { .. } => "not_found",
+            Error::State(_) => "state",
+            Error::Denied(_) => "denied",
+            Error::Import(_) => "import",
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::Corrupt(_) => "corrupt",
+            Error::Database(_) | Error::Io(_) | Error::Json(_) => "internal",
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! FrontDesk (物业前台): the core of the property-management front desk.
+//!
+//! Everything the desk records and every workflow it runs lives here, with no UI and no IPC: the
+//! store and its migrations ([`store`]), the register ([`estate`], [`customers`], [`intake`],
+//! [`complaints`], [`slips`], [`repairs`], [`followups`]), search ([`search`]), imports
+//! ([`import`]) and demo data ([`demo`]). The CLI (`src/bin/frontdesk`) and the desktop shell call
+//! these functions and nothing else. See `docs/ARCHITECTURE.md`.
+
+pub mod auth;
+pub mod complaints;
+pub mod customers;
+pub mod demo;
+pub mod error;
+pub mod estate;
+pub mod followups;
+pub mod import;
+pub mod intake;
+pub mod policy;
+pub mod repairs;
+pub mod search;
+pub mod slips;
+pub mod store;
+pub mod time;
+pub mod validate;
+pub mod vocab;
+
+pub use auth::Actor;
+pub use error::{Error, Result};
+pub use store::{Store, Write};

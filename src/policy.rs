@@ -1,0 +1,203 @@
+//! Company policy as data: one versioned document per estate, with the seeds' defaults.
+//!
+//! Invariants: a policy is never edited in place; saving makes a new version, and records keep the
+//! version they were judged under. Code reads rules only from a loaded [`Policy`], never from
+//! constants of its own. (The grading, deadline and escalation rules extend this document.)
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::store::Write;
+
+/// The policy document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Policy {
+    /// Complaint content categories (Longfor's by default).
+    pub complaint_categories: Vec<String>,
+    /// Customer family segments.
+    pub family_segments: Vec<String>,
+    pub vip: VipPolicy,
+    pub followup: FollowupPolicy,
+    pub repair: RepairPolicy,
+    pub coordination: CoordinationPolicy,
+}
+
+/// VIP cards.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VipPolicy {
+    /// The two letters that start every card number (`JK`).
+    pub group_code: String,
+    /// Years a card is valid.
+    pub validity_years: u32,
+}
+
+/// 回访 due times.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FollowupPolicy {
+    /// Hours after a complaint is closed.
+    pub complaint_hours: i64,
+    /// Hours after a repair is signed off: safety items, leaks, the rest.
+    pub repair_safety_hours: i64,
+    pub repair_leak_hours: i64,
+    pub repair_other_hours: i64,
+    /// Hours until the next try when the owner could not be reached.
+    pub retry_hours: i64,
+}
+
+/// Repair fees.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RepairPolicy {
+    /// Material cost up to which the repair supervisor confirms the fee; above it the owner's
+    /// written agreement, confirmed by the centre manager, is needed.
+    pub material_supervisor_limit_fen: i64,
+}
+
+/// 协调单 handling.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CoordinationPolicy {
+    /// Hours the responsible department has to answer a slip.
+    pub slip_answer_hours: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect();
+        Policy {
+            complaint_categories: s(&["工程质量", "规划设计", "销售承诺", "物业管理", "其他"]),
+            family_segments: s(&[
+                "单人工作丁克家庭",
+                "双人工作丁克家庭",
+                "有小孩的夫妇",
+                "单亲家庭",
+                "成熟家庭",
+                "空巢家庭",
+                "大龄单身贵族",
+                "活跃长者",
+            ]),
+            vip: VipPolicy::default(),
+            followup: FollowupPolicy::default(),
+            repair: RepairPolicy::default(),
+            coordination: CoordinationPolicy::default(),
+        }
+    }
+}
+
+impl Default for VipPolicy {
+    fn default() -> Self {
+        VipPolicy {
+            group_code: "JK".into(),
+            validity_years: 3,
+        }
+    }
+}
+
+impl Default for FollowupPolicy {
+    fn default() -> Self {
+        FollowupPolicy {
+            complaint_hours: 48,
+            repair_safety_hours: 48,
+            repair_leak_hours: 72,
+            repair_other_hours: 7 * 24,
+            retry_hours: 24,
+        }
+    }
+}
+
+impl Default for RepairPolicy {
+    fn default() -> Self {
+        RepairPolicy {
+            material_supervisor_limit_fen: 100_00,
+        }
+    }
+}
+
+impl Default for CoordinationPolicy {
+    fn default() -> Self {
+        CoordinationPolicy {
+            slip_answer_hours: 24,
+        }
+    }
+}
+
+/// A policy with its version number.
+#[derive(Clone, Debug, Serialize)]
+pub struct Versioned {
+    pub version: i64,
+    pub policy: Policy,
+}
+
+/// The estate's current policy (the defaults, as version 0, if none was saved).
+pub fn current(conn: &Connection, estate_id: &str) -> Result<Versioned> {
+    let row: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT version, body FROM policies WHERE estate_id = ?1 ORDER BY version DESC LIMIT 1",
+            params![estate_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match row {
+        None => Ok(Versioned {
+            version: 0,
+            policy: Policy::default(),
+        }),
+        Some((version, body)) => Ok(Versioned {
+            version,
+            policy: serde_json::from_str(&body)
+                .map_err(|e| Error::Corrupt(format!("政策第 {version} 版无法读取：{e}")))?,
+        }),
+    }
+}
+
+/// Saves `policy` as the estate's next version.
+pub fn save(w: &mut Write, estate_id: &str, policy: &Policy, note: Option<&str>) -> Result<i64> {
+    validate(policy)?;
+    let version = current(&w.tx, estate_id)?.version + 1;
+    let id = w.new_id();
+    w.tx.execute(
+        "INSERT INTO policies(id, estate_id, version, body, note, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            id,
+            estate_id,
+            version,
+            serde_json::to_string(policy)?,
+            note,
+            w.now_db,
+            w.actor.staff_id
+        ],
+    )?;
+    w.audit_insert("policy", &id, policy)?;
+    Ok(version)
+}
+
+fn validate(p: &Policy) -> Result<()> {
+    if p.complaint_categories.is_empty() {
+        return Err(Error::invalid("complaint_categories", "投诉类别", "至少需要一个类别"));
+    }
+    let g = &p.vip.group_code;
+    if g.len() != 2 || !g.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(Error::invalid("vip.group_code", "VIP集团代码", "应为 2 个大写字母，如 JK"));
+    }
+    if !(1..=10).contains(&p.vip.validity_years) {
+        return Err(Error::invalid("vip.validity_years", "VIP卡有效期", "应为 1–10 年"));
+    }
+    for (field, label, v) in [
+        ("followup.complaint_hours", "投诉回访时限", p.followup.complaint_hours),
+        ("followup.repair_safety_hours", "安全类维修回访时限", p.followup.repair_safety_hours),
+        ("followup.repair_leak_hours", "渗漏类维修回访时限", p.followup.repair_leak_hours),
+        ("followup.repair_other_hours", "其他维修回访时限", p.followup.repair_other_hours),
+        ("followup.retry_hours", "回访重试间隔", p.followup.retry_hours),
+        ("coordination.slip_answer_hours", "协调单答复时限", p.coordination.slip_answer_hours),
+    ] {
+        if !(1..=24 * 366).contains(&v) {
+            return Err(Error::invalid(field, label, "应为 1 小时到 1 年之间"));
+        }
+    }
+    Ok(())
+}

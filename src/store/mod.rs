@@ -1,0 +1,300 @@
+//! The store: one SQLite database per desk, opened one way, written one way.
+//!
+//! Invariants:
+//! - [`Store::open`] is the only way to open a file: WAL, `synchronous=FULL`, a busy timeout and
+//!   foreign keys are always on, and migrations are applied (atomically, each in its transaction).
+//!   A database written by a newer binary is refused, never touched.
+//! - Every change goes through [`Store::write`]: one transaction, one actor, one "now". Whatever the
+//!   closure returns as an error rolls the whole operation back; nothing half-done is ever visible.
+//! - Every insert, update and void writes an audit entry ([`Write::audit_insert`],
+//!   [`Write::audit_update`], [`Write::audit_void`]); the audit log and the event log are append-only
+//!   (triggers refuse UPDATE and DELETE) and the audit log is hash-chained.
+//! - Primary keys are UUIDv7 text; human numbers (投诉单号, 协调单号…) live in their own columns and
+//!   come from [`Write::next_number`].
+
+mod audit;
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::Serialize;
+
+pub use audit::{history as audit_history, verify_audit_chain, AuditEntry};
+
+use crate::auth::Actor;
+use crate::error::{Error, Result};
+use crate::time::{self, Clock};
+
+/// Marks a SQLite file as FrontDesk's (`PRAGMA application_id`, "FDSK").
+const APPLICATION_ID: i64 = 0x4644_534B;
+
+/// The numbered migrations, embedded at build time. Append only; never edit a released one.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_core.sql"),
+    include_str!("migrations/0002_customers.sql"),
+    include_str!("migrations/0003_intake.sql"),
+    include_str!("migrations/0004_complaints.sql"),
+    include_str!("migrations/0005_repairs.sql"),
+    include_str!("migrations/0006_search.sql"),
+];
+
+/// The schema version this binary writes.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// An open FrontDesk database.
+pub struct Store {
+    conn: Connection,
+    clock: Clock,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        Self::init(conn, true)
+    }
+
+    /// A fresh in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?, false)
+    }
+
+    fn init(conn: Connection, file: bool) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        if file {
+            let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(Error::Corrupt(format!("无法启用 WAL 日志模式（{mode}）")));
+            }
+        }
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if app_id != 0 && app_id != APPLICATION_ID {
+            return Err(Error::Corrupt("该文件不是 FrontDesk 数据库".into()));
+        }
+        let mut store = Store {
+            conn,
+            clock: Clock::system(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let found: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let supported = schema_version();
+        if found > supported {
+            return Err(Error::SchemaTooNew { found, supported });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute_batch(&format!(
+                "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
+                i + 1
+            ))?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the clock (tests fix it; the app uses the system clock).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The connection, for reads.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs one operation as one transaction on behalf of `actor`. An error rolls everything back.
+    pub fn write<T>(&mut self, actor: &Actor, f: impl FnOnce(&mut Write) -> Result<T>) -> Result<T> {
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        let mut w = Write {
+            tx,
+            actor: actor.clone(),
+            now,
+            now_db: time::to_db(now),
+            last_hash: None,
+        };
+        let out = f(&mut w)?;
+        w.tx.commit()?;
+        Ok(out)
+    }
+
+    /// `PRAGMA integrity_check` and `foreign_key_check`, then the audit chain.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        let integrity: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let fk_problems: i64 = self
+            .conn
+            .prepare("PRAGMA foreign_key_check")?
+            .query_map([], |_| Ok(()))?
+            .count() as i64;
+        let audit = verify_audit_chain(&self.conn)?;
+        Ok(VerifyReport {
+            integrity_ok: integrity == ["ok"],
+            integrity,
+            foreign_key_problems: fk_problems,
+            audit_entries: audit.entries,
+            audit_first_broken: audit.first_broken,
+            schema_version: schema_version(),
+        })
+    }
+}
+
+/// What [`Store::verify`] found.
+#[derive(Debug, Serialize)]
+pub struct VerifyReport {
+    pub integrity_ok: bool,
+    pub integrity: Vec<String>,
+    pub foreign_key_problems: i64,
+    pub audit_entries: i64,
+    /// The `seq` of the first audit entry whose hash does not match, if any.
+    pub audit_first_broken: Option<i64>,
+    pub schema_version: i64,
+}
+
+impl VerifyReport {
+    pub fn ok(&self) -> bool {
+        self.integrity_ok && self.foreign_key_problems == 0 && self.audit_first_broken.is_none()
+    }
+}
+
+/// One write operation in progress: its transaction, who does it and when.
+pub struct Write<'a> {
+    pub tx: Transaction<'a>,
+    pub actor: Actor,
+    pub now: DateTime<Utc>,
+    /// `now` in the stored form.
+    pub now_db: String,
+    last_hash: Option<String>,
+}
+
+impl Write<'_> {
+    /// A new primary key.
+    pub fn new_id(&self) -> String {
+        uuid::Uuid::now_v7().to_string()
+    }
+
+    /// The next human number in `scope` (e.g. `slip:LH:2026`), starting at 1.
+    pub fn next_number(&self, scope: &str) -> Result<i64> {
+        let n: i64 = self.tx.query_row(
+            "INSERT INTO counters(scope, value) VALUES (?1, 1)
+             ON CONFLICT(scope) DO UPDATE SET value = value + 1
+             RETURNING value",
+            params![scope],
+            |r| r.get(0),
+        )?;
+        Ok(n)
+    }
+
+    /// Appends a state-change event (status, grade, tier…) for an entity.
+    pub fn event(&self, entity: &str, entity_id: &str, kind: &str, data: serde_json::Value) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO events(id, entity, entity_id, kind, at, actor_id, data)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                self.new_id(),
+                entity,
+                entity_id,
+                kind,
+                self.now_db,
+                self.actor.staff_id,
+                data.to_string()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Audits a new record: its whole content.
+    pub fn audit_insert(&mut self, entity: &str, entity_id: &str, record: &impl Serialize) -> Result<()> {
+        let detail = serde_json::to_value(record)?;
+        self.audit("insert", entity, entity_id, detail)
+    }
+
+    /// Audits a change: the fields that differ, as `{field: [before, after]}`.
+    /// Records nothing when nothing changed.
+    pub fn audit_update(
+        &mut self,
+        entity: &str,
+        entity_id: &str,
+        before: &impl Serialize,
+        after: &impl Serialize,
+    ) -> Result<()> {
+        let diff = audit::diff(&serde_json::to_value(before)?, &serde_json::to_value(after)?);
+        if diff.as_object().is_some_and(|m| m.is_empty()) {
+            return Ok(());
+        }
+        self.audit("update", entity, entity_id, diff)
+    }
+
+    /// Audits voiding a record, with its reason.
+    pub fn audit_void(&mut self, entity: &str, entity_id: &str, reason: &str) -> Result<()> {
+        self.audit("void", entity, entity_id, serde_json::json!({ "reason": reason }))
+    }
+
+    /// Appends one audit entry, chained to the previous one.
+    pub fn audit(&mut self, action: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<()> {
+        let prev = match self.last_hash.take() {
+            Some(h) => h,
+            None => self
+                .tx
+                .query_row(
+                    "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or_default(),
+        };
+        let entry = AuditEntry {
+            seq: 0,
+            at: self.now_db.clone(),
+            actor_id: self.actor.staff_id.clone(),
+            actor_name: self.actor.name.clone(),
+            action: action.to_string(),
+            entity: entity.to_string(),
+            entity_id: entity_id.to_string(),
+            detail: detail.to_string(),
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        let hash = entry.compute_hash();
+        self.tx.execute(
+            "INSERT INTO audit_log(at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                entry.at,
+                entry.actor_id,
+                entry.actor_name,
+                entry.action,
+                entry.entity,
+                entry.entity_id,
+                entry.detail,
+                entry.prev_hash,
+                hash
+            ],
+        )?;
+        self.last_hash = Some(hash);
+        Ok(())
+    }
+}

@@ -1,0 +1,121 @@
+//! Time: the clock the core reads, and the one text form of timestamps in the store.
+//!
+//! Invariants: every stored timestamp is UTC in the fixed form `YYYY-MM-DDTHH:MM:SS.mmmZ`, so text
+//! order is time order. Times typed at the desk without an offset are Beijing time (UTC+8, no
+//! daylight saving). Tests fix the clock with [`Clock::fixed`] and move it with [`Clock::advance`].
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+use crate::error::{Error, Result};
+
+/// The clock a [`crate::store::Store`] reads for "now".
+#[derive(Clone, Debug, Default)]
+pub struct Clock(Option<Arc<Mutex<DateTime<Utc>>>>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Clock(None)
+    }
+
+    /// A clock standing still at `at` until advanced.
+    pub fn fixed(at: DateTime<Utc>) -> Self {
+        Clock(Some(Arc::new(Mutex::new(at))))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match &self.0 {
+            None => Utc::now(),
+            Some(t) => *t.lock().expect("clock lock"),
+        }
+    }
+
+    /// Moves a fixed clock forward (no effect on the system clock).
+    pub fn advance(&self, by: Duration) {
+        if let Some(t) = &self.0 {
+            let mut t = t.lock().expect("clock lock");
+            *t += by;
+        }
+    }
+
+    /// Sets a fixed clock (no effect on the system clock).
+    pub fn set(&self, at: DateTime<Utc>) {
+        if let Some(t) = &self.0 {
+            *t.lock().expect("clock lock") = at;
+        }
+    }
+}
+
+/// Beijing time, the desk's local time.
+pub fn beijing() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+/// The stored text form of a timestamp.
+pub fn to_db(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Reads a stored timestamp.
+pub fn from_db(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| Error::Corrupt(format!("时间格式错误：{s}")))
+}
+
+/// The calendar day (Beijing time) a timestamp falls on.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&beijing()).date_naive()
+}
+
+/// Parses a time typed at the desk or given in JSON: RFC 3339 with offset, or
+/// `YYYY-MM-DD HH:MM[:SS]` / `YYYY-MM-DDTHH:MM[:SS]` in Beijing time, or a bare date (00:00).
+pub fn parse_input(
+    field: &'static str,
+    label: &'static str,
+    s: &str,
+) -> Result<DateTime<Utc>> {
+    let s = crate::validate::fold_fullwidth(s.trim());
+    if let Ok(t) = DateTime::parse_from_rfc3339(&s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y/%m/%d %H:%M",
+    ] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(&s, fmt) {
+            return local_to_utc(n, field, label);
+        }
+    }
+    for fmt in ["%Y-%m-%d", "%Y/%m/%d"] {
+        if let Ok(d) = NaiveDate::parse_from_str(&s, fmt) {
+            return local_to_utc(d.and_hms_opt(0, 0, 0).expect("midnight"), field, label);
+        }
+    }
+    Err(Error::invalid(
+        field,
+        label,
+        format!("时间“{s}”格式不正确，应为 2026-11-23 14:30"),
+    ))
+}
+
+fn local_to_utc(n: NaiveDateTime, field: &'static str, label: &'static str) -> Result<DateTime<Utc>> {
+    beijing()
+        .from_local_datetime(&n)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| Error::invalid(field, label, "时间不存在"))
+}
+
+/// Parses a calendar date (`YYYY-MM-DD`).
+pub fn parse_date(field: &'static str, label: &'static str, s: &str) -> Result<NaiveDate> {
+    let s = crate::validate::fold_fullwidth(s.trim());
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(&s, "%Y/%m/%d"))
+        .map_err(|_| Error::invalid(field, label, format!("日期“{s}”格式不正确，应为 2026-11-23")))
+}

@@ -1,0 +1,157 @@
+//! Shared fixtures: a desk with an estate, departments, staff and units, on a fixed clock.
+
+use chrono::{DateTime, TimeZone, Utc};
+use frontdesk::estate::{self, Estate, EstateInput, StaffInput};
+use frontdesk::time::Clock;
+use frontdesk::{Actor, Error, Store};
+
+/// 2026-11-23 09:00 Beijing time.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap()
+}
+
+pub struct Desk {
+    pub store: Store,
+    pub clock: Clock,
+    pub estate: Estate,
+    /// 客服主管 王主管 (login `wang`).
+    pub supervisor: Actor,
+    /// 前台接待员 李前台 (login `li`).
+    pub clerk: Actor,
+    /// 协调员 赵协调 (login `zhao`).
+    pub coordinator: Actor,
+    /// 维修工 孙师傅 (login `sun`), 工程维修部.
+    pub repairer: Actor,
+}
+
+pub const PASSWORD: &str = "secret123";
+
+/// Units in the fixture's register.
+pub const UNITS: &[&str] = &["1-1-101", "1-1-102", "3-2-1201", "3-2-1202", "12-101"];
+
+/// Departments in the fixture.
+pub const DEPARTMENTS: &[&str] = &["客服中心", "工程维修部", "保安部", "保洁绿化"];
+
+pub fn desk() -> Desk {
+    let mut store = Store::open_in_memory().unwrap();
+    let clock = Clock::fixed(t0());
+    store.set_clock(clock.clone());
+    let system = Actor::system();
+    let estate = store
+        .write(&system, |w| {
+            let e = estate::create_estate(
+                w,
+                &EstateInput {
+                    name: Some("龙湖花园".into()),
+                    code: Some("LH".into()),
+                    slip_title: None,
+                },
+            )?;
+            for d in DEPARTMENTS {
+                estate::add_department(w, &e.id, Some(d))?;
+            }
+            for u in UNITS {
+                estate::add_unit(w, &e.id, u, None)?;
+            }
+            for (login, name, role, dept) in [
+                ("wang", "王主管", "supervisor", "客服中心"),
+                ("li", "李前台", "receptionist", "客服中心"),
+                ("zhao", "赵协调", "coordinator", "客服中心"),
+                ("sun", "孙师傅", "repairer", "工程维修部"),
+            ] {
+                estate::add_staff(
+                    w,
+                    &e.id,
+                    &StaffInput {
+                        login: Some(login.into()),
+                        name: Some(name.into()),
+                        role: Some(role.into()),
+                        department: Some(dept.into()),
+                        phone: None,
+                        password: Some(PASSWORD.into()),
+                    },
+                )?;
+            }
+            Ok(e)
+        })
+        .unwrap();
+    let mut login = |l: &str| frontdesk::auth::login(&mut store, l, PASSWORD).unwrap();
+    let supervisor = login("wang");
+    let clerk = login("li");
+    let coordinator = login("zhao");
+    let repairer = login("sun");
+    Desk {
+        store,
+        clock,
+        estate,
+        supervisor,
+        clerk,
+        coordinator,
+        repairer,
+    }
+}
+
+/// A fingerprint of everything stored (every table's rows, in order), to prove a rejected
+/// operation changed nothing.
+pub fn snapshot(store: &Store) -> String {
+    let conn = store.conn();
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             AND name NOT LIKE 'search_fts_%' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = String::new();
+    for t in tables {
+        if t == "search_fts" {
+            continue;
+        }
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid")).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        out.push_str(&format!("## {t}\n"));
+        while let Some(r) = rows.next().unwrap() {
+            for i in 0..n {
+                let v: rusqlite::types::Value = r.get(i).unwrap();
+                out.push_str(&format!("{v:?}|"));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Asserts `result` is a field-level error for `field` whose Chinese message contains `needle`.
+#[track_caller]
+pub fn assert_invalid<T: std::fmt::Debug>(result: Result<T, Error>, field: &str, needle: &str) {
+    match result {
+        Err(Error::Invalid {
+            field: f, label, message,
+        }) => {
+            assert_eq!(f, field, "wrong field (label {label}, message {message})");
+            let full = format!("{label}：{message}");
+            assert!(full.contains(needle), "message {full:?} lacks {needle:?}");
+            assert!(full.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "not Chinese: {full}");
+        }
+        other => panic!("expected invalid {field}, got {other:?}"),
+    }
+}
+
+/// Runs an operation that must fail with a field error and leave the database exactly as before.
+#[track_caller]
+pub fn assert_rejected<T: std::fmt::Debug>(
+    store: &mut Store,
+    actor: &Actor,
+    field: &str,
+    needle: &str,
+    op: impl FnOnce(&mut frontdesk::Write) -> frontdesk::Result<T>,
+) {
+    let before = snapshot(store);
+    let r = store.write(actor, op);
+    assert_invalid(r, field, needle);
+    assert_eq!(before, snapshot(store), "a rejected operation changed the database");
+}

@@ -1,0 +1,1 @@
+//! Tests: complaints (in progress).

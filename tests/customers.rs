@@ -1,0 +1,1 @@
+//! Tests: customers (in progress).

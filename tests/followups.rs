@@ -1,0 +1,1 @@
+//! Tests: followups (in progress).

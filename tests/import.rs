@@ -1,0 +1,1 @@
+//! Tests: import (in progress).

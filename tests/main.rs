@@ -1,0 +1,14 @@
+//! The core's integration tests: one binary, a module per area, shared helpers in `common`.
+
+mod common;
+
+mod complaints;
+mod customers;
+mod estate;
+mod followups;
+mod import;
+mod intake;
+mod repairs;
+mod search;
+mod slips;
+mod store;

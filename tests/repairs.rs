@@ -1,0 +1,1 @@
+//! Tests: repairs (in progress).

@@ -1,0 +1,1 @@
+//! Tests: search (in progress).
