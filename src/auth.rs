@@ -4,7 +4,9 @@
 //! thing for an unknown login and a wrong password; after [`MAX_FAILED_LOGINS`] failures in a row the
 //! account is locked until a supervisor sets a new password.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -77,7 +79,11 @@ pub fn hash_password(password: &str) -> Result<String> {
 
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -110,7 +116,9 @@ pub fn login(store: &mut Store, login: &str, password: &str) -> Result<Actor> {
         return Err(Error::Denied("该账户已停用".into()));
     }
     if failed >= MAX_FAILED_LOGINS {
-        return Err(Error::Denied("密码错误次数过多，账户已锁定，请联系客服主管重设密码".into()));
+        return Err(Error::Denied(
+            "密码错误次数过多，账户已锁定，请联系客服主管重设密码".into(),
+        ));
     }
     let actor = Actor {
         staff_id: id.clone(),
@@ -120,7 +128,10 @@ pub fn login(store: &mut Store, login: &str, password: &str) -> Result<Actor> {
     };
     if verify_password(password, &hash) {
         if failed > 0 {
-            store.conn().execute("UPDATE staff SET failed_logins = 0 WHERE id = ?1", params![id])?;
+            store.conn().execute(
+                "UPDATE staff SET failed_logins = 0 WHERE id = ?1",
+                params![id],
+            )?;
         }
         Ok(actor)
     } else {

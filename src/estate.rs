@@ -46,18 +46,29 @@ pub fn create_estate(w: &mut Write, input: &EstateInput) -> Result<Estate> {
     let name = ESTATE_NAME.required(input.name.as_deref())?;
     let code = ESTATE_CODE.required(input.code.as_deref())?.to_uppercase();
     if code.len() < 2 || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(Error::invalid("code", "小区代码", "应为 2–6 位字母或数字，如 LH"));
+        return Err(Error::invalid(
+            "code",
+            "小区代码",
+            "应为 2–6 位字母或数字，如 LH",
+        ));
     }
     let slip_title = SLIP_TITLE
         .optional(input.slip_title.as_deref())?
         .unwrap_or_else(|| format!("{name}协调单"));
-    let exists: bool = w
-        .tx
-        .query_row("SELECT 1 FROM estates WHERE code = ?1", params![code], |_| Ok(()))
+    let exists: bool =
+        w.tx.query_row(
+            "SELECT 1 FROM estates WHERE code = ?1",
+            params![code],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some();
     if exists {
-        return Err(Error::invalid("code", "小区代码", format!("“{code}”已被使用")));
+        return Err(Error::invalid(
+            "code",
+            "小区代码",
+            format!("“{code}”已被使用"),
+        ));
     }
     let e = Estate {
         id: w.new_id(),
@@ -108,7 +119,9 @@ pub fn only_estate(conn: &Connection) -> Result<Estate> {
     let mut all = estates(conn)?;
     match all.len() {
         1 => Ok(all.remove(0)),
-        0 => Err(Error::State("尚未设立小区，请先运行初始化（frontdesk init）".into())),
+        0 => Err(Error::State(
+            "尚未设立小区，请先运行初始化（frontdesk init）".into(),
+        )),
         _ => Err(Error::State("数据库中有多个小区，请指定小区代码".into())),
     }
 }
@@ -125,7 +138,11 @@ pub fn add_department(w: &mut Write, estate_id: &str, name: Option<&str>) -> Res
     w.actor.require(SUPERVISORS, "增加部门")?;
     let name = DEPT_NAME.required(name)?;
     if find_department(&w.tx, estate_id, &name).is_ok() {
-        return Err(Error::invalid("name", "部门名称", format!("“{name}”已存在")));
+        return Err(Error::invalid(
+            "name",
+            "部门名称",
+            format!("“{name}”已存在"),
+        ));
     }
     let d = Department {
         id: w.new_id(),
@@ -237,8 +254,19 @@ pub fn add_staff(w: &mut Write, estate_id: &str, input: &StaffInput) -> Result<S
             .as_deref()
             .ok_or_else(|| Error::invalid("role", "岗位", "必填，不能为空"))?,
     )?;
-    let dept = department_field(&w.tx, estate_id, "department", "部门", input.department.as_deref())?;
-    let phone = match input.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    let dept = department_field(
+        &w.tx,
+        estate_id,
+        "department",
+        "部门",
+        input.department.as_deref(),
+    )?;
+    let phone = match input
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         Some(p) => Some(validate::phone("phone", "电话", p)?),
         None => None,
     };
@@ -247,13 +275,20 @@ pub fn add_staff(w: &mut Write, estate_id: &str, input: &StaffInput) -> Result<S
         .as_deref()
         .ok_or_else(|| Error::invalid("password", "密码", "必填，不能为空"))?;
     let hash = auth::hash_password(password)?;
-    let taken = w
-        .tx
-        .query_row("SELECT 1 FROM staff WHERE login = ?1", params![login], |_| Ok(()))
+    let taken =
+        w.tx.query_row(
+            "SELECT 1 FROM staff WHERE login = ?1",
+            params![login],
+            |_| Ok(()),
+        )
         .optional()?
         .is_some();
     if taken {
-        return Err(Error::invalid("login", "登录名", format!("“{login}”已被使用")));
+        return Err(Error::invalid(
+            "login",
+            "登录名",
+            format!("“{login}”已被使用"),
+        ));
     }
     let s = Staff {
         id: w.new_id(),
@@ -287,7 +322,8 @@ pub fn add_staff(w: &mut Write, estate_id: &str, input: &StaffInput) -> Result<S
     Ok(s)
 }
 
-const STAFF_SELECT: &str = "SELECT s.id, s.estate_id, s.login, s.name, s.role, s.department_id, d.name,
+const STAFF_SELECT: &str =
+    "SELECT s.id, s.estate_id, s.login, s.name, s.role, s.department_id, d.name,
         s.phone, s.voided_at IS NULL
     FROM staff s LEFT JOIN departments d ON d.id = s.department_id";
 
@@ -406,7 +442,11 @@ const UNIT_SELECT: &str =
 pub fn add_unit(w: &mut Write, estate_id: &str, code: &str, area_m2: Option<f64>) -> Result<Unit> {
     let uc = validate::unit_code("unit", "房号", code)?;
     if find_unit(&w.tx, estate_id, &uc.canonical())?.is_some() {
-        return Err(Error::invalid("unit", "房号", format!("“{}”已存在", uc.canonical())));
+        return Err(Error::invalid(
+            "unit",
+            "房号",
+            format!("“{}”已存在", uc.canonical()),
+        ));
     }
     if let Some(a) = area_m2 {
         if !(a > 0.0 && a < 100_000.0) {
@@ -424,7 +464,12 @@ pub fn ensure_unit(w: &mut Write, estate_id: &str, uc: validate::UnitCode) -> Re
     }
 }
 
-fn insert_unit(w: &mut Write, estate_id: &str, uc: validate::UnitCode, area_m2: Option<f64>) -> Result<Unit> {
+fn insert_unit(
+    w: &mut Write,
+    estate_id: &str,
+    uc: validate::UnitCode,
+    area_m2: Option<f64>,
+) -> Result<Unit> {
     let u = Unit {
         id: w.new_id(),
         estate_id: estate_id.to_string(),
@@ -438,7 +483,17 @@ fn insert_unit(w: &mut Write, estate_id: &str, uc: validate::UnitCode, area_m2: 
         "INSERT INTO units(id, estate_id, building, entrance, room, code, area_m2,
                            created_at, created_by, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
-        params![u.id, u.estate_id, u.building, u.entrance, u.room, u.code, u.area_m2, w.now_db, w.actor.staff_id],
+        params![
+            u.id,
+            u.estate_id,
+            u.building,
+            u.entrance,
+            u.room,
+            u.code,
+            u.area_m2,
+            w.now_db,
+            w.actor.staff_id
+        ],
     )?;
     w.audit_insert("unit", &u.id, &u)?;
     Ok(u)

@@ -178,22 +178,58 @@ pub fn save(w: &mut Write, estate_id: &str, policy: &Policy, note: Option<&str>)
 
 fn validate(p: &Policy) -> Result<()> {
     if p.complaint_categories.is_empty() {
-        return Err(Error::invalid("complaint_categories", "投诉类别", "至少需要一个类别"));
+        return Err(Error::invalid(
+            "complaint_categories",
+            "投诉类别",
+            "至少需要一个类别",
+        ));
     }
     let g = &p.vip.group_code;
     if g.len() != 2 || !g.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(Error::invalid("vip.group_code", "VIP集团代码", "应为 2 个大写字母，如 JK"));
+        return Err(Error::invalid(
+            "vip.group_code",
+            "VIP集团代码",
+            "应为 2 个大写字母，如 JK",
+        ));
     }
     if !(1..=10).contains(&p.vip.validity_years) {
-        return Err(Error::invalid("vip.validity_years", "VIP卡有效期", "应为 1–10 年"));
+        return Err(Error::invalid(
+            "vip.validity_years",
+            "VIP卡有效期",
+            "应为 1–10 年",
+        ));
     }
     for (field, label, v) in [
-        ("followup.complaint_hours", "投诉回访时限", p.followup.complaint_hours),
-        ("followup.repair_safety_hours", "安全类维修回访时限", p.followup.repair_safety_hours),
-        ("followup.repair_leak_hours", "渗漏类维修回访时限", p.followup.repair_leak_hours),
-        ("followup.repair_other_hours", "其他维修回访时限", p.followup.repair_other_hours),
-        ("followup.retry_hours", "回访重试间隔", p.followup.retry_hours),
-        ("coordination.slip_answer_hours", "协调单答复时限", p.coordination.slip_answer_hours),
+        (
+            "followup.complaint_hours",
+            "投诉回访时限",
+            p.followup.complaint_hours,
+        ),
+        (
+            "followup.repair_safety_hours",
+            "安全类维修回访时限",
+            p.followup.repair_safety_hours,
+        ),
+        (
+            "followup.repair_leak_hours",
+            "渗漏类维修回访时限",
+            p.followup.repair_leak_hours,
+        ),
+        (
+            "followup.repair_other_hours",
+            "其他维修回访时限",
+            p.followup.repair_other_hours,
+        ),
+        (
+            "followup.retry_hours",
+            "回访重试间隔",
+            p.followup.retry_hours,
+        ),
+        (
+            "coordination.slip_answer_hours",
+            "协调单答复时限",
+            p.coordination.slip_answer_hours,
+        ),
     ] {
         if !(1..=24 * 366).contains(&v) {
             return Err(Error::invalid(field, label, "应为 1 小时到 1 年之间"));

@@ -22,7 +22,9 @@ pub fn normalise(text: &str) -> Vec<char> {
     crate::validate::fold_fullwidth(text)
         .chars()
         .flat_map(char::to_lowercase)
-        .filter(|c| c.is_alphanumeric() || (!c.is_ascii() && !c.is_whitespace() && !is_punctuation(*c)))
+        .filter(|c| {
+            c.is_alphanumeric() || (!c.is_ascii() && !c.is_whitespace() && !is_punctuation(*c))
+        })
         .collect()
 }
 
@@ -80,9 +82,8 @@ pub fn index(
 
 /// Removes a record's document (e.g. when it is voided).
 pub fn remove(w: &Write, kind: &str, ref_id: &str) -> Result<()> {
-    let old: Option<i64> = w
-        .tx
-        .query_row(
+    let old: Option<i64> =
+        w.tx.query_row(
             "SELECT rowid FROM search_docs WHERE kind = ?1 AND ref_id = ?2",
             params![kind, ref_id],
             |r| r.get(0),
@@ -127,7 +128,10 @@ pub fn search(
     kind: Option<&str>,
     limit: usize,
 ) -> Result<Vec<Hit>> {
-    let parts: Vec<String> = query.split_whitespace().filter_map(match_expression).collect();
+    let parts: Vec<String> = query
+        .split_whitespace()
+        .filter_map(match_expression)
+        .collect();
     if parts.is_empty() {
         return Ok(Vec::new());
     }

@@ -72,11 +72,7 @@ pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
 
 /// Parses a time typed at the desk or given in JSON: RFC 3339 with offset, or
 /// `YYYY-MM-DD HH:MM[:SS]` / `YYYY-MM-DDTHH:MM[:SS]` in Beijing time, or a bare date (00:00).
-pub fn parse_input(
-    field: &'static str,
-    label: &'static str,
-    s: &str,
-) -> Result<DateTime<Utc>> {
+pub fn parse_input(field: &'static str, label: &'static str, s: &str) -> Result<DateTime<Utc>> {
     let s = crate::validate::fold_fullwidth(s.trim());
     if let Ok(t) = DateTime::parse_from_rfc3339(&s) {
         return Ok(t.with_timezone(&Utc));
@@ -104,7 +100,11 @@ pub fn parse_input(
     ))
 }
 
-fn local_to_utc(n: NaiveDateTime, field: &'static str, label: &'static str) -> Result<DateTime<Utc>> {
+fn local_to_utc(
+    n: NaiveDateTime,
+    field: &'static str,
+    label: &'static str,
+) -> Result<DateTime<Utc>> {
     beijing()
         .from_local_datetime(&n)
         .single()
@@ -117,5 +117,11 @@ pub fn parse_date(field: &'static str, label: &'static str, s: &str) -> Result<N
     let s = crate::validate::fold_fullwidth(s.trim());
     NaiveDate::parse_from_str(&s, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(&s, "%Y/%m/%d"))
-        .map_err(|_| Error::invalid(field, label, format!("日期“{s}”格式不正确，应为 2026-11-23")))
+        .map_err(|_| {
+            Error::invalid(
+                field,
+                label,
+                format!("日期“{s}”格式不正确，应为 2026-11-23"),
+            )
+        })
 }

@@ -113,7 +113,10 @@ pub fn phone(field: &'static str, label: &'static str, value: &str) -> Result<St
             }
         }
     }
-    if let Some(rest) = digits.strip_prefix("86").filter(|r| r.len() == 11 && r.starts_with('1')) {
+    if let Some(rest) = digits
+        .strip_prefix("86")
+        .filter(|r| r.len() == 11 && r.starts_with('1'))
+    {
         digits = rest.to_string();
     }
     let ok = match digits.as_bytes() {
@@ -173,13 +176,17 @@ pub fn unit_code(field: &'static str, label: &'static str, value: &str) -> Resul
         Error::invalid(
             field,
             label,
-            format!("“{}”格式不正确，应为 楼栋-单元-室，如 3-2-1201", value.trim()),
+            format!(
+                "“{}”格式不正确，应为 楼栋-单元-室，如 3-2-1201",
+                value.trim()
+            ),
         )
     };
     if s.is_empty() {
         return Err(Error::invalid(field, label, "必填，不能为空"));
     }
-    let part_ok = |p: &str| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric());
+    let part_ok =
+        |p: &str| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric());
     let parts: Vec<String> = if s.contains('-') {
         s.split('-').map(str::to_string).collect()
     } else {
@@ -190,7 +197,9 @@ pub fn unit_code(field: &'static str, label: &'static str, value: &str) -> Resul
             .iter()
             .filter_map(|m| rest.find(m).map(|i| (i, m.len())))
             .min_by_key(|(i, _)| *i);
-        let Some((i, len)) = building_end else { return Err(bad()) };
+        let Some((i, len)) = building_end else {
+            return Err(bad());
+        };
         parts.push(rest[..i].to_string());
         rest = &rest[i + len..];
         if let Some(i) = rest.find("单元") {
@@ -222,7 +231,13 @@ pub fn money_fen(field: &'static str, label: &'static str, value: &str) -> Resul
         .chars()
         .filter(|c| !matches!(c, ',' | '¥' | '￥' | ' ' | '元'))
         .collect();
-    let bad = || Error::invalid(field, label, format!("“{}”不是有效金额，如 120.50", value.trim()));
+    let bad = || {
+        Error::invalid(
+            field,
+            label,
+            format!("“{}”不是有效金额，如 120.50", value.trim()),
+        )
+    };
     let (yuan, fen) = match s.split_once('.') {
         Some((y, f)) => (y, f),
         None => (s.as_str(), ""),

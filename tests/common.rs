@@ -110,7 +110,9 @@ pub fn snapshot(store: &Store) -> String {
         if t == "search_fts" {
             continue;
         }
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid")).unwrap();
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))
+            .unwrap();
         let n = stmt.column_count();
         let mut rows = stmt.query([]).unwrap();
         out.push_str(&format!("## {t}\n"));
@@ -130,12 +132,17 @@ pub fn snapshot(store: &Store) -> String {
 pub fn assert_invalid<T: std::fmt::Debug>(result: Result<T, Error>, field: &str, needle: &str) {
     match result {
         Err(Error::Invalid {
-            field: f, label, message,
+            field: f,
+            label,
+            message,
         }) => {
             assert_eq!(f, field, "wrong field (label {label}, message {message})");
             let full = format!("{label}：{message}");
             assert!(full.contains(needle), "message {full:?} lacks {needle:?}");
-            assert!(full.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "not Chinese: {full}");
+            assert!(
+                full.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "not Chinese: {full}"
+            );
         }
         other => panic!("expected invalid {field}, got {other:?}"),
     }
@@ -153,5 +160,9 @@ pub fn assert_rejected<T: std::fmt::Debug>(
     let before = snapshot(store);
     let r = store.write(actor, op);
     assert_invalid(r, field, needle);
-    assert_eq!(before, snapshot(store), "a rejected operation changed the database");
+    assert_eq!(
+        before,
+        snapshot(store),
+        "a rejected operation changed the database"
+    );
 }

@@ -8,8 +8,18 @@ use frontdesk::{auth, Error};
 fn fixture_builds_estate_with_staff_and_units() {
     let d = desk();
     assert_eq!(d.estate.slip_title, "龙湖花园协调单");
-    assert_eq!(estate::departments(d.store.conn(), &d.estate.id).unwrap().len(), 4);
-    assert_eq!(estate::staff_list(d.store.conn(), &d.estate.id).unwrap().len(), 4);
+    assert_eq!(
+        estate::departments(d.store.conn(), &d.estate.id)
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_eq!(
+        estate::staff_list(d.store.conn(), &d.estate.id)
+            .unwrap()
+            .len(),
+        4
+    );
     let units = estate::units(d.store.conn(), &d.estate.id).unwrap();
     assert_eq!(units.len(), UNITS.len());
     assert_eq!(units[0].code, "1-1-101");
@@ -20,13 +30,34 @@ fn estate_code_must_be_unique_and_well_formed() {
     let mut d = desk();
     let sup = d.supervisor.clone();
     assert_rejected(&mut d.store, &sup, "code", "已被使用", |w| {
-        estate::create_estate(w, &EstateInput { name: Some("别的".into()), code: Some("lh".into()), slip_title: None })
+        estate::create_estate(
+            w,
+            &EstateInput {
+                name: Some("别的".into()),
+                code: Some("lh".into()),
+                slip_title: None,
+            },
+        )
     });
     assert_rejected(&mut d.store, &sup, "code", "字母或数字", |w| {
-        estate::create_estate(w, &EstateInput { name: Some("别的".into()), code: Some("L".into()), slip_title: None })
+        estate::create_estate(
+            w,
+            &EstateInput {
+                name: Some("别的".into()),
+                code: Some("L".into()),
+                slip_title: None,
+            },
+        )
     });
     assert_rejected(&mut d.store, &sup, "name", "必填", |w| {
-        estate::create_estate(w, &EstateInput { name: Some("  ".into()), code: Some("XY".into()), slip_title: None })
+        estate::create_estate(
+            w,
+            &EstateInput {
+                name: Some("  ".into()),
+                code: Some("XY".into()),
+                slip_title: None,
+            },
+        )
     });
 }
 
@@ -44,19 +75,73 @@ fn staff_input_is_checked_field_by_field() {
         password: Some("abcdef".into()),
     };
     let cases: Vec<(StaffInput, &str, &str)> = vec![
-        (StaffInput { login: Some("li".into()), ..base.clone() }, "login", "已被使用"),
-        (StaffInput { login: None, ..base.clone() }, "login", "必填"),
-        (StaffInput { role: Some("保安队长".into()), ..base.clone() }, "role", "不是有效的岗位"),
-        (StaffInput { department: Some("财务部".into()), ..base.clone() }, "department", "未知部门"),
-        (StaffInput { phone: Some("12345".into()), ..base.clone() }, "phone", "不是有效的电话号码"),
-        (StaffInput { password: Some("123".into()), ..base.clone() }, "password", "至少 6 位"),
-        (StaffInput { name: Some("钱\u{7}".into()), ..base.clone() }, "name", "控制字符"),
+        (
+            StaffInput {
+                login: Some("li".into()),
+                ..base.clone()
+            },
+            "login",
+            "已被使用",
+        ),
+        (
+            StaffInput {
+                login: None,
+                ..base.clone()
+            },
+            "login",
+            "必填",
+        ),
+        (
+            StaffInput {
+                role: Some("保安队长".into()),
+                ..base.clone()
+            },
+            "role",
+            "不是有效的岗位",
+        ),
+        (
+            StaffInput {
+                department: Some("财务部".into()),
+                ..base.clone()
+            },
+            "department",
+            "未知部门",
+        ),
+        (
+            StaffInput {
+                phone: Some("12345".into()),
+                ..base.clone()
+            },
+            "phone",
+            "不是有效的电话号码",
+        ),
+        (
+            StaffInput {
+                password: Some("123".into()),
+                ..base.clone()
+            },
+            "password",
+            "至少 6 位",
+        ),
+        (
+            StaffInput {
+                name: Some("钱\u{7}".into()),
+                ..base.clone()
+            },
+            "name",
+            "控制字符",
+        ),
     ];
     for (input, field, needle) in cases {
         let eid = eid.clone();
-        assert_rejected(&mut d.store, &sup, field, needle, move |w| estate::add_staff(w, &eid, &input));
+        assert_rejected(&mut d.store, &sup, field, needle, move |w| {
+            estate::add_staff(w, &eid, &input)
+        });
     }
-    let s = d.store.write(&sup, |w| estate::add_staff(w, &eid, &base)).unwrap();
+    let s = d
+        .store
+        .write(&sup, |w| estate::add_staff(w, &eid, &base))
+        .unwrap();
     assert_eq!(s.role.label(), "前台接待员");
 }
 
@@ -65,16 +150,19 @@ fn clerk_cannot_add_staff() {
     let mut d = desk();
     let clerk = d.clerk.clone();
     let eid = d.estate.id.clone();
-    let r = d.store.write(&clerk, |w| {
-        estate::add_department(w, &eid, Some("财务部"))
-    });
+    let r = d
+        .store
+        .write(&clerk, |w| estate::add_department(w, &eid, Some("财务部")));
     assert!(matches!(r, Err(Error::Denied(_))), "{r:?}");
 }
 
 #[test]
 fn login_rejects_wrong_password_and_locks_after_five() {
     let mut d = desk();
-    assert!(matches!(auth::login(&mut d.store, "nobody", PASSWORD), Err(Error::Denied(_))));
+    assert!(matches!(
+        auth::login(&mut d.store, "nobody", PASSWORD),
+        Err(Error::Denied(_))
+    ));
     for _ in 0..auth::MAX_FAILED_LOGINS {
         let e = auth::login(&mut d.store, "li", "wrong-pass").unwrap_err();
         assert_eq!(e.to_string(), "用户名或密码错误");
@@ -82,17 +170,29 @@ fn login_rejects_wrong_password_and_locks_after_five() {
     let e = auth::login(&mut d.store, "li", PASSWORD).unwrap_err();
     assert!(e.to_string().contains("已锁定"), "{e}");
     let sup = d.supervisor.clone();
-    d.store.write(&sup, |w| estate::set_password(w, "li", "newpass1")).unwrap();
-    assert_eq!(auth::login(&mut d.store, "li", "newpass1").unwrap().name, "李前台");
+    d.store
+        .write(&sup, |w| estate::set_password(w, "li", "newpass1"))
+        .unwrap();
+    assert_eq!(
+        auth::login(&mut d.store, "li", "newpass1").unwrap().name,
+        "李前台"
+    );
 }
 
 #[test]
 fn voided_staff_cannot_log_in_and_record_stays() {
     let mut d = desk();
     let sup = d.supervisor.clone();
-    assert_rejected(&mut d.store, &sup, "reason", "必填", |w| estate::void_staff(w, "li", None));
-    d.store.write(&sup, |w| estate::void_staff(w, "li", Some("离职"))).unwrap();
-    assert!(auth::login(&mut d.store, "li", PASSWORD).unwrap_err().to_string().contains("停用"));
+    assert_rejected(&mut d.store, &sup, "reason", "必填", |w| {
+        estate::void_staff(w, "li", None)
+    });
+    d.store
+        .write(&sup, |w| estate::void_staff(w, "li", Some("离职")))
+        .unwrap();
+    assert!(auth::login(&mut d.store, "li", PASSWORD)
+        .unwrap_err()
+        .to_string()
+        .contains("停用"));
     let s = estate::find_staff(d.store.conn(), "li").unwrap();
     assert!(!s.active);
 }
@@ -108,13 +208,24 @@ fn units_parse_common_spellings() {
         ("Ａ座１２０１", "A-1201"),
         ("８－３－３０１", "8-3-301"),
     ] {
-        let u = d.store.write(&sup, |w| estate::add_unit(w, &eid, typed, None)).unwrap();
+        let u = d
+            .store
+            .write(&sup, |w| estate::add_unit(w, &eid, typed, None))
+            .unwrap();
         assert_eq!(u.code, canonical, "{typed}");
     }
     for bad in ["", "3--1", "三栋一单元", "1-1-1-1", "3-2-12'01"] {
         let eid = eid.clone();
-        let needle = if bad.is_empty() { "必填" } else { "格式不正确" };
-        assert_rejected(&mut d.store, &sup, "unit", needle, move |w| estate::add_unit(w, &eid, bad, None));
+        let needle = if bad.is_empty() {
+            "必填"
+        } else {
+            "格式不正确"
+        };
+        assert_rejected(&mut d.store, &sup, "unit", needle, move |w| {
+            estate::add_unit(w, &eid, bad, None)
+        });
     }
-    assert_rejected(&mut d.store, &sup, "unit", "已存在", |w| estate::add_unit(w, &eid, "3栋2单元1201", None));
+    assert_rejected(&mut d.store, &sup, "unit", "已存在", |w| {
+        estate::add_unit(w, &eid, "3栋2单元1201", None)
+    });
 }

@@ -10,11 +10,20 @@ fn migrations_apply_and_reopen_is_idempotent() {
     let path = dir.join("fd.sqlite3");
     {
         let s = Store::open(&path).unwrap();
-        let v: i64 = s.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = s
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, schema_version());
-        let mode: String = s.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let mode: String = s
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
-        let fk: i64 = s.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        let fk: i64 = s
+            .conn()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(fk, 1);
     }
     let s = Store::open(&path).unwrap();
@@ -28,7 +37,8 @@ fn newer_database_is_refused_untouched() {
     drop(Store::open(&path).unwrap());
     {
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch(&format!("PRAGMA user_version = {}", schema_version() + 1)).unwrap();
+        c.execute_batch(&format!("PRAGMA user_version = {}", schema_version() + 1))
+            .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
     match Store::open(&path) {
@@ -47,7 +57,8 @@ fn foreign_file_is_refused() {
     let path = dir.join("other.sqlite3");
     {
         let c = rusqlite::Connection::open(&path).unwrap();
-        c.execute_batch("PRAGMA application_id = 42; CREATE TABLE t(x);").unwrap();
+        c.execute_batch("PRAGMA application_id = 42; CREATE TABLE t(x);")
+            .unwrap();
     }
     assert!(matches!(Store::open(&path), Err(Error::Corrupt(_))));
 }
@@ -74,11 +85,21 @@ fn audit_log_is_append_only_and_chained() {
     assert!(report.ok(), "{report:?}");
     assert!(report.audit_entries > 10);
     let conn = d.store.conn();
-    assert!(conn.execute("UPDATE audit_log SET detail = '{}' WHERE seq = 3", []).is_err());
-    assert!(conn.execute("DELETE FROM audit_log WHERE seq = 3", []).is_err());
-    assert!(conn.execute("DELETE FROM events", []).is_ok(), "deleting nothing is fine");
+    assert!(conn
+        .execute("UPDATE audit_log SET detail = '{}' WHERE seq = 3", [])
+        .is_err());
+    assert!(conn
+        .execute("DELETE FROM audit_log WHERE seq = 3", [])
+        .is_err());
+    assert!(
+        conn.execute("DELETE FROM events", []).is_ok(),
+        "deleting nothing is fine"
+    );
     // Tamper behind the triggers' back: the chain finds it.
-    conn.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit_log SET detail = '{\"x\":1}' WHERE seq = 3;").unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; UPDATE audit_log SET detail = '{\"x\":1}' WHERE seq = 3;",
+    )
+    .unwrap();
     let report = d.store.verify().unwrap();
     assert_eq!(report.audit_first_broken, Some(3));
 }
@@ -87,7 +108,9 @@ fn audit_log_is_append_only_and_chained() {
 fn every_change_is_audited_with_actor_and_diff() {
     let mut d = desk();
     let sup = d.supervisor.clone();
-    d.store.write(&sup, |w| estate::void_staff(w, "zhao", Some("调岗"))).unwrap();
+    d.store
+        .write(&sup, |w| estate::void_staff(w, "zhao", Some("调岗")))
+        .unwrap();
     let s = estate::find_staff(d.store.conn(), "zhao").unwrap();
     let h = frontdesk::store::audit_history(d.store.conn(), "staff", &s.id).unwrap();
     assert_eq!(h.first().unwrap().action, "insert");
@@ -107,5 +130,9 @@ pub fn tempdir() -> std::path::PathBuf {
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    format!("{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
+    format!(
+        "{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
 }

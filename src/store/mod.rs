@@ -122,7 +122,11 @@ impl Store {
     }
 
     /// Runs one operation as one transaction on behalf of `actor`. An error rolls everything back.
-    pub fn write<T>(&mut self, actor: &Actor, f: impl FnOnce(&mut Write) -> Result<T>) -> Result<T> {
+    pub fn write<T>(
+        &mut self,
+        actor: &Actor,
+        f: impl FnOnce(&mut Write) -> Result<T>,
+    ) -> Result<T> {
         let now = self.clock.now();
         let tx = self.conn.transaction()?;
         let mut w = Write {
@@ -207,8 +211,31 @@ impl Write<'_> {
         Ok(n)
     }
 
+    /// The next human number for an estate and year: `LH-TS2026-0001` for prefix `TS`, width 4.
+    pub fn human_no(
+        &self,
+        estate_id: &str,
+        prefix: &str,
+        year: i32,
+        width: usize,
+    ) -> Result<String> {
+        let code: String = self.tx.query_row(
+            "SELECT code FROM estates WHERE id = ?1",
+            params![estate_id],
+            |r| r.get(0),
+        )?;
+        let n = self.next_number(&format!("{prefix}:{code}:{year}"))?;
+        Ok(format!("{code}-{prefix}{year}-{n:0width$}"))
+    }
+
     /// Appends a state-change event (status, grade, tier…) for an entity.
-    pub fn event(&self, entity: &str, entity_id: &str, kind: &str, data: serde_json::Value) -> Result<()> {
+    pub fn event(
+        &self,
+        entity: &str,
+        entity_id: &str,
+        kind: &str,
+        data: serde_json::Value,
+    ) -> Result<()> {
         self.tx.execute(
             "INSERT INTO events(id, entity, entity_id, kind, at, actor_id, data)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -226,7 +253,12 @@ impl Write<'_> {
     }
 
     /// Audits a new record: its whole content.
-    pub fn audit_insert(&mut self, entity: &str, entity_id: &str, record: &impl Serialize) -> Result<()> {
+    pub fn audit_insert(
+        &mut self,
+        entity: &str,
+        entity_id: &str,
+        record: &impl Serialize,
+    ) -> Result<()> {
         let detail = serde_json::to_value(record)?;
         self.audit("insert", entity, entity_id, detail)
     }
@@ -240,7 +272,10 @@ impl Write<'_> {
         before: &impl Serialize,
         after: &impl Serialize,
     ) -> Result<()> {
-        let diff = audit::diff(&serde_json::to_value(before)?, &serde_json::to_value(after)?);
+        let diff = audit::diff(
+            &serde_json::to_value(before)?,
+            &serde_json::to_value(after)?,
+        );
         if diff.as_object().is_some_and(|m| m.is_empty()) {
             return Ok(());
         }
@@ -249,11 +284,22 @@ impl Write<'_> {
 
     /// Audits voiding a record, with its reason.
     pub fn audit_void(&mut self, entity: &str, entity_id: &str, reason: &str) -> Result<()> {
-        self.audit("void", entity, entity_id, serde_json::json!({ "reason": reason }))
+        self.audit(
+            "void",
+            entity,
+            entity_id,
+            serde_json::json!({ "reason": reason }),
+        )
     }
 
     /// Appends one audit entry, chained to the previous one.
-    pub fn audit(&mut self, action: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<()> {
+    pub fn audit(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
         let prev = match self.last_hash.take() {
             Some(h) => h,
             None => self

@@ -1,1 +1,530 @@
-fn main() {}
+//! `frontdesk`: the command line over the core, for IT staff and scripting.
+//!
+//! Every operation the desk can do is reachable here. Paths are resolved here, never in the core:
+//! `--data-dir`, else `FRONTDESK_DATA_DIR`, else the user's data directory (`directories`).
+//! Writes run as the staff member named by `--user`/`FRONTDESK_USER` with the password from
+//! `FRONTDESK_PASSWORD` (or `--password`). Output is readable text, or JSON with `--json`.
+//! Errors print in Chinese on stderr and exit non-zero (2 for bad input, 1 otherwise).
+
+mod complaints;
+mod customers;
+mod repairs;
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use frontdesk::estate::{self, Estate};
+use frontdesk::{Actor, Error, Result, Store};
+use serde::de::DeserializeOwned;
+
+#[derive(Parser)]
+#[command(
+    name = "frontdesk",
+    version,
+    about = "FrontDesk 物业前台：客服前台登记、投诉、协调单、报修、回访与客户档案"
+)]
+pub struct Cli {
+    /// Data directory (default: FRONTDESK_DATA_DIR, else the user's data directory).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Staff login to act as (default: FRONTDESK_USER).
+    #[arg(long, global = true)]
+    user: Option<String>,
+    /// Password (default: FRONTDESK_PASSWORD).
+    #[arg(long, global = true)]
+    password: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the data directory and database, the estate and the first supervisor.
+    Init(InitArgs),
+    /// Load realistic demo data for one estate (龙湖花园) into an empty database.
+    Demo,
+    /// Check the database: integrity, foreign keys, the audit chain.
+    Verify,
+    /// Show where the data lives and the schema version.
+    Info,
+    /// Full-text search (Chinese, 1 character and up), newest first.
+    Search {
+        query: String,
+        /// Only this kind: intake, complaint, slip, repair, customer.
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Estate set-up: departments, staff, units.
+    #[command(subcommand)]
+    Estate(EstateCommand),
+    /// Customers (客户档案), tiers, VIP cards, register import.
+    #[command(subcommand)]
+    Customer(customers::Command),
+    /// Intake (前台登记): record every contact; look up a unit or phone; the phone log.
+    #[command(subcommand)]
+    Intake(IntakeCommand),
+    /// Complaints, 协调单 and 回访.
+    #[command(flatten)]
+    Cases(complaints::Command),
+    /// Repair work orders (派工单) and the price list.
+    #[command(subcommand)]
+    Repair(repairs::Command),
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// Estate name, e.g. 龙湖花园.
+    #[arg(long)]
+    estate: String,
+    /// Estate code (2–6 letters or digits), e.g. LH.
+    #[arg(long)]
+    code: String,
+    /// Slip title (default: {estate}协调单).
+    #[arg(long)]
+    slip_title: Option<String>,
+    /// The first supervisor's login.
+    #[arg(long)]
+    admin: String,
+    /// The first supervisor's name.
+    #[arg(long)]
+    admin_name: String,
+    /// The first supervisor's password (default: FRONTDESK_PASSWORD).
+    #[arg(long)]
+    admin_password: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum EstateCommand {
+    /// Show the estate, its departments, staff and units.
+    Show,
+    /// Add a department.
+    AddDepartment { name: String },
+    /// Add a staff member from JSON ({login, name, role, department, phone, password}).
+    AddStaff { json: String },
+    /// Set a staff member's password (and unlock the account).
+    SetPassword { login: String, new_password: String },
+    /// Stop a staff member's account.
+    VoidStaff {
+        login: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Add a unit (3-2-1201, 3栋2单元1201…).
+    AddUnit {
+        code: String,
+        #[arg(long)]
+        area: Option<f64>,
+    },
+    /// Show the current policy as JSON.
+    Policy,
+    /// Save a new policy version from JSON.
+    SetPolicy {
+        json: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum IntakeCommand {
+    /// Record a contact from JSON (see `frontdesk help intake add`).
+    Add { json: String },
+    /// Show one intake by number or id.
+    Show { id: String },
+    /// Intakes received in a period (default: today), newest first.
+    List {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Look up a unit or phone: customers, tier/VIP, open and past cases.
+    Lookup { query: String },
+    /// 电话接待记录本: phone-call intakes of a period.
+    PhoneLog {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// Void an intake recorded in error.
+    Void {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+/// What every command gets: the open store, the signed-in staff member, the estate.
+pub struct Ctx {
+    pub store: Store,
+    pub actor: Actor,
+    pub estate: Estate,
+}
+
+impl Ctx {
+    /// Runs one write as the signed-in staff member.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut frontdesk::Write) -> Result<T>) -> Result<T> {
+        let actor = self.actor.clone();
+        self.store.write(&actor, f)
+    }
+}
+
+/// Reads a JSON argument: inline (`{…}`), `-` for standard input, or a file path.
+pub fn read_json<T: DeserializeOwned>(arg: &str) -> Result<T> {
+    let text = if arg.trim_start().starts_with('{') || arg.trim_start().starts_with('[') {
+        arg.to_string()
+    } else if arg == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        s
+    } else {
+        std::fs::read_to_string(arg)?
+    };
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// Serialises a result for printing.
+pub fn to_json(v: impl serde::Serialize) -> Result<serde_json::Value> {
+    Ok(serde_json::to_value(v)?)
+}
+
+fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    if let Some(d) = &cli.data_dir {
+        return Ok(d.clone());
+    }
+    if let Some(d) = std::env::var_os("FRONTDESK_DATA_DIR") {
+        return Ok(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("cn", "FrontDesk", "FrontDesk")
+        .map(|p| p.data_dir().to_path_buf())
+        .ok_or_else(|| Error::State("找不到用户数据目录，请用 --data-dir 指定".into()))
+}
+
+fn db_path(dir: &std::path::Path) -> PathBuf {
+    dir.join("frontdesk.sqlite3")
+}
+
+fn open(cli: &Cli, must_exist: bool) -> Result<Store> {
+    let dir = data_dir(cli)?;
+    let path = db_path(&dir);
+    if must_exist && !path.exists() {
+        return Err(Error::State(format!(
+            "数据目录 {} 中没有数据库，请先运行 frontdesk init 或 frontdesk demo",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(&dir)?;
+    Store::open(&path)
+}
+
+fn password(cli: &Cli) -> Option<String> {
+    cli.password
+        .clone()
+        .or_else(|| std::env::var("FRONTDESK_PASSWORD").ok())
+}
+
+fn signed_in(cli: &Cli) -> Result<Ctx> {
+    let mut store = open(cli, true)?;
+    let estate = estate::only_estate(store.conn())?;
+    let login = cli
+        .user
+        .clone()
+        .or_else(|| std::env::var("FRONTDESK_USER").ok())
+        .ok_or_else(|| {
+            Error::invalid(
+                "user",
+                "登录名",
+                "请用 --user 或环境变量 FRONTDESK_USER 指定操作员",
+            )
+        })?;
+    let pw = password(cli).ok_or_else(|| {
+        Error::invalid(
+            "password",
+            "密码",
+            "请用 --password 或环境变量 FRONTDESK_PASSWORD 提供密码",
+        )
+    })?;
+    let actor = frontdesk::auth::login(&mut store, &login, &pw)?;
+    Ok(Ctx {
+        store,
+        actor,
+        estate,
+    })
+}
+
+fn run(cli: &Cli) -> Result<serde_json::Value> {
+    match &cli.command {
+        Command::Init(a) => {
+            let mut store = open(cli, false)?;
+            let pw = a
+                .admin_password
+                .clone()
+                .or_else(|| password(cli))
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "admin_password",
+                        "主管密码",
+                        "请用 --admin-password 或 FRONTDESK_PASSWORD 提供",
+                    )
+                })?;
+            let e = frontdesk::demo::init(
+                &mut store,
+                &a.estate,
+                &a.code,
+                a.slip_title.as_deref(),
+                &a.admin,
+                &a.admin_name,
+                &pw,
+            )?;
+            to_json(serde_json::json!({ "estate": e, "data_dir": data_dir(cli)? }))
+        }
+        Command::Demo => {
+            let mut store = open(cli, false)?;
+            let summary = frontdesk::demo::load(&mut store, frontdesk::demo::DEMO_SEED)?;
+            to_json(serde_json::json!({ "demo": summary, "data_dir": data_dir(cli)? }))
+        }
+        Command::Verify => {
+            let store = open(cli, true)?;
+            let report = store.verify()?;
+            if !report.ok() {
+                return Err(Error::Corrupt(format!(
+                    "完整性：{}；外键问题：{}；审计链首个断点：{:?}",
+                    report.integrity.join("; "),
+                    report.foreign_key_problems,
+                    report.audit_first_broken
+                )));
+            }
+            to_json(report)
+        }
+        Command::Info => {
+            let dir = data_dir(cli)?;
+            to_json(serde_json::json!({
+                "data_dir": dir,
+                "database": db_path(&dir),
+                "exists": db_path(&dir).exists(),
+                "schema_version": frontdesk::store::schema_version(),
+            }))
+        }
+        Command::Search { query, kind, limit } => {
+            let store = open(cli, true)?;
+            let e = estate::only_estate(store.conn())?;
+            to_json(frontdesk::search::search(
+                store.conn(),
+                &e.id,
+                query,
+                kind.as_deref(),
+                *limit,
+            )?)
+        }
+        Command::Estate(c) => {
+            let mut ctx = signed_in(cli)?;
+            let eid = ctx.estate.id.clone();
+            match c {
+                EstateCommand::Show => {
+                    let conn = ctx.store.conn();
+                    to_json(serde_json::json!({
+                        "estate": ctx.estate,
+                        "departments": estate::departments(conn, &eid)?,
+                        "staff": estate::staff_list(conn, &eid)?,
+                        "units": estate::units(conn, &eid)?.len(),
+                    }))
+                }
+                EstateCommand::AddDepartment { name } => {
+                    to_json(ctx.write(|w| estate::add_department(w, &eid, Some(name)))?)
+                }
+                EstateCommand::AddStaff { json } => {
+                    let input: estate::StaffInput = read_json(json)?;
+                    to_json(ctx.write(|w| estate::add_staff(w, &eid, &input))?)
+                }
+                EstateCommand::SetPassword {
+                    login,
+                    new_password,
+                } => {
+                    ctx.write(|w| estate::set_password(w, login, new_password))?;
+                    to_json(serde_json::json!({ "ok": true }))
+                }
+                EstateCommand::VoidStaff { login, reason } => {
+                    ctx.write(|w| estate::void_staff(w, login, Some(reason)))?;
+                    to_json(serde_json::json!({ "ok": true }))
+                }
+                EstateCommand::AddUnit { code, area } => {
+                    to_json(ctx.write(|w| estate::add_unit(w, &eid, code, *area))?)
+                }
+                EstateCommand::Policy => {
+                    to_json(frontdesk::policy::current(ctx.store.conn(), &eid)?)
+                }
+                EstateCommand::SetPolicy { json, note } => {
+                    let p: frontdesk::policy::Policy = read_json(json)?;
+                    let v = ctx.write(|w| frontdesk::policy::save(w, &eid, &p, note.as_deref()))?;
+                    to_json(serde_json::json!({ "version": v }))
+                }
+            }
+        }
+        Command::Customer(c) => customers::run(&mut signed_in(cli)?, c),
+        Command::Intake(c) => {
+            let mut ctx = signed_in(cli)?;
+            intake(&mut ctx, c)
+        }
+        Command::Cases(c) => complaints::run(&mut signed_in(cli)?, c),
+        Command::Repair(c) => repairs::run(&mut signed_in(cli)?, c),
+    }
+}
+
+fn intake(ctx: &mut Ctx, c: &IntakeCommand) -> Result<serde_json::Value> {
+    use frontdesk::intake;
+    let eid = ctx.estate.id.clone();
+    match c {
+        IntakeCommand::Add { json } => {
+            let input: intake::IntakeInput = read_json(json)?;
+            to_json(ctx.write(|w| intake::record(w, &eid, &input))?)
+        }
+        IntakeCommand::Show { id } => to_json(intake::get(ctx.store.conn(), id)?),
+        IntakeCommand::List { from, to, limit } => {
+            let (from, to) = period(ctx, from.as_deref(), to.as_deref())?;
+            to_json(intake::list(
+                ctx.store.conn(),
+                &eid,
+                from,
+                to,
+                None,
+                *limit,
+            )?)
+        }
+        IntakeCommand::Lookup { query } => to_json(intake::lookup(
+            ctx.store.conn(),
+            &eid,
+            query,
+            ctx.store.now(),
+        )?),
+        IntakeCommand::PhoneLog { from, to } => {
+            let (from, to) = period(ctx, Some(from), Some(to))?;
+            to_json(intake::list(
+                ctx.store.conn(),
+                &eid,
+                from,
+                to,
+                Some(frontdesk::vocab::Channel::Call),
+                usize::MAX,
+            )?)
+        }
+        IntakeCommand::Void { id, reason } => {
+            to_json(ctx.write(|w| intake::void(w, id, Some(reason)))?)
+        }
+    }
+}
+
+/// A period given as dates (inclusive, Beijing time); both default to today.
+pub fn period(
+    ctx: &Ctx,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
+    use frontdesk::time;
+    let today = time::local_date(ctx.store.now());
+    let from = match from {
+        Some(s) => time::parse_date("from", "开始日期", s)?,
+        None => today,
+    };
+    let to = match to {
+        Some(s) => time::parse_date("to", "结束日期", s)?,
+        None => today,
+    };
+    if to < from {
+        return Err(Error::invalid("to", "结束日期", "不能早于开始日期"));
+    }
+    let start = time::parse_input("from", "开始日期", &from.to_string())?;
+    let end = time::parse_input(
+        "to",
+        "结束日期",
+        &(to + chrono::Duration::days(1)).to_string(),
+    )?;
+    Ok((start, end))
+}
+
+/// Prints a value as indented text: objects as `key: value` lines, arrays item by item.
+fn print_text(v: &serde_json::Value, indent: usize) {
+    let pad = "  ".repeat(indent);
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                match v {
+                    serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                        println!("{pad}{k}:");
+                        print_text(v, indent + 1);
+                    }
+                    _ => println!("{pad}{k}: {}", scalar(v)),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => {
+            if a.is_empty() {
+                println!("{pad}（无）");
+            }
+            for (i, item) in a.iter().enumerate() {
+                match item {
+                    serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
+                        println!("{pad}[{}]", i + 1);
+                        print_text(item, indent + 1);
+                    }
+                    _ => println!("{pad}- {}", scalar(item)),
+                }
+            }
+        }
+        _ => println!("{pad}{}", scalar(v)),
+    }
+}
+
+fn scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "—".into(),
+        other => other.to_string(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(v) => {
+            if cli.json {
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            } else {
+                print_text(&v, 0);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if cli.json {
+                let mut body = serde_json::json!({ "code": e.code(), "message": e.to_string() });
+                if let Error::Invalid { field, .. } = &e {
+                    body["field"] = serde_json::json!(field);
+                }
+                if let Error::Import(rows) = &e {
+                    body["rows"] = serde_json::json!(rows);
+                }
+                eprintln!("{body}");
+            } else {
+                eprintln!("错误：{e}");
+                if let Error::Import(rows) = &e {
+                    for r in rows {
+                        eprintln!("  第 {} 行 {}：{}", r.row, r.field, r.message);
+                    }
+                }
+            }
+            match e {
+                Error::Invalid { .. } | Error::Import(_) => ExitCode::from(2),
+                _ => ExitCode::from(1),
+            }
+        }
+    }
+}
