@@ -496,14 +496,12 @@ pub fn lookup(
     let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
     let phone_like =
         digits.len() >= 4 && q.chars().all(|c| c.is_ascii_digit() || " -()+".contains(c));
-    let unit = if phone_like {
-        None
-    } else {
-        validate::unit_code("query", "查询", &q)
-            .ok()
-            .and_then(|uc| estate::find_unit(conn, estate_id, &uc.canonical()).transpose())
-            .transpose()?
+    // A unit in the register wins over a phone: `3-2-1201` is both digit-like and a unit.
+    let unit = match validate::unit_code("query", "查询", &q) {
+        Ok(uc) => estate::find_unit(conn, estate_id, &uc.canonical())?,
+        Err(_) => None,
     };
+    let phone_like = phone_like && unit.is_none();
     let cards_sql = "SELECT c.id, c.name, c.relation, u.code, c.phone, c.tier,
             (SELECT card_no FROM vip_cards v WHERE v.customer_id = c.id AND v.status = 'active' ORDER BY issued_on DESC LIMIT 1),
             (SELECT expires_on FROM vip_cards v WHERE v.customer_id = c.id AND v.status = 'active' ORDER BY issued_on DESC LIMIT 1)

@@ -7,7 +7,7 @@ mod customers;
 mod estate;
 mod followups;
 mod import;
-mod intake;
+pub mod intake;
 mod repairs;
 mod search;
 mod slips;
