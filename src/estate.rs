@@ -502,11 +502,10 @@ fn insert_unit(
 /// A unit by canonical code or id.
 pub fn find_unit(conn: &Connection, estate_id: &str, code_or_id: &str) -> Result<Option<Unit>> {
     Ok(conn
-        .query_row(
-            &format!("{UNIT_SELECT} WHERE estate_id = ?1 AND (code = ?2 OR id = ?2)"),
-            params![estate_id, code_or_id],
-            unit_row,
-        )
+        .prepare_cached(&format!(
+            "{UNIT_SELECT} WHERE estate_id = ?1 AND (code = ?2 OR id = ?2)"
+        ))?
+        .query_row(params![estate_id, code_or_id], unit_row)
         .optional()?)
 }
 

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::estate::{self, Unit};
+use crate::import::RowProblem;
 use crate::search;
 use crate::store::Write;
 use crate::time;
@@ -268,13 +269,20 @@ fn match_customer(
 /// Records a contact.
 pub fn record(w: &mut Write, estate_id: &str, input: &IntakeInput) -> Result<Intake> {
     let c = check(&w.tx, estate_id, w.now, &w.actor.staff_id, input)?;
-    insert(w, estate_id, c)
+    let no = w.human_no(
+        estate_id,
+        "DJ",
+        time::local_date(c.received_at).year(),
+        NO_WIDTH,
+    )?;
+    insert(w, estate_id, c, no)
 }
 
-/// Inserts a checked intake: number, row, search document, audit entry.
-pub fn insert(w: &mut Write, estate_id: &str, c: CheckedIntake) -> Result<Intake> {
-    let year = time::local_date(c.received_at).year();
-    let no = w.human_no(estate_id, "DJ", year, 6)?;
+/// Digits in an intake number's sequence part.
+const NO_WIDTH: usize = 6;
+
+/// Inserts a checked intake under its number: row, search document, audit entry.
+fn insert(w: &mut Write, estate_id: &str, c: CheckedIntake, no: String) -> Result<Intake> {
     let id = w.new_id();
     w.tx.prepare_cached(
         "INSERT INTO intakes(id, estate_id, no, received_at, channel, kind, unit_id, customer_id,
@@ -305,15 +313,92 @@ pub fn insert(w: &mut Write, estate_id: &str, c: CheckedIntake) -> Result<Intake
         w.now_db,
         w.actor.staff_id,
     ])?;
-    let intake = get(&w.tx, &id)?;
+    let receiver: String =
+        w.tx.prepare_cached("SELECT name FROM staff WHERE id = ?1")?
+            .query_row(params![c.receiver_id], |r| r.get(0))?;
+    let intake = Intake {
+        id: id.clone(),
+        estate_id: estate_id.to_string(),
+        no,
+        received_at: time::to_db(c.received_at),
+        channel: c.channel,
+        kind: c.kind,
+        unit_id: c.unit.as_ref().map(|u| u.id.clone()),
+        unit: c.unit.map(|u| u.code),
+        customer_id: c.customer_id,
+        person_name: c.person_name,
+        phone: c.phone,
+        happened_at: c.happened_at,
+        location: c.location,
+        about: c.about,
+        content: c.content,
+        request: c.request,
+        reply: c.reply,
+        settled_on_spot: c.settled_on_spot,
+        receiver_id: c.receiver_id,
+        receiver,
+        voided: false,
+        void_reason: None,
+    };
     index(w, &intake)?;
     w.audit_insert("intake", &id, &intake)?;
     Ok(intake)
 }
 
+/// Imports many contacts at once (an old phone log, another system's register): every row is
+/// checked first, and if any is wrong nothing is written and each problem is reported by row.
+pub fn import(w: &mut Write, estate_id: &str, inputs: &[IntakeInput]) -> Result<usize> {
+    let mut checked = Vec::with_capacity(inputs.len());
+    let mut problems = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        match check(&w.tx, estate_id, w.now, &w.actor.staff_id, input) {
+            Ok(c) => checked.push(c),
+            Err(Error::Invalid { label, message, .. }) => problems.push(RowProblem {
+                row: i + 1,
+                field: label.to_string(),
+                message,
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Import(problems));
+    }
+    let n = checked.len();
+    // Numbers are reserved per registration year before any row is written.
+    let mut per_year: std::collections::BTreeMap<i32, usize> = Default::default();
+    for c in &checked {
+        *per_year
+            .entry(time::local_date(c.received_at).year())
+            .or_default() += 1;
+    }
+    let mut numbers = std::collections::BTreeMap::new();
+    for (year, count) in per_year {
+        numbers.insert(
+            year,
+            w.reserve_human_nos(estate_id, "DJ", year, NO_WIDTH, count)?,
+        );
+    }
+    for c in checked {
+        let year = time::local_date(c.received_at).year();
+        let no = numbers
+            .get_mut(&year)
+            .and_then(Iterator::next)
+            .expect("reserved per year");
+        insert(w, estate_id, c, no)?;
+    }
+    w.audit(
+        "import",
+        "intake",
+        estate_id,
+        serde_json::json!({ "rows": n }),
+    )?;
+    Ok(n)
+}
+
 fn index(w: &Write, i: &Intake) -> Result<()> {
     let title = format!("{} {} {}", i.no, i.kind.label(), short(&i.content, 40));
-    search::index(
+    search::add(
         w,
         "intake",
         &i.id,

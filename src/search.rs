@@ -67,16 +67,26 @@ pub fn index(
     texts: &[&str],
 ) -> Result<()> {
     remove(w, kind, ref_id)?;
-    w.tx.execute(
+    add(w, kind, ref_id, estate_id, title, texts)
+}
+
+/// Indexes a record that has no document yet (a new one).
+pub fn add(
+    w: &Write,
+    kind: &str,
+    ref_id: &str,
+    estate_id: &str,
+    title: &str,
+    texts: &[&str],
+) -> Result<()> {
+    w.tx.prepare_cached(
         "INSERT INTO search_docs(kind, ref_id, estate_id, at, title) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![kind, ref_id, estate_id, w.now_db, title],
-    )?;
+    )?
+    .execute(params![kind, ref_id, estate_id, w.now_db, title])?;
     let rowid = w.tx.last_insert_rowid();
     let (uni, bi) = columns(texts);
-    w.tx.execute(
-        "INSERT INTO search_fts(rowid, uni, bi) VALUES (?1, ?2, ?3)",
-        params![rowid, uni, bi],
-    )?;
+    w.tx.prepare_cached("INSERT INTO search_fts(rowid, uni, bi) VALUES (?1, ?2, ?3)")?
+        .execute(params![rowid, uni, bi])?;
     Ok(())
 }
 

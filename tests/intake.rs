@@ -23,7 +23,12 @@ fn records_a_call_with_number_receiver_and_normalised_fields() {
     let mut d = desk();
     let clerk = d.clerk.clone();
     let eid = d.estate.id.clone();
-    let i = d.store.write(&clerk, |w| intake::record(w, &eid, &call("楼上漏水，天花板发霉"))).unwrap();
+    let i = d
+        .store
+        .write(&clerk, |w| {
+            intake::record(w, &eid, &call("楼上漏水，天花板发霉"))
+        })
+        .unwrap();
     assert_eq!(i.no, "LH-DJ2026-000001");
     assert_eq!(i.channel, Channel::Call);
     assert_eq!(i.kind, IntakeKind::Complaint);
@@ -31,7 +36,10 @@ fn records_a_call_with_number_receiver_and_normalised_fields() {
     assert_eq!(i.phone.as_deref(), Some("13800138000"));
     assert_eq!(i.receiver, "李前台");
     assert_eq!(i.received_at, "2026-11-23T01:00:00.000Z");
-    let again = d.store.write(&clerk, |w| intake::record(w, &eid, &call("又漏了"))).unwrap();
+    let again = d
+        .store
+        .write(&clerk, |w| intake::record(w, &eid, &call("又漏了")))
+        .unwrap();
     assert_eq!(again.no, "LH-DJ2026-000002");
     assert_eq!(intake::get(d.store.conn(), &i.no).unwrap().id, i.id);
 }
@@ -44,28 +52,157 @@ fn every_bad_field_is_named_and_nothing_is_saved() {
     let base = call("楼上漏水");
     let long = "漏".repeat(5001);
     let cases: Vec<(IntakeInput, &str, &str)> = vec![
-        (IntakeInput { channel: None, ..base.clone() }, "channel", "必填"),
-        (IntakeInput { channel: Some("微信群".into()), ..base.clone() }, "channel", "不是有效的渠道"),
-        (IntakeInput { kind: Some("".into()), ..base.clone() }, "kind", "必填"),
-        (IntakeInput { kind: Some("吐槽".into()), ..base.clone() }, "kind", "不是有效的类型"),
-        (IntakeInput { content: None, ..base.clone() }, "content", "必填"),
-        (IntakeInput { content: Some("  \n ".into()), ..base.clone() }, "content", "必填"),
-        (IntakeInput { content: Some(long), ..base.clone() }, "content", "过长"),
-        (IntakeInput { content: Some("漏水\u{0}".into()), ..base.clone() }, "content", "控制字符"),
-        (IntakeInput { person_name: Some("张\u{1b}[31m伟".into()), ..base.clone() }, "person_name", "控制字符"),
-        (IntakeInput { phone: Some("1380013800".into()), ..base.clone() }, "phone", "不是有效的电话号码"),
-        (IntakeInput { phone: Some("138abc38000".into()), ..base.clone() }, "phone", "非数字"),
-        (IntakeInput { unit: Some("3栋".into()), ..base.clone() }, "unit", "格式不正确"),
-        (IntakeInput { unit: Some("9-9-909".into()), ..base.clone() }, "unit", "不在本小区"),
-        (IntakeInput { received_at: Some("昨天".into()), ..base.clone() }, "received_at", "格式不正确"),
-        (IntakeInput { received_at: Some("2026-11-24 09:00".into()), ..base.clone() }, "received_at", "不能晚于"),
-        (IntakeInput { receiver: Some("nobody".into()), ..base.clone() }, "receiver", "未知员工"),
-        (IntakeInput { customer_id: Some("x".into()), ..base.clone() }, "customer_id", "未找到客户"),
-        (IntakeInput { phone: None, unit: None, ..base.clone() }, "phone", "须留电话或房号"),
+        (
+            IntakeInput {
+                channel: None,
+                ..base.clone()
+            },
+            "channel",
+            "必填",
+        ),
+        (
+            IntakeInput {
+                channel: Some("微信群".into()),
+                ..base.clone()
+            },
+            "channel",
+            "不是有效的渠道",
+        ),
+        (
+            IntakeInput {
+                kind: Some("".into()),
+                ..base.clone()
+            },
+            "kind",
+            "必填",
+        ),
+        (
+            IntakeInput {
+                kind: Some("吐槽".into()),
+                ..base.clone()
+            },
+            "kind",
+            "不是有效的类型",
+        ),
+        (
+            IntakeInput {
+                content: None,
+                ..base.clone()
+            },
+            "content",
+            "必填",
+        ),
+        (
+            IntakeInput {
+                content: Some("  \n ".into()),
+                ..base.clone()
+            },
+            "content",
+            "必填",
+        ),
+        (
+            IntakeInput {
+                content: Some(long),
+                ..base.clone()
+            },
+            "content",
+            "过长",
+        ),
+        (
+            IntakeInput {
+                content: Some("漏水\u{0}".into()),
+                ..base.clone()
+            },
+            "content",
+            "控制字符",
+        ),
+        (
+            IntakeInput {
+                person_name: Some("张\u{1b}[31m伟".into()),
+                ..base.clone()
+            },
+            "person_name",
+            "控制字符",
+        ),
+        (
+            IntakeInput {
+                phone: Some("1380013800".into()),
+                ..base.clone()
+            },
+            "phone",
+            "不是有效的电话号码",
+        ),
+        (
+            IntakeInput {
+                phone: Some("138abc38000".into()),
+                ..base.clone()
+            },
+            "phone",
+            "非数字",
+        ),
+        (
+            IntakeInput {
+                unit: Some("3栋".into()),
+                ..base.clone()
+            },
+            "unit",
+            "格式不正确",
+        ),
+        (
+            IntakeInput {
+                unit: Some("9-9-909".into()),
+                ..base.clone()
+            },
+            "unit",
+            "不在本小区",
+        ),
+        (
+            IntakeInput {
+                received_at: Some("昨天".into()),
+                ..base.clone()
+            },
+            "received_at",
+            "格式不正确",
+        ),
+        (
+            IntakeInput {
+                received_at: Some("2026-11-24 09:00".into()),
+                ..base.clone()
+            },
+            "received_at",
+            "不能晚于",
+        ),
+        (
+            IntakeInput {
+                receiver: Some("nobody".into()),
+                ..base.clone()
+            },
+            "receiver",
+            "未知员工",
+        ),
+        (
+            IntakeInput {
+                customer_id: Some("x".into()),
+                ..base.clone()
+            },
+            "customer_id",
+            "未找到客户",
+        ),
+        (
+            IntakeInput {
+                phone: None,
+                unit: None,
+                ..base.clone()
+            },
+            "phone",
+            "须留电话或房号",
+        ),
     ];
     for (input, field, needle) in cases {
         let eid = eid.clone();
-        assert_rejected(&mut d.store, &clerk, field, needle, move |w| intake::record(w, &eid, &input));
+        assert_rejected(&mut d.store, &clerk, field, needle, move |w| {
+            intake::record(w, &eid, &input)
+        });
     }
 }
 
@@ -101,7 +238,8 @@ fn enquiries_need_no_contact_and_odd_text_is_kept_exactly() {
     assert_eq!(hits.len(), 1);
     let hits = frontdesk::search::search(d.store.conn(), &eid, "DROP TABLE", None, 10).unwrap();
     assert_eq!(hits.len(), 1);
-    let hits = frontdesk::search::search(d.store.conn(), &eid, "１３９００１３９０００", None, 10).unwrap();
+    let hits = frontdesk::search::search(d.store.conn(), &eid, "１３９００１３９０００", None, 10)
+        .unwrap();
     assert_eq!(hits.len(), 1, "full-width digits find the normalised phone");
 }
 
@@ -112,15 +250,26 @@ fn backdated_letter_keeps_its_time_and_phone_log_lists_calls_only() {
     let eid = d.estate.id.clone();
     d.store
         .write(&clerk, |w| {
-            intake::record(w, &eid, &IntakeInput {
-                channel: Some("来函传真".into()),
-                kind: Some("建议".into()),
-                content: Some("建议增加快递柜".into()),
-                received_at: Some("2026-11-22 16:30".into()),
-                ..Default::default()
-            })?;
+            intake::record(
+                w,
+                &eid,
+                &IntakeInput {
+                    channel: Some("来函传真".into()),
+                    kind: Some("建议".into()),
+                    content: Some("建议增加快递柜".into()),
+                    received_at: Some("2026-11-22 16:30".into()),
+                    ..Default::default()
+                },
+            )?;
             intake::record(w, &eid, &call("电梯异响"))?;
-            intake::record(w, &eid, &IntakeInput { channel: Some("来访".into()), ..call("门禁坏了") })
+            intake::record(
+                w,
+                &eid,
+                &IntakeInput {
+                    channel: Some("来访".into()),
+                    ..call("门禁坏了")
+                },
+            )
         })
         .unwrap();
     let from = t0() - Duration::days(2);
@@ -138,17 +287,34 @@ fn void_needs_a_reason_keeps_the_record_and_leaves_search() {
     let mut d = desk();
     let clerk = d.clerk.clone();
     let eid = d.estate.id.clone();
-    let i = d.store.write(&clerk, |w| intake::record(w, &eid, &call("误登记的漏水"))).unwrap();
+    let i = d
+        .store
+        .write(&clerk, |w| intake::record(w, &eid, &call("误登记的漏水")))
+        .unwrap();
     let id = i.id.clone();
-    assert_rejected(&mut d.store, &clerk, "reason", "必填", |w| intake::void(w, &id, Some(" ")));
-    let v = d.store.write(&clerk, |w| intake::void(w, &i.no, Some("重复登记"))).unwrap();
+    assert_rejected(&mut d.store, &clerk, "reason", "必填", |w| {
+        intake::void(w, &id, Some(" "))
+    });
+    let v = d
+        .store
+        .write(&clerk, |w| intake::void(w, &i.no, Some("重复登记")))
+        .unwrap();
     assert!(v.voided);
     assert_eq!(v.void_reason.as_deref(), Some("重复登记"));
-    assert!(frontdesk::search::search(d.store.conn(), &eid, "误登记", None, 10).unwrap().is_empty());
-    let again = d.store.write(&clerk, |w| intake::void(w, &i.no, Some("再次")));
+    assert!(
+        frontdesk::search::search(d.store.conn(), &eid, "误登记", None, 10)
+            .unwrap()
+            .is_empty()
+    );
+    let again = d
+        .store
+        .write(&clerk, |w| intake::void(w, &i.no, Some("再次")));
     assert!(matches!(again, Err(frontdesk::Error::State(_))));
     let h = frontdesk::store::audit_history(d.store.conn(), "intake", &i.id).unwrap();
-    assert_eq!(h.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["insert", "void"]);
+    assert_eq!(
+        h.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["insert", "void"]
+    );
 }
 
 #[test]
@@ -156,12 +322,20 @@ fn lookup_by_unit_and_phone_shows_recent_contacts() {
     let mut d = desk();
     let clerk = d.clerk.clone();
     let eid = d.estate.id.clone();
-    d.store.write(&clerk, |w| intake::record(w, &eid, &call("楼上漏水"))).unwrap();
+    d.store
+        .write(&clerk, |w| intake::record(w, &eid, &call("楼上漏水")))
+        .unwrap();
     d.clock.advance(Duration::hours(1));
-    d.store.write(&clerk, |w| intake::record(w, &eid, &call("还在漏"))).unwrap();
+    d.store
+        .write(&clerk, |w| intake::record(w, &eid, &call("还在漏")))
+        .unwrap();
     for q in ["3-2-1201", "3栋2单元1201", "３－２－１２０１"] {
         let l = intake::lookup(d.store.conn(), &eid, q, d.store.now()).unwrap();
-        assert_eq!(l.unit.as_ref().map(|u| u.code.as_str()), Some("3-2-1201"), "{q}");
+        assert_eq!(
+            l.unit.as_ref().map(|u| u.code.as_str()),
+            Some("3-2-1201"),
+            "{q}"
+        );
         assert_eq!(l.recent_intakes.len(), 2);
         assert_eq!(l.recent_intakes[0].content, "还在漏", "newest first");
     }

@@ -13,14 +13,25 @@ fn desk_with(texts: &[&str]) -> (Desk, Vec<String>) {
     let mut ids = Vec::new();
     for t in texts {
         d.clock.advance(Duration::minutes(1));
-        ids.push(d.store.write(&clerk, |w| intake::record(w, &eid, &call(t))).unwrap().id);
+        ids.push(
+            d.store
+                .write(&clerk, |w| intake::record(w, &eid, &call(t)))
+                .unwrap()
+                .id,
+        );
     }
     (d, ids)
 }
 
 #[test]
 fn queries_of_every_length_find_exact_substrings() {
-    let (d, ids) = desk_with(&["厨房水管漏水", "楼道灯不亮", "漏电保护器跳闸", "水费多收了", "漏 水"]);
+    let (d, ids) = desk_with(&[
+        "厨房水管漏水",
+        "楼道灯不亮",
+        "漏电保护器跳闸",
+        "水费多收了",
+        "漏 水",
+    ]);
     let eid = &d.estate.id;
     let found = |q: &str| -> Vec<usize> {
         search::search(d.store.conn(), eid, q, Some("intake"), 50)
@@ -38,9 +49,9 @@ fn queries_of_every_length_find_exact_substrings() {
         ("水费", &[3]),
         ("灯", &[1]),
         ("漏 水", &[4, 0]), // two words: both must match
-        ("管水", &[]),     // characters present but not as a substring
+        ("管水", &[]),      // characters present but not as a substring
         ("电梯", &[]),
-        ("，。", &[]),     // nothing searchable
+        ("，。", &[]), // nothing searchable
     ];
     for (q, expected) in cases {
         assert_eq!(found(q), expected.to_vec(), "query {q:?}");
@@ -59,8 +70,21 @@ fn match_expressions_quote_user_input() {
 fn search_finds_units_phones_and_numbers() {
     let (d, _) = desk_with(&["电梯异响"]);
     let eid = &d.estate.id;
-    for q in ["3-2-1201", "1201", "8000", "LH-DJ2026-000001", "lh-dj2026", "张伟"] {
-        assert_eq!(search::search(d.store.conn(), eid, q, None, 10).unwrap().len(), 1, "{q}");
+    for q in [
+        "3-2-1201",
+        "1201",
+        "8000",
+        "LH-DJ2026-000001",
+        "lh-dj2026",
+        "张伟",
+    ] {
+        assert_eq!(
+            search::search(d.store.conn(), eid, q, None, 10)
+                .unwrap()
+                .len(),
+            1,
+            "{q}"
+        );
     }
 }
 

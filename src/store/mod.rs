@@ -165,6 +165,25 @@ impl Store {
     }
 }
 
+/// Human numbers reserved by [`Write::reserve_human_nos`], handed out in order.
+pub struct HumanNumbers {
+    head: String,
+    width: usize,
+    next: i64,
+    end: i64,
+}
+
+impl Iterator for HumanNumbers {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        (self.next < self.end).then(|| {
+            self.next += 1;
+            format!("{}{:0w$}", self.head, self.next - 1, w = self.width)
+        })
+    }
+}
+
 /// What [`Store::verify`] found.
 #[derive(Debug, Serialize)]
 pub struct VerifyReport {
@@ -199,18 +218,6 @@ impl Write<'_> {
         uuid::Uuid::now_v7().to_string()
     }
 
-    /// The next human number in `scope` (e.g. `slip:LH:2026`), starting at 1.
-    pub fn next_number(&self, scope: &str) -> Result<i64> {
-        let n: i64 = self.tx.query_row(
-            "INSERT INTO counters(scope, value) VALUES (?1, 1)
-             ON CONFLICT(scope) DO UPDATE SET value = value + 1
-             RETURNING value",
-            params![scope],
-            |r| r.get(0),
-        )?;
-        Ok(n)
-    }
-
     /// The next human number for an estate and year: `LH-TS2026-0001` for prefix `TS`, width 4.
     pub fn human_no(
         &self,
@@ -219,13 +226,41 @@ impl Write<'_> {
         year: i32,
         width: usize,
     ) -> Result<String> {
-        let code: String = self.tx.query_row(
-            "SELECT code FROM estates WHERE id = ?1",
-            params![estate_id],
-            |r| r.get(0),
-        )?;
-        let n = self.next_number(&format!("{prefix}:{code}:{year}"))?;
-        Ok(format!("{code}-{prefix}{year}-{n:0width$}"))
+        let mut n = self.reserve_human_nos(estate_id, prefix, year, width, 1)?;
+        Ok(n.next().expect("one number reserved"))
+    }
+
+    /// Reserves `count` consecutive human numbers at once (bulk imports: one counter update
+    /// instead of one per row, which would also make FTS5 flush its buffer at every row).
+    pub fn reserve_human_nos(
+        &self,
+        estate_id: &str,
+        prefix: &str,
+        year: i32,
+        width: usize,
+        count: usize,
+    ) -> Result<HumanNumbers> {
+        let code: String = self
+            .tx
+            .prepare_cached("SELECT code FROM estates WHERE id = ?1")?
+            .query_row(params![estate_id], |r| r.get(0))?;
+        let last: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO counters(scope, value) VALUES (?1, ?2)
+                 ON CONFLICT(scope) DO UPDATE SET value = value + ?2
+                 RETURNING value",
+            )?
+            .query_row(
+                params![format!("{prefix}:{code}:{year}"), count as i64],
+                |r| r.get(0),
+            )?;
+        Ok(HumanNumbers {
+            head: format!("{code}-{prefix}{year}-"),
+            width,
+            next: last - count as i64 + 1,
+            end: last + 1,
+        })
     }
 
     /// Appends a state-change event (status, grade, tier…) for an entity.
@@ -236,10 +271,12 @@ impl Write<'_> {
         kind: &str,
         data: serde_json::Value,
     ) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO events(id, entity, entity_id, kind, at, actor_id, data)
+        self.tx
+            .prepare_cached(
+                "INSERT INTO events(id, entity, entity_id, kind, at, actor_id, data)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
+            )?
+            .execute(params![
                 self.new_id(),
                 entity,
                 entity_id,
@@ -247,8 +284,7 @@ impl Write<'_> {
                 self.now_db,
                 self.actor.staff_id,
                 data.to_string()
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 
@@ -304,11 +340,8 @@ impl Write<'_> {
             Some(h) => h,
             None => self
                 .tx
-                .query_row(
-                    "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                    [],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+                .query_row([], |r| r.get(0))
                 .optional()?
                 .unwrap_or_default(),
         };
@@ -325,10 +358,8 @@ impl Write<'_> {
             hash: String::new(),
         };
         let hash = entry.compute_hash();
-        self.tx.execute(
-            "INSERT INTO audit_log(at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
+        self.tx.prepare_cached("INSERT INTO audit_log(at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(params![
                 entry.at,
                 entry.actor_id,
                 entry.actor_name,

@@ -6,6 +6,7 @@
 //! `FRONTDESK_PASSWORD` (or `--password`). Output is readable text, or JSON with `--json`.
 //! Errors print in Chinese on stderr and exit non-zero (2 for bad input, 1 otherwise).
 
+mod bench;
 mod complaints;
 mod customers;
 mod repairs;
@@ -61,6 +62,8 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Benchmark: bulk import and search latency on a throw-away database (prints figures).
+    Bench(bench::BenchArgs),
     /// Estate set-up: departments, staff, units.
     #[command(subcommand)]
     Estate(EstateCommand),
@@ -147,6 +150,8 @@ enum IntakeCommand {
         #[arg(long, default_value_t = 100)]
         limit: usize,
     },
+    /// Import many contacts from a JSON array file, all or nothing (row-level report on errors).
+    Import { json: String },
     /// Look up a unit or phone: customers, tier/VIP, open and past cases.
     Lookup { query: String },
     /// 电话接待记录本: phone-call intakes of a period.
@@ -306,6 +311,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             }
             to_json(report)
         }
+        Command::Bench(a) => bench::run(a),
         Command::Info => {
             let dir = data_dir(cli)?;
             to_json(serde_json::json!({
@@ -387,6 +393,11 @@ fn intake(ctx: &mut Ctx, c: &IntakeCommand) -> Result<serde_json::Value> {
         IntakeCommand::Add { json } => {
             let input: intake::IntakeInput = read_json(json)?;
             to_json(ctx.write(|w| intake::record(w, &eid, &input))?)
+        }
+        IntakeCommand::Import { json } => {
+            let inputs: Vec<intake::IntakeInput> = read_json(json)?;
+            let n = ctx.write(|w| intake::import(w, &eid, &inputs))?;
+            to_json(serde_json::json!({ "imported": n }))
         }
         IntakeCommand::Show { id } => to_json(intake::get(ctx.store.conn(), id)?),
         IntakeCommand::List { from, to, limit } => {
