@@ -37,8 +37,8 @@ pub struct Cli {
     #[arg(long, global = true)]
     password: Option<String>,
     /// Print JSON instead of text.
-    #[arg(long, global = true)]
-    json: bool,
+    #[arg(long = "json", global = true)]
+    json_output: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -507,7 +507,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
         Ok(v) => {
-            if cli.json {
+            if cli.json_output {
                 println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             } else {
                 print_text(&v, 0);
@@ -515,7 +515,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            if cli.json {
+            if cli.json_output {
                 let mut body = serde_json::json!({ "code": e.code(), "message": e.to_string() });
                 if let Error::Invalid { field, .. } = &e {
                     body["field"] = serde_json::json!(field);
