@@ -3,8 +3,8 @@
 CREATE TABLE complaints (
     id                  TEXT PRIMARY KEY,
     estate_id           TEXT NOT NULL REFERENCES estates(id),
-    no                  TEXT NOT NULL UNIQUE,     -- TS-LH-2026-0001
-    intake_id           TEXT NOT NULL UNIQUE REFERENCES intakes(id),
+    no                  TEXT NOT NULL UNIQUE,     -- LH-TS2026-0001
+    intake_id           TEXT NOT NULL REFERENCES intakes(id),   -- one live complaint per intake
     customer_id         TEXT REFERENCES customers(id),
     unit_id             TEXT REFERENCES units(id),
     identification      TEXT NOT NULL DEFAULT 'valid'
@@ -19,7 +19,8 @@ CREATE TABLE complaints (
                         CHECK (status IN ('registered','dispatched','in_handling','awaiting_confirmation','closed','voided')),
     grade               TEXT NOT NULL DEFAULT 'general'
                         CHECK (grade IN ('general','important','hot','major')),
-    policy_version      INTEGER,
+    grade_reason        TEXT,                     -- why the grade is what it is (history in events)
+    policy_version      INTEGER,                  -- the policy the complaint was judged under
     -- facts the grading rules read
     safety_risk         INTEGER NOT NULL DEFAULT 0,
     collective_size     INTEGER NOT NULL DEFAULT 1,
@@ -43,7 +44,9 @@ CREATE TABLE complaints (
     voided_by           TEXT,
     void_reason         TEXT
 );
+CREATE UNIQUE INDEX complaints_intake ON complaints(intake_id) WHERE voided_at IS NULL;
 CREATE INDEX complaints_status ON complaints(estate_id, status);
+CREATE INDEX complaints_created ON complaints(estate_id, created_at);
 CREATE INDEX complaints_customer ON complaints(customer_id);
 CREATE INDEX complaints_unit ON complaints(unit_id);
 
@@ -69,7 +72,7 @@ CREATE INDEX complaint_attempts_complaint ON complaint_attempts(complaint_id, at
 CREATE TABLE slips (
     id                  TEXT PRIMARY KEY,
     estate_id           TEXT NOT NULL REFERENCES estates(id),
-    no                  TEXT NOT NULL UNIQUE,     -- XT-LH-2026-0001
+    no                  TEXT NOT NULL UNIQUE,     -- LH-XT2026-0001
     intake_id           TEXT NOT NULL REFERENCES intakes(id),
     complaint_id        TEXT REFERENCES complaints(id),
     department_id       TEXT NOT NULL REFERENCES departments(id),
@@ -81,12 +84,14 @@ CREATE TABLE slips (
     print_count         INTEGER NOT NULL DEFAULT 0,
     first_printed_at    TEXT,
     first_printed_by    TEXT,
-    handed_to           TEXT,
+    handed_to           TEXT,                     -- name of the person the slip was given to
+    handed_to_staff_id  TEXT REFERENCES staff(id),  -- when that person is staff
     handed_at           TEXT,
     returned_at         TEXT,
     owner_signed        INTEGER NOT NULL DEFAULT 0,
     handling_result     TEXT,
     filed_at            TEXT,                     -- into the owner's 报事档案
+    filed_by            TEXT,
     created_at          TEXT NOT NULL,
     created_by          TEXT NOT NULL,
     updated_at          TEXT NOT NULL,
@@ -96,6 +101,8 @@ CREATE TABLE slips (
     void_reason         TEXT
 );
 CREATE INDEX slips_status ON slips(estate_id, status);
+CREATE INDEX slips_created ON slips(estate_id, created_at);
+CREATE INDEX slips_intake ON slips(intake_id);
 CREATE INDEX slips_complaint ON slips(complaint_id);
 
 -- Each print of a slip (the first is the original, later ones are 补打).
@@ -106,6 +113,7 @@ CREATE TABLE slip_prints (
     by_id           TEXT NOT NULL,
     reprint         INTEGER NOT NULL
 );
+CREATE INDEX slip_prints_slip ON slip_prints(slip_id);
 
 -- 回访 tasks for closed complaints and finished repair orders.
 CREATE TABLE followups (
@@ -119,6 +127,7 @@ CREATE TABLE followups (
     attempts        INTEGER NOT NULL DEFAULT 0,
     done_at         TEXT,
     done_by         TEXT,
+    cancel_reason   TEXT,                     -- why a pending task was cancelled (subject reopened…)
     created_at      TEXT NOT NULL,
     created_by      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
@@ -126,6 +135,7 @@ CREATE TABLE followups (
 );
 CREATE INDEX followups_due ON followups(estate_id, status, due_at);
 CREATE INDEX followups_subject ON followups(subject_kind, subject_id);
+CREATE UNIQUE INDEX followups_pending ON followups(subject_kind, subject_id) WHERE status = 'pending';
 
 CREATE TABLE followup_attempts (
     id              TEXT PRIMARY KEY,
