@@ -462,36 +462,43 @@ pub fn period(
     Ok((start, end))
 }
 
-/// Prints a value as indented text: objects as `key: value` lines, arrays item by item.
-fn print_text(v: &serde_json::Value, indent: usize) {
+/// Renders a value as indented text: objects as `key: value` lines, arrays item by item.
+fn render_text(v: &serde_json::Value, indent: usize, out: &mut String) {
+    use std::fmt::Write as _;
     let pad = "  ".repeat(indent);
     match v {
         serde_json::Value::Object(m) => {
             for (k, v) in m {
                 match v {
                     serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
-                        println!("{pad}{k}:");
-                        print_text(v, indent + 1);
+                        let _ = writeln!(out, "{pad}{k}:");
+                        render_text(v, indent + 1, out);
                     }
-                    _ => println!("{pad}{k}: {}", scalar(v)),
+                    _ => {
+                        let _ = writeln!(out, "{pad}{k}: {}", scalar(v));
+                    }
                 }
             }
         }
         serde_json::Value::Array(a) => {
             if a.is_empty() {
-                println!("{pad}（无）");
+                let _ = writeln!(out, "{pad}（无）");
             }
             for (i, item) in a.iter().enumerate() {
                 match item {
                     serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
-                        println!("{pad}[{}]", i + 1);
-                        print_text(item, indent + 1);
+                        let _ = writeln!(out, "{pad}[{}]", i + 1);
+                        render_text(item, indent + 1, out);
                     }
-                    _ => println!("{pad}- {}", scalar(item)),
+                    _ => {
+                        let _ = writeln!(out, "{pad}- {}", scalar(item));
+                    }
                 }
             }
         }
-        _ => println!("{pad}{}", scalar(v)),
+        _ => {
+            let _ = writeln!(out, "{pad}{}", scalar(v));
+        }
     }
 }
 
@@ -507,11 +514,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
         Ok(v) => {
+            let mut text = String::new();
             if cli.json_output {
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                text = serde_json::to_string_pretty(&v).unwrap_or_default();
+                text.push('\n');
             } else {
-                print_text(&v, 0);
+                render_text(&v, 0, &mut text);
             }
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
             ExitCode::SUCCESS
         }
         Err(e) => {
