@@ -45,7 +45,7 @@ pub const MANAGERS: &[Role] = &[
     Role::GeneralManager,
 ];
 
-/// Audit and event entity names.
+/// Entity names in the audit log, the event log and (for orders) the search index.
 const ORDER: &str = "repair";
 const PRICE_ITEM: &str = "price_item";
 
@@ -761,7 +761,7 @@ fn index(w: &Write, o: &RepairOrder) -> Result<()> {
     );
     search::index(
         w,
-        "repair",
+        ORDER,
         &o.id,
         &o.estate_id,
         &title,
@@ -1363,7 +1363,7 @@ pub fn void(w: &mut Write, id: &str, reason: Option<&str>) -> Result<RepairOrder
         json!({ "reason": reason }),
     )?;
     w.audit_void(ORDER, &before.id, &reason)?;
-    search::remove(w, "repair", &before.id)?;
+    search::remove(w, ORDER, &before.id)?;
     order(&w.tx, &before.id)
 }
 

@@ -12,11 +12,20 @@ use crate::{read_json, to_json, Ctx};
 
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// Add a price-list item from JSON ({code, name, unit, price (yuan), note}); supervisors.
+    /// Add a price-list item (supervisors).
+    ///
+    /// JSON: {"code": "P01", "name": "更换水龙头", "unit": "个", "price": "35", "note": "…"};
+    /// the price is in yuan, the unit defaults to 次.
     PriceAdd { json: String },
-    /// Change a price-list item (by code or id) from JSON; fields left out stay; supervisors.
-    PriceUpdate { code: String, json: String },
-    /// Take a price-list item off the list, with the reason; supervisors.
+    /// Change a price-list item (supervisors).
+    ///
+    /// JSON as for price-add; fields left out keep their value. Finished orders keep their fee.
+    PriceUpdate {
+        /// The item's code or id.
+        code: String,
+        json: String,
+    },
+    /// Take a price-list item off the list, with the reason (supervisors).
     PriceVoid {
         code: String,
         #[arg(long)]
@@ -28,12 +37,19 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Create a repair order from JSON ({intake, unit, customer_id, reporter_name, phone, kind,
-    /// urgency, scale, safety_related, leak_related, location, content, appointment_at,
-    /// reported_at}); with `intake` the rest defaults from that intake.
+    /// Create a repair order (报修 → 派工单).
+    ///
+    /// JSON: {"intake", "unit", "customer_id", "reporter_name", "phone", "kind" (房屋/系统/公共设施/特约,
+    /// required), "urgency" (一般/紧急), "scale" (小修/中修/大修, 公共设施 only and required there),
+    /// "safety_related", "leak_related", "location", "content", "appointment_at", "reported_at"}.
+    /// With "intake" (its number or id), unit, customer, phone, name, location, content and the
+    /// report time default from that intake.
     Create { json: String },
     /// Show an order (by number or id) with its history and response/completion times.
-    Show { id: String },
+    Show {
+        /// Order number (LH-WX2026-0001) or id.
+        id: String,
+    },
     /// List orders, newest report first.
     List {
         /// 已报修 / 已派工 / 已接单 / 已到场 / 已完工 / 业主已签认 / 已结单 / 已作废 (or the code).
@@ -61,6 +77,7 @@ pub enum Command {
     Queue,
     /// Dispatch an order to a repairer (维修工).
     Dispatch {
+        /// Order number (LH-WX2026-0001) or id.
         id: String,
         /// The repairer's login, name or id.
         repairer: String,
@@ -70,21 +87,31 @@ pub enum Command {
     },
     /// The repairer takes the slip (接单).
     Accept {
+        /// Order number (LH-WX2026-0001) or id.
         id: String,
         #[arg(long)]
         at: Option<String>,
     },
     /// The repairer is on site.
     Arrive {
+        /// Order number (LH-WX2026-0001) or id.
         id: String,
         #[arg(long)]
         at: Option<String>,
     },
-    /// Record the finished work from JSON ({work_done, materials, material_cost, owner_materials,
-    /// owner_materials_note, paid, price_item, quantity, labour_fee, at}).
-    Finish { id: String, json: String },
+    /// Record the finished work, materials and fee.
+    ///
+    /// JSON: {"work_done" (required), "materials", "owner_materials" (合格/不合格),
+    /// "owner_materials_note" (required when 不合格), "paid", "price_item" (code) and "quantity",
+    /// or "labour_fee" (yuan, off-list), "material_cost" (yuan), "at"}.
+    Finish {
+        /// Order number (LH-WX2026-0001) or id.
+        id: String,
+        json: String,
+    },
     /// Record the owner's agreement to the charges (needed when material is above the limit).
     Agreement {
+        /// Order number (LH-WX2026-0001) or id.
         id: String,
         /// Agreement number or what was agreed.
         #[arg(long)]
@@ -93,9 +120,13 @@ pub enum Command {
         at: Option<String>,
     },
     /// Confirm the fee (supervisor; above the material limit a manager).
-    ConfirmFee { id: String },
+    ConfirmFee {
+        /// Order number (LH-WX2026-0001) or id.
+        id: String,
+    },
     /// The owner's sign-off; schedules the 回访 (a free order closes here).
     SignOff {
+        /// Order number (LH-WX2026-0001) or id.
         id: String,
         /// The owner did not sign (then --comment says why).
         #[arg(long)]
@@ -108,18 +139,21 @@ pub enum Command {
     },
     /// Finance confirms the fee was received: the paid order closes (supervisors).
     Finance {
+        /// Order number (LH-WX2026-0001) or id.
         id: String,
         #[arg(long)]
         at: Option<String>,
     },
     /// Void an order (supervisors), before the owner's sign-off.
     Void {
+        /// Order number (LH-WX2026-0001) or id.
         id: String,
         #[arg(long)]
         reason: String,
     },
     /// Send a signed-off or closed order back for rework (owner not satisfied).
     Rework {
+        /// Order number (LH-WX2026-0001) or id.
         id: String,
         #[arg(long)]
         reason: String,
