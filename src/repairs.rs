@@ -87,23 +87,26 @@ const ITEM_NAME: TextRule = TextRule::line("name", "项目名称", 50);
 const ITEM_UNIT: TextRule = TextRule::line("unit", "计价单位", 10);
 const ITEM_NOTE: TextRule = TextRule::text("note", "备注", 500);
 const ITEM_VOID_REASON: TextRule = TextRule::text("reason", "停用原因", 500);
-/// The highest unit price the list accepts (¥1,000,000), so fees cannot overflow.
+/// The highest price or fee accepted (¥1,000,000), so sums cannot overflow.
 const MAX_PRICE_FEN: i64 = 100_000_000;
 const EDIT_PRICE_LIST: &str = "编辑维修有偿服务收费标准";
 
-fn item_price(value: Option<&str>) -> Result<i64> {
-    let Some(v) = given(value) else {
-        return Err(Error::invalid("price", "单价", "必填，不能为空"));
-    };
-    let fen = validate::money_fen("price", "单价", v)?;
+/// A money amount typed in yuan, in fen; at most [`MAX_PRICE_FEN`].
+fn amount(field: &'static str, label: &'static str, value: &str) -> Result<i64> {
+    let fen = validate::money_fen(field, label, value)?;
     if fen > MAX_PRICE_FEN {
         return Err(Error::invalid(
-            "price",
-            "单价",
+            field,
+            label,
             format!("过大：最多 ¥{}", validate::fen_to_yuan(MAX_PRICE_FEN)),
         ));
     }
     Ok(fen)
+}
+
+fn item_price(value: Option<&str>) -> Result<i64> {
+    let v = given(value).ok_or_else(|| Error::invalid("price", "单价", "必填，不能为空"))?;
+    amount("price", "单价", v)
 }
 
 /// Refuses a code already used by another live item of the estate.
@@ -976,24 +979,12 @@ fn fee(conn: &Connection, estate_id: &str, input: &FinishInput) -> Result<Fee> {
         }
     };
     let labour = given(input.labour_fee.as_deref())
-        .map(|s| validate::money_fen("labour_fee", "人工费", s))
+        .map(|s| amount("labour_fee", "人工费", s))
         .transpose()?;
     let material_fen = given(input.material_cost.as_deref())
-        .map(|s| validate::money_fen("material_cost", "材料费", s))
+        .map(|s| amount("material_cost", "材料费", s))
         .transpose()?
         .unwrap_or(0);
-    for (fen, field, label) in [
-        (labour.unwrap_or(0), "labour_fee", "人工费"),
-        (material_fen, "material_cost", "材料费"),
-    ] {
-        if fen > MAX_PRICE_FEN {
-            return Err(Error::invalid(
-                field,
-                label,
-                format!("过大：最多 ¥{}", validate::fen_to_yuan(MAX_PRICE_FEN)),
-            ));
-        }
-    }
     if !input.paid {
         let charged = [
             (item.is_some(), "price_item", "收费项目"),
