@@ -103,6 +103,7 @@ const REISSUE_REASON: TextRule = TextRule::text("reason", "补办原因", 200);
 const REVOKE_REASON: TextRule = TextRule::text("reason", "取消原因", 500);
 
 /// Where a checked customer's unit is: in the register, or (import only) to be created.
+#[derive(Clone)]
 pub(crate) enum UnitRef {
     Known(Unit),
     New(UnitCode),
@@ -144,54 +145,62 @@ pub(crate) fn check(
     estate_id: &str,
     pol: &Policy,
     input: &CustomerInput,
-    base: Option<Fields>,
+    base: Option<&Fields>,
     units: Units,
 ) -> std::result::Result<Fields, Vec<Error>> {
     let mut errors = Vec::new();
-    let (b_unit, b_name, b_relation, b_phone, b_phone2, b_id, b_segment, b_note) = match base {
-        Some(Fields {
-            unit,
-            name,
-            relation,
-            phone,
-            phone2,
-            id_number,
-            family_segment,
-            note,
-        }) => (
-            Some(unit),
-            Some(name),
-            Some(relation),
-            Some(phone),
-            Some(phone2),
-            Some(id_number),
-            Some(family_segment),
-            Some(note),
-        ),
-        None => (None, None, None, None, None, None, None, None),
-    };
     let e = &mut errors;
-    let unit = field(e, input.unit.as_deref(), b_unit, |v| {
-        unit_ref(conn, estate_id, v, units)
-    });
-    let name = field(e, input.name.as_deref(), b_name, |v| NAME.required(v));
-    let relation = field(e, input.relation.as_deref(), b_relation, |v| {
-        match v.map(str::trim).filter(|s| !s.is_empty()) {
+    let unit = field(
+        e,
+        input.unit.as_deref(),
+        base.map(|b| b.unit.clone()),
+        |v| unit_ref(conn, estate_id, v, units),
+    );
+    let name = field(
+        e,
+        input.name.as_deref(),
+        base.map(|b| b.name.clone()),
+        |v| NAME.required(v),
+    );
+    let relation = field(
+        e,
+        input.relation.as_deref(),
+        base.map(|b| b.relation),
+        |v| match v.map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(Relation::Owner),
             Some(s) => Relation::parse("relation", "身份", s),
-        }
-    });
-    let phone = field(e, input.phone.as_deref(), b_phone, |v| {
-        optional_phone("phone", "电话", v)
-    });
-    let phone2 = field(e, input.phone2.as_deref(), b_phone2, |v| {
-        optional_phone("phone2", "备用电话", v)
-    });
-    let id_number = field(e, input.id_number.as_deref(), b_id, id_number);
-    let family_segment = field(e, input.family_segment.as_deref(), b_segment, |v| {
-        family_segment(pol, v)
-    });
-    let note = field(e, input.note.as_deref(), b_note, |v| NOTE.optional(v));
+        },
+    );
+    let phone = field(
+        e,
+        input.phone.as_deref(),
+        base.map(|b| b.phone.clone()),
+        |v| optional_phone("phone", "电话", v),
+    );
+    let phone2 = field(
+        e,
+        input.phone2.as_deref(),
+        base.map(|b| b.phone2.clone()),
+        |v| optional_phone("phone2", "备用电话", v),
+    );
+    let id_number = field(
+        e,
+        input.id_number.as_deref(),
+        base.map(|b| b.id_number.clone()),
+        id_number,
+    );
+    let family_segment = field(
+        e,
+        input.family_segment.as_deref(),
+        base.map(|b| b.family_segment.clone()),
+        |v| family_segment(pol, v),
+    );
+    let note = field(
+        e,
+        input.note.as_deref(),
+        base.map(|b| b.note.clone()),
+        |v| NOTE.optional(v),
+    );
     match (
         unit,
         name,
@@ -452,7 +461,7 @@ pub fn update_customer(w: &mut Write, key: &str, input: &CustomerInput) -> Resul
         &before.estate_id,
         &pol,
         input,
-        Some(base),
+        Some(&base),
         Units::MustExist,
     )
     .map_err(first)?;

@@ -1,9 +1,10 @@
 //! Import of the customer register (客户档案) from an Excel workbook (.xlsx).
 //!
 //! The first worksheet holds a header row of Chinese column names, in any order: 房号 and 姓名 are
-//! required, 身份, 电话, 备用电话, 证件号, 家庭结构, 客户等级, 备注 optional; a title row above the
-//! header is skipped. Each data row is checked by the same check as the desk's form
-//! ([`customers::check`]), except that a unit not yet in the register is created.
+//! required, 身份, 电话, 备用电话, 证件号, 家庭结构, 客户等级, 备注 optional, 序号 ignored. Title
+//! rows above the header are skipped. An unknown column, or content under no header, refuses the
+//! whole file (nothing is dropped silently). Each data row is checked by the same check as the
+//! desk's form ([`customers::check`]), except that a unit not yet in the register is created.
 //!
 //! Invariants:
 //! - [`preview_customers_xlsx`] reads and checks everything and writes nothing.
@@ -91,6 +92,9 @@ const COLUMNS: &[(Col, &str, &str, bool)] = &[
     (Col::Note, "备注", "note", false),
 ];
 
+/// Columns registers often have that carry nothing to import (the row count).
+const IGNORED_COLUMNS: &[&str] = &["序号"];
+
 /// Rows searched for the header (title rows may come first).
 const HEADER_SEARCH_ROWS: usize = 10;
 
@@ -123,8 +127,14 @@ fn bad_file(message: impl Into<String>) -> Error {
     Error::invalid("file", "导入文件", message)
 }
 
-/// The first worksheet as rows of cells, each with the row number Excel shows.
-fn read_sheet(path: &Path) -> Result<Vec<(usize, Vec<Cell>)>> {
+/// The first worksheet: its rows of cells, each with the row number Excel shows.
+struct Sheet {
+    /// The 0-based column of each row's first cell.
+    left: u32,
+    rows: Vec<(usize, Vec<Cell>)>,
+}
+
+fn read_sheet(path: &Path) -> Result<Sheet> {
     let name = file_name(path);
     if !path.is_file() {
         return Err(bad_file(format!("找不到文件“{}”", path.display())));
@@ -165,11 +175,27 @@ fn read_sheet(path: &Path) -> Result<Vec<(usize, Vec<Cell>)>> {
             }
         }
     }
-    Ok(grid
-        .into_iter()
-        .enumerate()
-        .map(|(i, cells)| (top as usize + i + 1, cells))
-        .collect())
+    Ok(Sheet {
+        left,
+        rows: grid
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| (top as usize + i + 1, cells))
+            .collect(),
+    })
+}
+
+/// The column's name as Excel shows it (0 → `A`, 27 → `AB`).
+fn column_name(mut col: u32) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(char::from(b'A' + (col % 26) as u8));
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    name.iter().rev().collect()
 }
 
 fn file_name(path: &Path) -> String {
@@ -188,7 +214,12 @@ fn header_key(s: &str) -> String {
 }
 
 /// Finds the header row and maps each column to its position.
-fn header(rows: &[(usize, Vec<Cell>)], name: &str) -> Result<(usize, HashMap<Col, usize>)> {
+/// Finds the header row and maps each column to its position. Returns the header's index in
+/// `rows`, the map, and the positions of ignored columns.
+fn header(
+    rows: &[(usize, Vec<Cell>)],
+    name: &str,
+) -> Result<(usize, HashMap<Col, usize>, HashSet<usize>)> {
     let known = |s: &str| COLUMNS.iter().find(|c| c.1 == header_key(s));
     let names: Vec<&str> = COLUMNS.iter().map(|c| c.1).collect();
     let at = rows
@@ -207,9 +238,14 @@ fn header(rows: &[(usize, Vec<Cell>)], name: &str) -> Result<(usize, HashMap<Col
         })?;
     let (row_no, cells) = &rows[at];
     let mut map = HashMap::new();
+    let mut ignored = HashSet::new();
     let mut unknown = Vec::new();
     for (i, cell) in cells.iter().enumerate() {
         let Cell::Text(t) = cell else { continue };
+        if IGNORED_COLUMNS.contains(&header_key(t).as_str()) {
+            ignored.insert(i);
+            continue;
+        }
         match known(t) {
             Some(c) => {
                 if map.insert(c.0, i).is_some() {
@@ -240,7 +276,7 @@ fn header(rows: &[(usize, Vec<Cell>)], name: &str) -> Result<(usize, HashMap<Col
             missing.join("、")
         )));
     }
-    Ok((at, map))
+    Ok((at, map, ignored))
 }
 
 /// A checked row ready to insert.
@@ -257,8 +293,9 @@ struct Analysis {
 
 fn analyse(conn: &Connection, estate_id: &str, path: &Path) -> Result<Analysis> {
     let name = file_name(path);
-    let rows = read_sheet(path)?;
-    let (header_at, cols) = header(&rows, &name)?;
+    let Sheet { left, rows } = read_sheet(path)?;
+    let (header_at, cols, ignored) = header(&rows, &name)?;
+    let used: HashSet<usize> = cols.values().copied().chain(ignored).collect();
     let pol = policy::current(conn, estate_id)?.policy;
     let mut report = ImportReport {
         file: name.clone(),
@@ -274,6 +311,22 @@ fn analyse(conn: &Connection, estate_id: &str, path: &Path) -> Result<Analysis> 
                 .and_then(|&i| cells.get(i))
                 .unwrap_or(&Cell::Empty)
         };
+        // Content under no header would be lost silently: refuse the file instead.
+        if let Some((i, c)) = cells
+            .iter()
+            .enumerate()
+            .find(|(i, c)| !used.contains(i) && **c != Cell::Empty)
+        {
+            let shown = match c {
+                Cell::Text(t) | Cell::Error(t) => t.trim(),
+                Cell::Empty => "",
+            };
+            return Err(bad_file(format!(
+                "{}{row_no} 单元格有内容“{shown}”，但 {} 列没有表头，请补上列名或删除该列",
+                column_name(left + i as u32),
+                column_name(left + i as u32),
+            )));
+        }
         if COLUMNS.iter().all(|c| cell(c.0) == &Cell::Empty) {
             continue;
         }

@@ -700,6 +700,26 @@ fn bad_files_give_a_chinese_error_on_the_file_and_change_nothing() {
 }
 
 #[test]
+fn a_row_number_column_is_ignored() {
+    let mut d = desk();
+    let f = xlsx(
+        "numbered.xlsx",
+        &[
+            vec![S("序号"), S("房号"), S("姓名")],
+            vec![N(1.0), S("1-1-101"), S("张伟")],
+            vec![N(2.0), S("1-1-102"), S("李娜")],
+            vec![N(3.0)],
+        ],
+    );
+    let r = import(&mut d, f.path(), false).unwrap();
+    assert_eq!(
+        (r.rows_total, r.imported),
+        (2, 2),
+        "a row with only its number is empty"
+    );
+}
+
+#[test]
 fn vertically_merged_units_apply_to_every_row() {
     let mut d = desk();
     let f = xlsx_merged(

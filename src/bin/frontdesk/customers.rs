@@ -15,11 +15,24 @@ use crate::{read_json, to_json, Ctx};
 pub enum Command {
     /// Add a customer from JSON: {unit, name, relation (业主/住户/租户/家属), phone, phone2,
     /// id_number, family_segment, note}. The unit must be in the register.
-    Add { json: String },
+    Add {
+        /// Inline JSON, `-` for standard input, or a file.
+        #[arg(id = "input", value_name = "JSON")]
+        json: String,
+    },
     /// Edit a customer from JSON (same fields as add; fields left out stay, "" clears).
-    Update { id: String, json: String },
+    Update {
+        /// Customer id or VIP card number.
+        id: String,
+        /// Inline JSON, `-` for standard input, or a file.
+        #[arg(id = "input", value_name = "JSON")]
+        json: String,
+    },
     /// Show a customer's file: particulars, VIP cards, tier history.
-    Show { id: String },
+    Show {
+        /// Customer id or VIP card number.
+        id: String,
+    },
     /// List customers, in unit order.
     List {
         /// Only this unit (3-2-1201, 3栋2单元1201 …).
@@ -39,12 +52,14 @@ pub enum Command {
     },
     /// Void a customer entered in error or gone (supervisors).
     Void {
+        /// Customer id or VIP card number.
         id: String,
         #[arg(long)]
         reason: String,
     },
     /// Set a customer's tier A/B/C/D (supervisors; reason required).
     SetTier {
+        /// Customer id or VIP card number.
         id: String,
         /// A, B, C or D.
         tier: String,
@@ -53,6 +68,7 @@ pub enum Command {
     },
     /// Issue a VIP card (supervisors); the customer becomes tier A.
     VipIssue {
+        /// Customer id or VIP card number.
         id: String,
         /// 0 集团领导, 1 政府官员, 2 其他.
         #[arg(long)]
@@ -65,6 +81,7 @@ pub enum Command {
     },
     /// Re-issue a lost VIP card under the same number (supervisors).
     VipReissue {
+        /// Customer id or VIP card number.
         id: String,
         #[arg(long)]
         reason: Option<String>,
@@ -72,6 +89,7 @@ pub enum Command {
     /// Renew a VIP card after the re-check (supervisors; from 60 days before expiry): a new card
     /// with a new number and a new validity.
     VipRenew {
+        /// Customer id or VIP card number.
         id: String,
         /// The re-check note (复核意见).
         #[arg(long)]
@@ -85,6 +103,7 @@ pub enum Command {
     },
     /// Revoke VIP status (supervisors): revokes the card, sets the tier to C (or --tier).
     VipRevoke {
+        /// Customer id or VIP card number.
         id: String,
         /// Why: malicious arrears, harm to the group …
         #[arg(long)]
@@ -95,6 +114,7 @@ pub enum Command {
     },
     /// Name the VIP 客户助理 of a VIP customer (supervisors); without a staff member, clear it.
     VipAssistant {
+        /// Customer id or VIP card number.
         id: String,
         /// Staff login, name or id.
         staff: Option<String>,
