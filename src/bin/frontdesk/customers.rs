@@ -1,17 +1,252 @@
-//! CLI commands for this area (in progress).
+//! `frontdesk customer …`: the customer register (客户档案), tiers, VIP cards and the register
+//! import. A customer is named by id or by the number of one of their VIP cards.
 
+use std::path::PathBuf;
+
+use frontdesk::customers::{
+    self, CustomerFilter, CustomerInput, RevokeInput, TierInput, VipCardInput, VipFilter,
+};
+use frontdesk::import;
 use frontdesk::Result;
 
-use crate::Ctx;
+use crate::{read_json, to_json, Ctx};
 
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// (in progress)
-    Placeholder,
+    /// Add a customer from JSON: {unit, name, relation (业主/住户/租户/家属), phone, phone2,
+    /// id_number, family_segment, note}. The unit must be in the register.
+    Add {
+        /// Inline JSON, `-` for standard input, or a file.
+        #[arg(id = "input", value_name = "JSON")]
+        json: String,
+    },
+    /// Edit a customer from JSON (same fields as add; fields left out stay, "" clears).
+    Update {
+        /// Customer id or VIP card number.
+        id: String,
+        /// Inline JSON, `-` for standard input, or a file.
+        #[arg(id = "input", value_name = "JSON")]
+        json: String,
+    },
+    /// Show a customer's file: particulars, VIP cards, tier history.
+    Show {
+        /// Customer id or VIP card number.
+        id: String,
+    },
+    /// List customers, in unit order.
+    List {
+        /// Only this unit (3-2-1201, 3栋2单元1201 …).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Search name, unit, phone or VIP card number.
+        #[arg(long)]
+        query: Option<String>,
+        /// Only this tier (A/B/C/D).
+        #[arg(long)]
+        tier: Option<String>,
+        /// Include voided customers.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// Void a customer entered in error or gone (supervisors).
+    Void {
+        /// Customer id or VIP card number.
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Set a customer's tier A/B/C/D (supervisors; reason required).
+    SetTier {
+        /// Customer id or VIP card number.
+        id: String,
+        /// A, B, C or D.
+        tier: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Issue a VIP card (supervisors); the customer becomes tier A.
+    VipIssue {
+        /// Customer id or VIP card number.
+        id: String,
+        /// 0 集团领导, 1 政府官员, 2 其他.
+        #[arg(long)]
+        level: String,
+        /// A given card number (default: the next free one, e.g. JK2001).
+        #[arg(long)]
+        card_no: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Re-issue a lost VIP card under the same number (supervisors).
+    VipReissue {
+        /// Customer id or VIP card number.
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Renew a VIP card after the re-check (supervisors; from 60 days before expiry): a new card
+    /// with a new number and a new validity.
+    VipRenew {
+        /// Customer id or VIP card number.
+        id: String,
+        /// The re-check note (复核意见).
+        #[arg(long)]
+        note: String,
+        /// A new level (default: the old card's).
+        #[arg(long)]
+        level: Option<String>,
+        /// A given card number (default: the next free one).
+        #[arg(long)]
+        card_no: Option<String>,
+    },
+    /// Revoke VIP status (supervisors): revokes the card, sets the tier to C (or --tier).
+    VipRevoke {
+        /// Customer id or VIP card number.
+        id: String,
+        /// Why: malicious arrears, harm to the group …
+        #[arg(long)]
+        reason: String,
+        /// The tier afterwards (default C).
+        #[arg(long)]
+        tier: Option<String>,
+    },
+    /// Name the VIP 客户助理 of a VIP customer (supervisors); without a staff member, clear it.
+    VipAssistant {
+        /// Customer id or VIP card number.
+        id: String,
+        /// Staff login, name or id.
+        staff: Option<String>,
+    },
+    /// The 《VIP客户登记表》: active cards, or those expiring soon.
+    VipList {
+        /// Only cards whose last valid day is within this many days (expired ones included).
+        #[arg(long)]
+        expiring_days: Option<i64>,
+        /// Also renewed and revoked cards.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Import the customer register from an .xlsx file (first sheet; header row with 房号, 姓名,
+    /// 身份, 电话, 备用电话, 证件号, 家庭结构, 客户等级, 备注). Bad rows stop the import unless
+    /// --accept-valid-only; rows already in the register are skipped.
+    Import {
+        path: PathBuf,
+        /// Only check the file and report; write nothing.
+        #[arg(long, conflicts_with = "accept_valid_only")]
+        preview: bool,
+        /// Import the valid rows even if some rows are bad (those are reported and skipped).
+        #[arg(long)]
+        accept_valid_only: bool,
+    },
 }
 
-pub fn run(_ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
+pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
+    let eid = ctx.estate.id.clone();
     match cmd {
-        Command::Placeholder => Ok(serde_json::Value::Null),
+        Command::Add { json } => {
+            let input: CustomerInput = read_json(json)?;
+            to_json(ctx.write(|w| customers::add_customer(w, &eid, &input))?)
+        }
+        Command::Update { id, json } => {
+            let input: CustomerInput = read_json(json)?;
+            to_json(ctx.write(|w| customers::update_customer(w, id, &input))?)
+        }
+        Command::Show { id } => to_json(customers::show(ctx.store.conn(), id)?),
+        Command::List {
+            unit,
+            query,
+            tier,
+            all,
+            limit,
+        } => to_json(customers::list(
+            ctx.store.conn(),
+            &eid,
+            &CustomerFilter {
+                unit: unit.clone(),
+                query: query.clone(),
+                tier: tier.clone(),
+                include_voided: *all,
+                limit: Some(*limit),
+            },
+        )?),
+        Command::Void { id, reason } => {
+            to_json(ctx.write(|w| customers::void_customer(w, id, Some(reason)))?)
+        }
+        Command::SetTier { id, tier, reason } => {
+            let input = TierInput {
+                tier: Some(tier.clone()),
+                reason: Some(reason.clone()),
+            };
+            to_json(ctx.write(|w| customers::set_tier(w, id, &input))?)
+        }
+        Command::VipIssue {
+            id,
+            level,
+            card_no,
+            note,
+        } => {
+            let input = VipCardInput {
+                level: Some(level.clone()),
+                card_no: card_no.clone(),
+                note: note.clone(),
+            };
+            to_json(ctx.write(|w| customers::issue_vip_card(w, id, &input))?)
+        }
+        Command::VipReissue { id, reason } => {
+            to_json(ctx.write(|w| customers::reissue_lost_card(w, id, reason.as_deref()))?)
+        }
+        Command::VipRenew {
+            id,
+            note,
+            level,
+            card_no,
+        } => {
+            let input = VipCardInput {
+                level: level.clone(),
+                card_no: card_no.clone(),
+                note: Some(note.clone()),
+            };
+            to_json(ctx.write(|w| customers::renew_vip_card(w, id, &input))?)
+        }
+        Command::VipRevoke { id, reason, tier } => {
+            let input = RevokeInput {
+                reason: Some(reason.clone()),
+                tier: tier.clone(),
+            };
+            to_json(ctx.write(|w| customers::revoke_vip(w, id, &input))?)
+        }
+        Command::VipAssistant { id, staff } => {
+            to_json(ctx.write(|w| customers::set_vip_assistant(w, id, staff.as_deref()))?)
+        }
+        Command::VipList { expiring_days, all } => to_json(customers::vip_register(
+            ctx.store.conn(),
+            &eid,
+            ctx.store.now(),
+            &VipFilter {
+                expiring_within_days: *expiring_days,
+                include_inactive: *all,
+            },
+        )?),
+        Command::Import {
+            path,
+            preview,
+            accept_valid_only,
+        } => {
+            if *preview {
+                to_json(import::preview_customers_xlsx(
+                    ctx.store.conn(),
+                    &eid,
+                    path,
+                )?)
+            } else {
+                to_json(
+                    ctx.write(|w| {
+                        import::import_customers_xlsx(w, &eid, path, *accept_valid_only)
+                    })?,
+                )
+            }
+        }
     }
 }
