@@ -4,12 +4,15 @@
 //! Invariants: both refuse a database that already has an estate, so nothing real is ever mixed
 //! with demo data; demo data is deterministic for a seed and dated up to the store's clock.
 
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::estate::{self, Estate, EstateInput, StaffInput};
 use crate::store::Store;
-use crate::Actor;
+use crate::time::Clock;
+use crate::vocab::SubjectKind;
+use crate::{complaints, customers, followups, intake, repairs, slips, Actor};
 
 /// The seed `frontdesk demo` uses.
 pub const DEMO_SEED: u64 = 20261123;
@@ -78,10 +81,581 @@ pub struct DemoSummary {
     pub followups: usize,
 }
 
-/// Loads demo data (in progress: estate and staff only).
-pub fn load(store: &mut Store, _seed: u64) -> Result<DemoSummary> {
+/// The demo staff's password.
+pub const DEMO_PASSWORD: &str = "demo1234";
+
+/// Days of history the demo covers, up to the store's clock.
+const DEMO_DAYS: i64 = 120;
+
+/// Loads demo data for one estate (龙湖花园, code LH): units, about 300 customers with tiers and VIP
+/// cards, a price list, and four months of contacts up to now, each carried through its life as
+/// far as its age allows, so every state appears (open, dispatched, in handling, closed, followed
+/// up, reopened; repairs from reported to closed). Deterministic for a seed and a clock.
+pub fn load(store: &mut Store, seed: u64) -> Result<DemoSummary> {
     refuse_if_set_up(store)?;
-    Err(Error::State("演示数据尚未完成".into()))
+    let end = store.now();
+    let start = end - Duration::days(DEMO_DAYS);
+    let restore = store.clock().clone();
+    store.set_clock(Clock::fixed(start));
+    // A fresh database being filled: no need to wait for the disk at every step.
+    store.conn().execute_batch("PRAGMA synchronous=OFF")?;
+    let out = fill(store, seed, start, end);
+    store.conn().execute_batch("PRAGMA synchronous=FULL")?;
+    store.set_clock(restore);
+    out
+}
+
+fn fill(
+    store: &mut Store,
+    seed: u64,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<DemoSummary> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let e = init(
+        store,
+        "龙湖花园",
+        "LH",
+        None,
+        "wang",
+        "王主管",
+        DEMO_PASSWORD,
+    )?;
+    let eid = e.id.clone();
+    let sys = Actor::system();
+    let mut summary = DemoSummary {
+        estate: e.name.clone(),
+        staff_password: DEMO_PASSWORD.into(),
+        ..Default::default()
+    };
+    // Staff, units, price list.
+    let units: Vec<String> = (1..=10)
+        .flat_map(|b| {
+            (1..=2).flat_map(move |u| {
+                (1..=8).flat_map(move |f| (1..=2).map(move |r| format!("{b}-{u}-{f}{r:02}")))
+            })
+        })
+        .collect();
+    store.write(&sys, |w| {
+        for (login, name, role, dept) in [
+            ("li", "李前台", "receptionist", "客服中心"),
+            ("zhou", "周前台", "receptionist", "客服中心"),
+            ("zhao", "赵协调", "coordinator", "客服中心"),
+            ("chen", "陈经理", "project_manager", "客服中心"),
+            ("sun", "孙师傅", "repairer", "工程维修部"),
+            ("qian", "钱师傅", "repairer", "工程维修部"),
+            ("wu", "吴队长", "supervisor", "保安部"),
+        ] {
+            estate::add_staff(
+                w,
+                &eid,
+                &StaffInput {
+                    login: Some(login.into()),
+                    name: Some(name.into()),
+                    role: Some(role.into()),
+                    department: Some(dept.into()),
+                    phone: Some(random_mobile(&mut rng)),
+                    password: Some(DEMO_PASSWORD.into()),
+                },
+            )?;
+        }
+        for u in &units {
+            estate::add_unit(w, &eid, u, Some(f64::from(rng.u32(60..180))))?;
+        }
+        for (code, name, unit, price) in [
+            ("P01", "更换水龙头", "个", "30"),
+            ("P02", "疏通下水道", "次", "80"),
+            ("P03", "更换灯泡（不含材料）", "个", "10"),
+            ("P04", "更换插座面板", "个", "25"),
+            ("P05", "更换门锁锁芯", "个", "50"),
+            ("P06", "更换窗户密封条", "米", "15"),
+            ("P07", "马桶疏通", "次", "60"),
+            ("P08", "热水器检修", "次", "50"),
+        ] {
+            repairs::add_price_item(
+                w,
+                &eid,
+                &repairs::PriceItemInput {
+                    code: Some(code.into()),
+                    name: Some(name.into()),
+                    unit: Some(unit.into()),
+                    price: Some(price.into()),
+                    note: None,
+                },
+            )?;
+        }
+        Ok(())
+    })?;
+    summary.units = units.len();
+    let clerk = crate::auth::login(store, "li", DEMO_PASSWORD)?;
+    let coordinator = crate::auth::login(store, "zhao", DEMO_PASSWORD)?;
+    let supervisor = crate::auth::login(store, "wang", DEMO_PASSWORD)?;
+
+    // Customers: an owner for most units, some occupants; tiers and VIP cards.
+    let mut customers: Vec<(String, String, String)> = Vec::new(); // (id, unit, phone)
+    store.write(&supervisor, |w| {
+        for (i, u) in units.iter().enumerate() {
+            if i % 11 == 10 {
+                continue; // unsold or unknown units
+            }
+            let phone = random_mobile(&mut rng);
+            let c = customers::add_customer(
+                w,
+                &eid,
+                &customers::CustomerInput {
+                    unit: Some(u.clone()),
+                    name: Some(random_name(&mut rng)),
+                    relation: Some("业主".into()),
+                    phone: Some(phone.clone()),
+                    family_segment: Some(
+                        crate::policy::Policy::default().family_segments[rng.usize(..8)].clone(),
+                    ),
+                    ..Default::default()
+                },
+            )?;
+            customers.push((c.id, u.clone(), phone));
+            if i % 7 == 3 {
+                let phone = random_mobile(&mut rng);
+                let c = customers::add_customer(
+                    w,
+                    &eid,
+                    &customers::CustomerInput {
+                        unit: Some(u.clone()),
+                        name: Some(random_name(&mut rng)),
+                        relation: Some(["住户", "租户", "家属"][rng.usize(..3)].into()),
+                        phone: Some(phone.clone()),
+                        ..Default::default()
+                    },
+                )?;
+                customers.push((c.id, u.clone(), phone));
+            }
+        }
+        for (i, (id, _, _)) in customers.iter().enumerate().step_by(13) {
+            let (tier, reason) = match i % 4 {
+                0 => ("B", "在集团购房两次"),
+                1 => ("B", "多次表扬物业服务"),
+                2 => ("D", "多次无效投诉"),
+                _ => ("B", "集团员工"),
+            };
+            customers::set_tier(
+                w,
+                id,
+                &customers::TierInput {
+                    tier: Some(tier.into()),
+                    reason: Some(reason.into()),
+                },
+            )?;
+        }
+        for (i, (id, _, _)) in customers.iter().enumerate().skip(5).step_by(60) {
+            customers::issue_vip_card(
+                w,
+                id,
+                &customers::VipCardInput {
+                    level: Some(["0", "1", "2", "2"][i % 4].into()),
+                    card_no: None,
+                    note: Some("重点客户".into()),
+                },
+            )?;
+            customers::set_vip_assistant(w, id, Some("zhao"))?;
+        }
+        Ok(())
+    })?;
+    summary.customers = customers.len();
+
+    // Four months of contacts, each carried through its life as far as its age allows.
+    let mut day = start.date_naive();
+    while day <= end.date_naive() {
+        let per_day = rng.usize(3..8);
+        let mut times: Vec<i64> = (0..per_day).map(|_| rng.i64(0..12 * 60)).collect();
+        times.sort_unstable();
+        for minutes in times {
+            // 08:00 Beijing is 00:00 UTC.
+            let at =
+                day.and_hms_opt(0, 0, 0).expect("midnight").and_utc() + Duration::minutes(minutes);
+            if at < start || at >= end {
+                break;
+            }
+            store.clock().set(at);
+            let (cust_id, unit, phone) = customers[rng.usize(..customers.len())].clone();
+            let mut input = random_intake(&mut rng, &[unit], &crate::time::to_db(at));
+            input.phone = Some(phone);
+            input.customer_id = Some(cust_id);
+            input.person_name = None;
+            let kind = input.kind.clone().unwrap_or_default();
+            if matches!(kind.as_str(), "咨询" | "表扬" | "建议") {
+                input.settled_on_spot = kind == "咨询";
+                input.reply = Some("已向客户解释说明".into());
+            }
+            let i = store.write(&clerk, |w| intake::record(w, &eid, &input))?;
+            summary.intakes += 1;
+            let pace = [1, 1, 1, 1, 3, 10, 30][rng.usize(..7)];
+            let mut life = Life {
+                store,
+                at,
+                end,
+                rng: &mut rng,
+                pace,
+            };
+            match kind.as_str() {
+                "投诉" => complaint_life(
+                    &mut life,
+                    &eid,
+                    &i.no,
+                    &clerk,
+                    &coordinator,
+                    &supervisor,
+                    &mut summary,
+                )?,
+                "报修" => repair_life(&mut life, &eid, &i.no, &clerk, &supervisor, &mut summary)?,
+                _ => {}
+            }
+        }
+        day += Duration::days(1);
+    }
+    // A few contacts registered twice by mistake, voided with a reason (never deleted).
+    let duplicates: Vec<String> = store
+        .conn()
+        .prepare("SELECT no FROM intakes WHERE kind = 'enquiry' ORDER BY received_at DESC LIMIT 2")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for no in duplicates {
+        store.write(&supervisor, |w| intake::void(w, &no, Some("重复登记")))?;
+    }
+    summary.followups = store
+        .conn()
+        .query_row("SELECT count(*) FROM followups", [], |r| r.get::<_, i64>(0))?
+        as usize;
+    Ok(summary)
+}
+
+/// One case being carried forward in time: each step happens a while after the last, and the
+/// case stops where "now" is reached.
+struct Life<'a> {
+    store: &'a mut Store,
+    at: DateTime<Utc>,
+    end: DateTime<Utc>,
+    rng: &'a mut fastrand::Rng,
+    /// How slowly this case moves (1 = promptly); slow cases are still open near "now".
+    pace: i64,
+}
+
+impl Life<'_> {
+    /// Moves the clock `minutes` (a random amount in the range) ahead; false when that is past now.
+    fn later(&mut self, minutes: std::ops::Range<i64>) -> bool {
+        self.at += Duration::minutes(self.rng.i64(minutes) * self.pace);
+        if self.at >= self.end {
+            return false;
+        }
+        self.store.clock().set(self.at);
+        true
+    }
+
+    fn step<T>(
+        &mut self,
+        actor: &Actor,
+        f: impl FnOnce(&mut crate::Write) -> Result<T>,
+    ) -> Result<T> {
+        self.store.write(actor, f)
+    }
+}
+
+fn complaint_life(
+    l: &mut Life,
+    eid: &str,
+    intake_no: &str,
+    clerk: &Actor,
+    coordinator: &Actor,
+    supervisor: &Actor,
+    summary: &mut DemoSummary,
+) -> Result<()> {
+    let (category, dept, person) = [
+        ("物业管理", "客服中心", "zhao"),
+        ("物业管理", "保安部", "wu"),
+        ("工程质量", "工程维修部", "sun"),
+        ("物业管理", "保洁绿化", "zhao"),
+        ("销售承诺", "客服中心", "chen"),
+    ][l.rng.usize(..5)];
+    let identification =
+        ["有效投诉", "有效投诉", "有效投诉", "协调工作", "过高要求"][l.rng.usize(..5)];
+    let c = l.step(clerk, |w| {
+        complaints::open(
+            w,
+            eid,
+            &complaints::ComplaintInput {
+                intake: Some(intake_no.into()),
+                identification: Some(identification.into()),
+                category: Some(category.into()),
+                ..Default::default()
+            },
+        )
+    })?;
+    summary.complaints += 1;
+    if !l.later(5..30) {
+        return Ok(());
+    }
+    let slip = l.step(clerk, |w| {
+        let s = slips::create(
+            w,
+            eid,
+            &slips::SlipInput {
+                complaint: Some(c.no.clone()),
+                department: Some(dept.into()),
+                responsible_staff: Some(person.into()),
+                ..Default::default()
+            },
+        )?;
+        slips::print(w, &s.no)?;
+        Ok(s)
+    })?;
+    summary.slips += 1;
+    if !l.later(20..120) {
+        return Ok(());
+    }
+    l.step(coordinator, |w| {
+        slips::hand_over(w, &slip.no, &slips::HandOverInput::default())
+    })?;
+    // Handling rounds: a 回访 不满意 reopens the complaint and handling starts again.
+    for round in 0..3 {
+        let tries = l.rng.usize(1..4);
+        for n in 0..tries {
+            if !l.later(60..24 * 60) {
+                return Ok(());
+            }
+            let result = if n + 1 == tries {
+                "达成一致"
+            } else {
+                ["未达成一致", "未联系上", "处理中"][l.rng.usize(..3)]
+            };
+            l.step(coordinator, |w| {
+                complaints::add_attempt(
+                    w,
+                    &c.no,
+                    &complaints::AttemptInput {
+                        method: Some(["电话", "上门", "面谈"][n % 3].into()),
+                        contact: Some("业主".into()),
+                        said: Some(
+                            [
+                                "已联系责任部门安排处理，向业主说明进度",
+                                "约定上门查看现场",
+                                "业主同意处理方案",
+                            ][n % 3]
+                                .into(),
+                        ),
+                        result: Some(result.into()),
+                        ..Default::default()
+                    },
+                )
+            })?;
+        }
+        if !l.later(60..48 * 60) {
+            return Ok(());
+        }
+        l.step(coordinator, |w| {
+            if round == 0 {
+                slips::record_return(
+                    w,
+                    &slip.no,
+                    &slips::ReturnInput {
+                        owner_signed: true,
+                        handling_result: Some("已按业主要求处理完毕".into()),
+                        ..Default::default()
+                    },
+                )?;
+            }
+            complaints::request_confirmation(w, &c.no)
+        })?;
+        if !l.later(60..24 * 60) {
+            return Ok(());
+        }
+        let satisfaction = ["满意", "满意", "基本满意"][l.rng.usize(..3)];
+        l.step(supervisor, |w| {
+            complaints::close(
+                w,
+                &c.no,
+                &complaints::CloseInput {
+                    result: Some("问题已解决，业主确认".into()),
+                    satisfaction: Some(satisfaction.into()),
+                },
+            )?;
+            if round == 0 {
+                slips::file(w, &slip.no)?;
+            }
+            Ok(())
+        })?;
+        if !followup_life(l, SubjectKind::Complaint, &c.id, coordinator)? {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+fn repair_life(
+    l: &mut Life,
+    eid: &str,
+    intake_no: &str,
+    clerk: &Actor,
+    supervisor: &Actor,
+    summary: &mut DemoSummary,
+) -> Result<()> {
+    let content = intake::get(&l.store.conn(), intake_no)?.content;
+    let leak = content.contains('漏') || content.contains('渗');
+    let urgent = leak || l.rng.u8(..5) == 0;
+    let o = l.step(clerk, |w| {
+        repairs::create(
+            w,
+            eid,
+            &repairs::RepairInput {
+                intake: Some(intake_no.into()),
+                kind: Some(
+                    if content.contains("楼道") || content.contains("门禁") {
+                        "公共设施"
+                    } else {
+                        "房屋"
+                    }
+                    .into(),
+                ),
+                scale: (content.contains("楼道") || content.contains("门禁"))
+                    .then(|| "小修".to_string()),
+                urgency: Some(if urgent { "紧急" } else { "一般" }.into()),
+                leak_related: leak,
+                ..Default::default()
+            },
+        )
+    })?;
+    summary.repairs += 1;
+    let repairer = ["sun", "qian"][l.rng.usize(..2)];
+    if !l.later(3..40) {
+        return Ok(());
+    }
+    l.step(clerk, |w| {
+        repairs::dispatch(
+            w,
+            &o.id,
+            &repairs::DispatchInput {
+                repairer: Some(repairer.into()),
+                at: None,
+            },
+        )
+    })?;
+    // Work rounds: a 回访 不满意 sends the order back for rework.
+    for round in 0..3 {
+        for step in [
+            repairs::accept
+                as fn(&mut crate::Write, &str, &repairs::StepInput) -> Result<repairs::RepairOrder>,
+            repairs::arrive,
+        ] {
+            if !l.later(2..25) {
+                return Ok(());
+            }
+            l.step(clerk, |w| step(w, &o.id, &repairs::StepInput::default()))?;
+        }
+        if !l.later(30..300) {
+            return Ok(());
+        }
+        // Rework is free; the first visit is paid now and then.
+        let paid = round == 0 && l.rng.u8(..3) == 0;
+        let finish = repairs::FinishInput {
+            work_done: Some(
+                if round == 0 {
+                    "已检修完毕，试用正常"
+                } else {
+                    "返修完毕，已请业主确认"
+                }
+                .into(),
+            ),
+            paid,
+            price_item: paid.then(|| format!("P0{}", l.rng.u8(1..9))),
+            materials: paid.then(|| "配件一套".to_string()),
+            material_cost: paid.then(|| format!("{}", l.rng.u8(10..90))),
+            ..Default::default()
+        };
+        l.step(clerk, |w| repairs::finish(w, &o.id, &finish))?;
+        if paid {
+            l.step(supervisor, |w| repairs::confirm_fee(w, &o.id))?;
+        }
+        if !l.later(5..30) {
+            return Ok(());
+        }
+        l.step(clerk, |w| {
+            repairs::sign_off(
+                w,
+                &o.id,
+                &repairs::SignOffInput {
+                    owner_signed: true,
+                    owner_comment: Some("满意".into()),
+                    at: None,
+                },
+            )
+        })?;
+        if paid {
+            if !l.later(60..24 * 60) {
+                return Ok(());
+            }
+            l.step(supervisor, |w| {
+                repairs::finance_confirm(w, &o.id, &repairs::StepInput::default())
+            })?;
+        }
+        if !followup_life(l, SubjectKind::Repair, &o.id, supervisor)? {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Calls the owner back (retrying when unreachable); true when they were dissatisfied and the
+/// case was reopened.
+fn followup_life(
+    l: &mut Life,
+    kind: SubjectKind,
+    subject_id: &str,
+    caller: &Actor,
+) -> Result<bool> {
+    for _ in 0..3 {
+        if !l.later(12 * 60..72 * 60) {
+            return Ok(false);
+        }
+        let Some(task) = followups::list_for(l.store.conn(), kind, subject_id)?
+            .into_iter()
+            .find(|f| f.status == crate::vocab::FollowupStatus::Pending)
+        else {
+            return Ok(false);
+        };
+        let result = [
+            "满意",
+            "满意",
+            "满意",
+            "满意",
+            "满意",
+            "基本满意",
+            "基本满意",
+            "满意",
+            "联系不上",
+            "联系不上",
+            "满意",
+            "不满意",
+        ][l.rng.usize(..12)];
+        l.step(caller, |w| {
+            followups::record(
+                w,
+                &task.id,
+                &followups::FollowupInput {
+                    result: Some(result.into()),
+                    note: Some(
+                        if result == "不满意" {
+                            "问题又出现了，要求重新处理"
+                        } else {
+                            "业主反馈良好"
+                        }
+                        .into(),
+                    ),
+                },
+            )
+        })?;
+        if result != "联系不上" {
+            return Ok(result == "不满意");
+        }
+    }
+    Ok(false)
 }
 
 /// Realistic words for generated contacts: (kind, what happened, what the customer asks).
