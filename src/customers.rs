@@ -16,7 +16,7 @@
 //!   tier is given (D for malicious arrears), and clears the VIP 客户助理.
 //! - A card number is the policy's group code, the level digit and a sequence 001–999, and is never
 //!   given to another card: a lost card is re-issued under the same number, a renewal (after the
-//!   re-check, from [`RENEW_WINDOW_DAYS`] before expiry) is a new card with a new number and marks
+//!   re-check, from the policy's `vip.renew_window_days` before expiry) is a new card with a new number and marks
 //!   the old one `renewed`. A card is valid from its issue day through `expires_on` (Beijing dates).
 //! - Every VIP act (issue, re-issue, renew, revoke, assistant) is supervisor-only.
 //! - Customers are voided with a reason, never deleted; a card holder must have VIP revoked first.
@@ -37,10 +37,6 @@ use crate::store::Write;
 use crate::time;
 use crate::validate::{self, TextRule, UnitCode};
 use crate::vocab::{Relation, Tier, VipCardStatus};
-
-/// Days before expiry from which a VIP card may be renewed.
-/// (To move into `policy.vip` when the policy document gains the field.)
-pub const RENEW_WINDOW_DAYS: i64 = 60;
 
 /// A customer as the register holds them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -1143,7 +1139,7 @@ pub fn reissue_lost_card(w: &mut Write, key: &str, reason: Option<&str>) -> Resu
 }
 
 /// Renews a card after the re-check (supervisors; the re-check note is required): allowed from
-/// [`RENEW_WINDOW_DAYS`] days before expiry, or after it. The old card becomes `renewed`; the new
+/// the policy's `vip.renew_window_days` before expiry, or after it. The old card becomes `renewed`; the new
 /// one gets a new number (given, or the next free one) and a new validity from today.
 pub fn renew_vip_card(w: &mut Write, key: &str, input: &VipCardInput) -> Result<VipCard> {
     w.actor.require(SUPERVISORS, "换发VIP卡")?;
@@ -1152,10 +1148,14 @@ pub fn renew_vip_card(w: &mut Write, key: &str, input: &VipCardInput) -> Result<
     let note = RECHECK_NOTE.required(input.note.as_deref())?;
     let today = time::local_date(w.now);
     let expires = time::parse_date("expires_on", "有效期", &old.expires_on)?;
-    let opens = expires - Duration::days(RENEW_WINDOW_DAYS);
+    let window = crate::policy::current(&w.tx, &c.estate_id)?
+        .policy
+        .vip
+        .renew_window_days;
+    let opens = expires - Duration::days(window);
     if today < opens {
         return Err(Error::State(format!(
-            "VIP卡 {} 有效期至 {}，到期前 {RENEW_WINDOW_DAYS} 天内（{opens} 起）才能复核换发",
+            "VIP卡 {} 有效期至 {}，到期前 {window} 天内（{opens} 起）才能复核换发",
             old.card_no, old.expires_on
         )));
     }

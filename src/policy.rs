@@ -32,6 +32,8 @@ pub struct VipPolicy {
     pub group_code: String,
     /// Years a card is valid.
     pub validity_years: u32,
+    /// Days before expiry from which a card may be re-checked and renewed.
+    pub renew_window_days: i64,
 }
 
 /// 回访 due times.
@@ -93,6 +95,7 @@ impl Default for VipPolicy {
         VipPolicy {
             group_code: "JK".into(),
             validity_years: 3,
+            renew_window_days: 60,
         }
     }
 }
@@ -197,6 +200,13 @@ fn validate(p: &Policy) -> Result<()> {
             "vip.validity_years",
             "VIP卡有效期",
             "应为 1–10 年",
+        ));
+    }
+    if !(0..=366).contains(&p.vip.renew_window_days) {
+        return Err(Error::invalid(
+            "vip.renew_window_days",
+            "VIP卡换发提前天数",
+            "应为 0–366 天",
         ));
     }
     for (field, label, v) in [

@@ -80,27 +80,13 @@ pub struct ChainCheck {
 
 /// Walks the whole audit log in order and reports the first entry whose link or hash is wrong.
 pub fn verify_audit_chain(conn: &Connection) -> Result<ChainCheck> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash
-         FROM audit_log ORDER BY seq",
-    )?;
+    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY seq"))?;
     let mut rows = stmt.query([])?;
     let mut prev = String::new();
     let mut entries = 0;
     while let Some(r) = rows.next()? {
         entries += 1;
-        let e = AuditEntry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor_id: r.get(2)?,
-            actor_name: r.get(3)?,
-            action: r.get(4)?,
-            entity: r.get(5)?,
-            entity_id: r.get(6)?,
-            detail: r.get(7)?,
-            prev_hash: r.get(8)?,
-            hash: r.get(9)?,
-        };
+        let e = entry_row(r)?;
         if e.prev_hash != prev || e.compute_hash() != e.hash {
             return Ok(ChainCheck {
                 entries,
@@ -117,23 +103,28 @@ pub fn verify_audit_chain(conn: &Connection) -> Result<ChainCheck> {
 
 /// The audit entries for one record, oldest first.
 pub fn history(conn: &Connection, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash
-         FROM audit_log WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq",
-    )?;
-    let rows = stmt.query_map([entity, entity_id], |r| {
-        Ok(AuditEntry {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor_id: r.get(2)?,
-            actor_name: r.get(3)?,
-            action: r.get(4)?,
-            entity: r.get(5)?,
-            entity_id: r.get(6)?,
-            detail: r.get(7)?,
-            prev_hash: r.get(8)?,
-            hash: r.get(9)?,
-        })
-    })?;
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE entity = ?1 AND entity_id = ?2 ORDER BY seq"
+    ))?;
+    let rows = stmt.query_map([entity, entity_id], entry_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+const SELECT: &str =
+    "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash
+    FROM audit_log";
+
+fn entry_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor_id: r.get(2)?,
+        actor_name: r.get(3)?,
+        action: r.get(4)?,
+        entity: r.get(5)?,
+        entity_id: r.get(6)?,
+        detail: r.get(7)?,
+        prev_hash: r.get(8)?,
+        hash: r.get(9)?,
+    })
 }
