@@ -157,8 +157,20 @@ pub fn current(conn: &Connection, estate_id: &str) -> Result<Versioned> {
     }
 }
 
+/// The policy as a readable TOML document (what a supervisor edits and files).
+pub fn to_toml(policy: &Policy) -> Result<String> {
+    toml::to_string_pretty(policy).map_err(|e| Error::Corrupt(format!("政策无法导出为 TOML：{e}")))
+}
+
+/// Reads a policy from TOML; fields left out keep their defaults.
+pub fn from_toml(text: &str) -> Result<Policy> {
+    toml::from_str(text)
+        .map_err(|e| Error::invalid("policy", "政策文件", format!("TOML 格式错误：{e}")))
+}
+
 /// Saves `policy` as the estate's next version.
 pub fn save(w: &mut Write, estate_id: &str, policy: &Policy, note: Option<&str>) -> Result<i64> {
+    w.actor.require(crate::auth::SUPERVISORS, "修改公司政策")?;
     validate(policy)?;
     let version = current(&w.tx, estate_id)?.version + 1;
     let id = w.new_id();

@@ -229,3 +229,51 @@ fn units_parse_common_spellings() {
         estate::add_unit(w, &eid, "3栋2单元1201", None)
     });
 }
+
+#[test]
+fn policy_is_versioned_and_round_trips_through_toml() {
+    use frontdesk::policy;
+    let mut d = desk();
+    let sup = d.supervisor.clone();
+    let eid = d.estate.id.clone();
+    let v0 = policy::current(d.store.conn(), &eid).unwrap();
+    assert_eq!(v0.version, 0);
+    let text = policy::to_toml(&v0.policy).unwrap();
+    assert!(text.contains("validity_years = 3"), "{text}");
+    let mut edited =
+        policy::from_toml(&text.replace("validity_years = 3", "validity_years = 5")).unwrap();
+    assert_eq!(edited.vip.validity_years, 5);
+    let v = d
+        .store
+        .write(&sup, |w| policy::save(w, &eid, &edited, Some("改为5年")))
+        .unwrap();
+    assert_eq!(v, 1);
+    assert_eq!(
+        policy::current(d.store.conn(), &eid)
+            .unwrap()
+            .policy
+            .vip
+            .validity_years,
+        5
+    );
+    // Bad values are refused by field, and nothing is saved.
+    edited.vip.group_code = "J1".into();
+    let bad = edited.clone();
+    assert_rejected(&mut d.store, &sup, "vip.group_code", "大写字母", |w| {
+        policy::save(w, &eid, &bad, None)
+    });
+    assert!(matches!(
+        policy::from_toml("x = ["),
+        Err(frontdesk::Error::Invalid {
+            field: "policy",
+            ..
+        })
+    ));
+    // A clerk may not change policy.
+    let clerk = d.clerk.clone();
+    let p = policy::Policy::default();
+    assert!(matches!(
+        d.store.write(&clerk, |w| policy::save(w, &eid, &p, None)),
+        Err(frontdesk::Error::Denied(_))
+    ));
+}

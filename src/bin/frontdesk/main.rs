@@ -125,10 +125,14 @@ enum EstateCommand {
         #[arg(long)]
         area: Option<f64>,
     },
-    /// Show the current policy as JSON.
-    Policy,
-    /// Save a new policy version from JSON.
+    /// Show the current policy (as TOML with --toml, to edit and load back with set-policy).
+    Policy {
+        #[arg(long)]
+        toml: bool,
+    },
+    /// Save a new policy version from a TOML file (*.toml) or JSON; applies to new decisions only.
     SetPolicy {
+        #[arg(value_name = "FILE_OR_JSON")]
         json: String,
         #[arg(long)]
         note: Option<String>,
@@ -366,11 +370,24 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                 EstateCommand::AddUnit { code, area } => {
                     to_json(ctx.write(|w| estate::add_unit(w, &eid, code, *area))?)
                 }
-                EstateCommand::Policy => {
-                    to_json(frontdesk::policy::current(ctx.store.conn(), &eid)?)
+                EstateCommand::Policy { toml } => {
+                    let current = frontdesk::policy::current(ctx.store.conn(), &eid)?;
+                    if *toml {
+                        let text = format!(
+                            "# 政策第 {} 版\n{}",
+                            current.version,
+                            frontdesk::policy::to_toml(&current.policy)?
+                        );
+                        return Ok(serde_json::Value::String(text));
+                    }
+                    to_json(current)
                 }
                 EstateCommand::SetPolicy { json, note } => {
-                    let p: frontdesk::policy::Policy = read_json(json)?;
+                    let p: frontdesk::policy::Policy = if json.ends_with(".toml") {
+                        frontdesk::policy::from_toml(&std::fs::read_to_string(json)?)?
+                    } else {
+                        read_json(json)?
+                    };
                     let v = ctx.write(|w| frontdesk::policy::save(w, &eid, &p, note.as_deref()))?;
                     to_json(serde_json::json!({ "version": v }))
                 }
