@@ -348,3 +348,129 @@ fn lookup_by_unit_and_phone_shows_recent_contacts() {
         Err(frontdesk::Error::Invalid { field: "query", .. })
     ));
 }
+
+#[test]
+fn lookup_shows_customer_tier_vip_and_open_cases_newest_first() {
+    use frontdesk::{complaints, customers, repairs};
+    let mut d = desk();
+    let sup = d.supervisor.clone();
+    let clerk = d.clerk.clone();
+    let eid = d.estate.id.clone();
+    let cust = d
+        .store
+        .write(&sup, |w| {
+            let c = customers::add_customer(
+                w,
+                &eid,
+                &customers::CustomerInput {
+                    unit: Some("3-2-1201".into()),
+                    name: Some("张伟".into()),
+                    phone: Some("13800138000".into()),
+                    ..Default::default()
+                },
+            )?;
+            customers::issue_vip_card(
+                w,
+                &c.id,
+                &customers::VipCardInput {
+                    level: Some("2".into()),
+                    ..Default::default()
+                },
+            )?;
+            Ok(c)
+        })
+        .unwrap();
+    // A complaint (open), and a repair order that is done and closed (past).
+    let i1 = d
+        .store
+        .write(&clerk, |w| intake::record(w, &eid, &call("楼上漏水")))
+        .unwrap();
+    assert_eq!(
+        i1.customer_id.as_deref(),
+        Some(cust.id.as_str()),
+        "matched by phone and unit"
+    );
+    let c = d
+        .store
+        .write(&clerk, |w| {
+            complaints::open(
+                w,
+                &eid,
+                &complaints::ComplaintInput {
+                    intake: Some(i1.no.clone()),
+                    category: Some("物业管理".into()),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    let repair_call = IntakeInput {
+        kind: Some("报修".into()),
+        ..call("门锁坏了")
+    };
+    let i2 = d
+        .store
+        .write(&clerk, |w| intake::record(w, &eid, &repair_call))
+        .unwrap();
+    let o = d
+        .store
+        .write(&clerk, |w| {
+            repairs::create(
+                w,
+                &eid,
+                &repairs::RepairInput {
+                    intake: Some(i2.no.clone()),
+                    kind: Some("房屋".into()),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    let sup2 = sup.clone();
+    d.store
+        .write(&sup2, |w| repairs::void(w, &o.id, Some("业主已自行修好")))
+        .unwrap();
+    d.clock.advance(Duration::minutes(10));
+    let i3 = d
+        .store
+        .write(&clerk, |w| {
+            intake::record(
+                w,
+                &eid,
+                &IntakeInput {
+                    kind: Some("报修".into()),
+                    ..call("灯不亮")
+                },
+            )
+        })
+        .unwrap();
+    let o2 = d
+        .store
+        .write(&clerk, |w| {
+            repairs::create(
+                w,
+                &eid,
+                &repairs::RepairInput {
+                    intake: Some(i3.no.clone()),
+                    kind: Some("房屋".into()),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+
+    for q in ["13800138000", "3-2-1201", "张伟", "8000"] {
+        let l = intake::lookup(d.store.conn(), &eid, q, d.store.now()).unwrap();
+        assert_eq!(l.customers.len(), 1, "{q}");
+        let card = &l.customers[0];
+        assert_eq!(card.tier, frontdesk::vocab::Tier::A, "{q}");
+        assert_eq!(card.vip_card_no.as_deref(), Some("JK2001"), "{q}");
+        let open: Vec<&str> = l.open_cases.iter().map(|c| c.no.as_str()).collect();
+        assert_eq!(
+            open,
+            [o2.no.as_str(), c.no.as_str()],
+            "{q}: newest first, voided order left out"
+        );
+        assert_eq!(l.complaints_last_year, 1, "{q}");
+    }
+}
