@@ -854,14 +854,11 @@ pub struct Candidate {
     pub complaints: Vec<String>,
 }
 
-/// The character pairs of a set of texts.
-fn bigrams(texts: &[&str]) -> HashSet<(char, char)> {
-    texts
-        .iter()
-        .flat_map(|t| {
-            let chars = search::normalise(t);
-            chars.windows(2).map(|p| (p[0], p[1])).collect::<Vec<_>>()
-        })
+/// The character pairs of a text, normalised as search does.
+fn bigrams(text: &str) -> HashSet<(char, char)> {
+    search::normalise(text)
+        .windows(2)
+        .map(|p| (p[0], p[1]))
         .collect()
 }
 
@@ -874,7 +871,7 @@ fn dice(a: &HashSet<(char, char)>, b: &HashSet<(char, char)>) -> f64 {
 }
 
 /// Suggests issues and unlinked complaints that may report the same problem as this one, best
-/// first: text similarity of content and request, same unit or building, same category, within
+/// first: text similarity of the content (character-pair Dice), same unit or building, same category, within
 /// the policy's window around the intake.
 pub fn suggest_issues(conn: &Connection, complaint_id: &str) -> Result<Vec<Candidate>> {
     let c = complaints::load(conn, complaint_id)?;
@@ -895,9 +892,9 @@ pub fn suggest_issues(conn: &Connection, complaint_id: &str) -> Result<Vec<Candi
         })
     };
     let own_building = building(&c.unit_id)?;
-    let own_pairs = bigrams(&[&c.content, c.request.as_deref().unwrap_or("")]);
+    let own_pairs = bigrams(&c.content);
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.no, c.unit_id, u.building, c.category, i.content, i.request, c.issue_id,
+        "SELECT c.id, c.no, c.unit_id, u.building, c.category, i.content, c.issue_id,
                 ci.title
          FROM complaints c JOIN intakes i ON i.id = c.intake_id
          LEFT JOIN units u ON u.id = c.unit_id
@@ -925,17 +922,13 @@ pub fn suggest_issues(conn: &Connection, complaint_id: &str) -> Result<Vec<Candi
                 r.get::<_, String>(5)?,
                 r.get::<_, Option<String>>(6)?,
                 r.get::<_, Option<String>>(7)?,
-                r.get::<_, Option<String>>(8)?,
             ))
         },
     )?;
     let mut by_key: BTreeMap<String, Candidate> = BTreeMap::new();
     for row in rows {
-        let (id, no, unit, bld, category, content, request, issue_id, title) = row?;
-        let text = dice(
-            &own_pairs,
-            &bigrams(&[&content, request.as_deref().unwrap_or("")]),
-        );
+        let (id, no, unit, bld, category, content, issue_id, title) = row?;
+        let text = dice(&own_pairs, &bigrams(&content));
         let mut score = 0.6 * text;
         let mut why = vec![format!("内容相似度 {:.0}%", text * 100.0)];
         if unit.is_some() && unit == c.unit_id {
