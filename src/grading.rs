@@ -125,7 +125,7 @@ impl Default for GradingPolicy {
         };
         GradingPolicy {
             major_households: 5,
-            major_claim_fen: 20_000_00,
+            major_claim_fen: 2_000_000, // ¥20,000
             major_collective: 10,
             major_important_open_days: 90,
             major_valid_open_days: 30,
@@ -286,7 +286,7 @@ fn yuan(fen: i64, whole: bool) -> String {
     let digits = (fen / 100).abs().to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
@@ -527,7 +527,7 @@ pub fn evaluate(conn: &Connection, complaint_id: &str, now: DateTime<Utc>) -> Re
     );
 
     let grade = found.iter().map(|x| x.0).max().unwrap_or(General);
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|x| std::cmp::Reverse(x.0));
     let (top, rest): (Vec<_>, Vec<_>) = found.into_iter().partition(|x| x.0 == grade);
     let duty = p.duty(grade.max(c.grade));
     Ok(Assessment {

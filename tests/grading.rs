@@ -717,6 +717,17 @@ fn suggestions_rank_the_similar_complaint_first() {
     link(&mut d, &a, &list[0].id).unwrap();
     let list = grading::suggest_issues(d.store.conn(), &a.id).unwrap();
     assert!(list.iter().all(|c| c.id != issue.id), "{list:?}");
+    // Beyond the 90-day window nothing is offered.
+    d.clock.advance(Duration::days(91));
+    let late = open_at(
+        &mut d,
+        "3-2-1201",
+        "楼上卫生间漏水，天花板发霉",
+        ComplaintInput::default(),
+    );
+    assert!(grading::suggest_issues(d.store.conn(), &late.no)
+        .unwrap()
+        .is_empty());
 }
 
 #[test]
@@ -790,7 +801,7 @@ fn link_and_unlink_check_their_input() {
         grading::issue(d.store.conn(), &issue.id)
             .unwrap()
             .complaints,
-        [b.no.clone()]
+        vec![b.no.clone()]
     );
     // A voided complaint cannot be linked.
     as_supervisor(&mut d, |w| complaints::void(w, &a.no, Some("重复立案"))).unwrap();
