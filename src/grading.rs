@@ -409,122 +409,95 @@ pub fn evaluate(conn: &Connection, complaint_id: &str, now: DateTime<Utc>) -> Re
     let open_over = |days: i64| open.is_some_and(|d| d > Duration::days(days));
     let f = &c.facts;
 
-    let mut found: Vec<(Grade, String)> = Vec::new();
-    let add = |found: &mut Vec<(Grade, String)>, on: bool, g: Grade, why: String| {
-        if on {
-            found.push((g, why));
-        }
-    };
     use Grade::*;
-    add(
-        &mut found,
-        f.safety_risk,
-        Major,
-        "涉及客户人身或财产安全".into(),
-    );
-    add(
-        &mut found,
-        households >= p.major_households,
-        Major,
-        format!("同一问题第{households}户投诉"),
-    );
-    add(
-        &mut found,
-        f.claim_fen >= p.major_claim_fen,
-        Major,
-        format!(
-            "索赔金额 {} ≥ {}",
-            yuan(f.claim_fen, false),
-            yuan(p.major_claim_fen, true)
+    let mut found: Vec<(Grade, String)> = [
+        (f.safety_risk, Major, "涉及客户人身或财产安全".into()),
+        (
+            households >= p.major_households,
+            Major,
+            format!("同一问题第{households}户投诉"),
         ),
-    );
-    add(
-        &mut found,
-        f.media_exposure,
-        Major,
-        "媒体曝光，损害品牌声誉".into(),
-    );
-    add(&mut found, f.lawsuit, Major, "涉及诉讼".into());
-    add(
-        &mut found,
-        f.collective_size >= p.major_collective,
-        Major,
-        format!(
-            "集体投诉 {} 人 ≥ {} 人",
-            f.collective_size, p.major_collective
+        (
+            f.claim_fen >= p.major_claim_fen,
+            Major,
+            format!(
+                "索赔金额 {} ≥ {}",
+                yuan(f.claim_fen, false),
+                yuan(p.major_claim_fen, true)
+            ),
         ),
-    );
-    add(
-        &mut found,
-        c.identification == Identification::Valid && open_over(p.major_valid_open_days),
-        Major,
-        format!("有效投诉超过{}未解决", span(p.major_valid_open_days)),
-    );
-    add(
-        &mut found,
-        complainants >= p.hot_complainants,
-        Hot,
-        format!(
-            "同一问题{}内已有{complainants}位不同投诉人",
-            span(p.hot_window_days)
+        (f.media_exposure, Major, "媒体曝光，损害品牌声誉".into()),
+        (f.lawsuit, Major, "涉及诉讼".into()),
+        (
+            f.collective_size >= p.major_collective,
+            Major,
+            format!(
+                "集体投诉 {} 人 ≥ {} 人",
+                f.collective_size, p.major_collective
+            ),
         ),
-    );
-    add(
-        &mut found,
-        f.collective_size >= p.hot_collective && f.collective_size < p.major_collective,
-        Hot,
-        format!(
-            "集体投诉 {} 人 ≥ {} 人",
-            f.collective_size, p.hot_collective
+        (
+            c.identification == Identification::Valid && open_over(p.major_valid_open_days),
+            Major,
+            format!("有效投诉超过{}未解决", span(p.major_valid_open_days)),
         ),
-    );
-    add(
-        &mut found,
-        f.company_fault && open_over(p.hot_fault_open_days),
-        Hot,
-        format!("公司责任导致超过{}仍未解决", span(p.hot_fault_open_days)),
-    );
-    add(
-        &mut found,
-        f.company_fault,
-        Important,
-        "公司存在明显过错".into(),
-    );
-    add(
-        &mut found,
-        repeats >= p.important_repeats,
-        Important,
-        format!(
-            "同一客户{}内第{repeats}次投诉“{}”",
-            span(p.important_repeat_window_days),
-            c.category
+        (
+            complainants >= p.hot_complainants,
+            Hot,
+            format!(
+                "同一问题{}内已有{complainants}位不同投诉人",
+                span(p.hot_window_days)
+            ),
         ),
-    );
-    add(
-        &mut found,
-        failed >= p.important_failed_attempts,
-        Important,
-        format!("沟通{failed}次未达成一致"),
-    );
-    add(
-        &mut found,
-        c.reopen_count > 0,
-        Important,
-        format!("二次投诉（结案后第{}次重新打开）", c.reopen_count),
-    );
-    add(
-        &mut found,
-        f.needs_other_departments,
-        Important,
-        "需要其他部门配合处理".into(),
-    );
+        (
+            f.collective_size >= p.hot_collective && f.collective_size < p.major_collective,
+            Hot,
+            format!(
+                "集体投诉 {} 人 ≥ {} 人",
+                f.collective_size, p.hot_collective
+            ),
+        ),
+        (
+            f.company_fault && open_over(p.hot_fault_open_days),
+            Hot,
+            format!("公司责任导致超过{}仍未解决", span(p.hot_fault_open_days)),
+        ),
+        (f.company_fault, Important, "公司存在明显过错".into()),
+        (
+            repeats >= p.important_repeats,
+            Important,
+            format!(
+                "同一客户{}内第{repeats}次投诉“{}”",
+                span(p.important_repeat_window_days),
+                c.category
+            ),
+        ),
+        (
+            failed >= p.important_failed_attempts,
+            Important,
+            format!("沟通{failed}次未达成一致"),
+        ),
+        (
+            c.reopen_count > 0,
+            Important,
+            format!("二次投诉（结案后第{}次重新打开）", c.reopen_count),
+        ),
+        (
+            f.needs_other_departments,
+            Important,
+            "需要其他部门配合处理".into(),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(on, g, why)| on.then_some((g, why)))
+    .collect();
     let base = found.iter().map(|x| x.0).max().unwrap_or(General);
-    add(
-        &mut found,
-        base.max(c.grade) >= Important && open_over(p.major_important_open_days),
-        Major,
-        format!("重要投诉超过{}未解决", span(p.major_important_open_days)),
-    );
+    if base.max(c.grade) >= Important && open_over(p.major_important_open_days) {
+        found.push((
+            Major,
+            format!("重要投诉超过{}未解决", span(p.major_important_open_days)),
+        ));
+    }
 
     let grade = found.iter().map(|x| x.0).max().unwrap_or(General);
     found.sort_by_key(|x| std::cmp::Reverse(x.0));
