@@ -11,6 +11,8 @@
 //! - A closed or voided complaint is never edited; a closed one must be reopened first.
 //! - Closing always schedules a 回访 ([`crate::followups::schedule`]); reopening cancels a pending one.
 //! - The complaint records the policy version it was opened under; rules come only from the policy.
+//! - Opening, updating, an attempt and reopening re-grade the complaint ([`grading::regrade`],
+//!   never lowering); a failed attempt may escalate it ([`grading`]).
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -21,6 +23,7 @@ use crate::auth::SUPERVISORS;
 use crate::error::{Error, Result};
 use crate::estate;
 use crate::followups::{self, Followup};
+use crate::grading;
 use crate::intake::{self, Intake};
 use crate::policy::{self, Policy};
 use crate::search;
@@ -501,7 +504,19 @@ pub fn open(w: &mut Write, estate_id: &str, input: &ComplaintInput) -> Result<Co
         json!({ "from": null, "to": c.status, "reason": format!("由登记 {} 立案", source.no) }),
     )?;
     index(w, &c)?;
-    dispatch_if_assigned(w, c, "指定责任部门")
+    let c = dispatch_if_assigned(w, c, "指定责任部门")?;
+    regraded(w, c, "立案")
+}
+
+/// Re-grades a complaint after a change of its facts ([`grading::regrade`]) and returns it as
+/// it now is.
+fn regraded(w: &mut Write, c: Complaint, context: &str) -> Result<Complaint> {
+    let before = c.grade;
+    let a = grading::regrade(w, &c.id, context)?;
+    if a.stored_grade == before {
+        return Ok(c);
+    }
+    load(&w.tx, &c.id)
 }
 
 fn write_fields(w: &Write, id: &str, f: &Fields) -> Result<()> {
@@ -551,6 +566,7 @@ pub fn update(w: &mut Write, id_or_no: &str, input: &ComplaintInput) -> Result<C
     let pol = policy::current(&w.tx, &before.estate_id)?.policy;
     let f = apply(&w.tx, &before.estate_id, &pol, input, Fields::from(&before))?;
     write_fields(w, &before.id, &f)?;
+    grading::raise_grade(w, &before.id, "投诉信息变更")?;
     let after = finish(w, &before, json!({}))?;
     dispatch_if_assigned(w, after, "指定责任部门")
 }
@@ -694,6 +710,8 @@ pub fn add_attempt(w: &mut Write, id_or_no: &str, input: &AttemptInput) -> Resul
         set_status(w, &c.id, ComplaintStatus::InHandling)?;
         finish(w, &c, json!({ "reason": reason }))?;
     }
+    grading::after_attempt(w, &c, &attempt)?;
+    grading::regrade(w, &c.id, "新增沟通记录")?;
     Ok(attempt)
 }
 
@@ -815,7 +833,7 @@ pub fn reopen(w: &mut Write, id_or_no: &str, reason: Option<&str>) -> Result<Com
         &c.id,
         &format!("投诉重新打开：{reason}"),
     )?;
-    Ok(after)
+    regraded(w, after, "二次投诉（重新打开）")
 }
 
 /// Voids a complaint opened in error (supervisor). It stays on record with the reason; its

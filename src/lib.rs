@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod estate;
 pub mod followups;
+pub mod grading;
 pub mod import;
 pub mod intake;
 pub mod policy;

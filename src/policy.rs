@@ -22,6 +22,7 @@ pub struct Policy {
     pub followup: FollowupPolicy,
     pub repair: RepairPolicy,
     pub coordination: CoordinationPolicy,
+    pub grading: crate::grading::GradingPolicy,
 }
 
 /// VIP cards.
@@ -86,6 +87,7 @@ impl Default for Policy {
             followup: FollowupPolicy::default(),
             repair: RepairPolicy::default(),
             coordination: CoordinationPolicy::default(),
+            grading: crate::grading::GradingPolicy::default(),
         }
     }
 }

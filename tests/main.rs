@@ -6,6 +6,7 @@ mod complaints;
 mod customers;
 mod estate;
 mod followups;
+mod grading;
 mod import;
 pub mod intake;
 mod repairs;

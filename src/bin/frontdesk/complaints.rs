@@ -5,6 +5,7 @@ use frontdesk::complaints::{
     self, AttemptInput, CloseInput, ComplaintFilter, ComplaintInput, GradeInput,
 };
 use frontdesk::followups::{self, FollowupInput};
+use frontdesk::grading::{self, LinkInput};
 use frontdesk::slips::{self, HandOverInput, ReturnInput};
 use frontdesk::vocab::{ComplaintStatus, Grade};
 use frontdesk::{time, Error, Result};
@@ -13,7 +14,8 @@ use crate::{period, read_json, to_json, Ctx};
 
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// Complaints (投诉): open from an intake, dispatch, record attempts, close, reopen, grade.
+    /// Complaints (投诉): open from an intake, dispatch, record attempts, close, reopen, grade,
+    /// explain grades, link the same problem, the needs-attention queue.
     #[command(subcommand)]
     Complaint(ComplaintCmd),
     /// 协调单: create, print, hand over, return, file; the 前台协调单登记表 and the 报事档案.
@@ -120,6 +122,38 @@ pub enum ComplaintCmd {
     },
     /// Take a complaint out of the case library (supervisor).
     CaseLibraryRemove { id: String },
+    /// Explain a complaint's grade: what the rules say now and why, the stored grade, who is
+    /// responsible, the first-response limit, its issue (同一问题), escalations and grade events.
+    Explain { id: String },
+    /// Suggest issues or complaints that may be the same problem (text, unit/building, category).
+    SuggestIssues { id: String },
+    /// Link a complaint to the same problem: an issue id, or another complaint's number (an issue
+    /// is made for the two when it has none). Every open complaint of the issue is re-graded.
+    Link {
+        id: String,
+        /// Issue id or complaint number.
+        to: String,
+        /// Title of a new issue (default: the other complaint's content).
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Take a complaint out of its issue, with the reason (grades stay).
+    Unlink {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Re-grade every open complaint now (the time tick); lists the raised grades.
+    RegradeAll,
+    /// The needs-attention queue: unacknowledged escalations, newest first.
+    Attention,
+    /// Acknowledge an escalation (supervisor), with an optional note.
+    Acknowledge {
+        /// The escalation id (from `complaint attention`).
+        id: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
 }
 
 #[derive(clap::Subcommand)]
@@ -301,6 +335,27 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
         }
         ComplaintCmd::CaseLibraryRemove { id } => {
             to_json(ctx.write(|w| complaints::unmark_case_library(w, id))?)
+        }
+        ComplaintCmd::Explain { id } => {
+            to_json(grading::explain(ctx.store.conn(), id, ctx.store.now())?)
+        }
+        ComplaintCmd::SuggestIssues { id } => {
+            to_json(grading::suggest_issues(ctx.store.conn(), id)?)
+        }
+        ComplaintCmd::Link { id, to, title } => {
+            let input = LinkInput {
+                to: Some(to.clone()),
+                title: title.clone(),
+            };
+            to_json(ctx.write(|w| grading::link(w, id, &input))?)
+        }
+        ComplaintCmd::Unlink { id, reason } => {
+            to_json(ctx.write(|w| grading::unlink(w, id, Some(reason)))?)
+        }
+        ComplaintCmd::RegradeAll => to_json(ctx.write(|w| grading::regrade_all(w, &eid))?),
+        ComplaintCmd::Attention => to_json(grading::needs_attention(ctx.store.conn(), &eid)?),
+        ComplaintCmd::Acknowledge { id, note } => {
+            to_json(ctx.write(|w| grading::acknowledge(w, id, note.as_deref()))?)
         }
     }
 }
