@@ -216,6 +216,7 @@ fn validate(p: &Policy) -> Result<()> {
             "应为 1–10 年",
         ));
     }
+    crate::grading::validate(&p.grading)?;
     if !(0..=366).contains(&p.vip.renew_window_days) {
         return Err(Error::invalid(
             "vip.renew_window_days",
