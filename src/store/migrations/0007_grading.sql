@@ -1,4 +1,4 @@
--- 0008: grading — "the same complaint" (issues linking complaints of one problem) and escalations.
+-- 0007: grading — "the same complaint" (issues linking complaints of one problem) and escalations.
 
 -- One problem of one estate that several complaints report (同一问题).
 CREATE TABLE complaint_issues (
