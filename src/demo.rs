@@ -321,6 +321,9 @@ fn fill(
     for no in duplicates {
         store.write(&supervisor, |w| intake::void(w, &no, Some("重复登记")))?;
     }
+    // The time tick: grades that age alone raises (unresolved for a month …).
+    store.set_clock(Clock::fixed(end));
+    store.write(&supervisor, |w| crate::grading::regrade_all(w, &eid))?;
     summary.followups = store
         .conn()
         .query_row("SELECT count(*) FROM followups", [], |r| r.get::<_, i64>(0))?
