@@ -167,7 +167,11 @@ pub fn backup_now(
     now: DateTime<Utc>,
 ) -> Result<BackupInfo> {
     fs::create_dir_all(dir).map_err(|e| io_failure("创建备份文件夹", dir, e))?;
-    let target = dir.join(file_name(kind, now));
+    let name = file_name(kind, now);
+    let taken_at = parse_name(&name)
+        .map(|(_, at)| at)
+        .ok_or_else(|| Error::State(format!("备份文件名无法识别：{name}")))?;
+    let target = dir.join(name);
     copy_verified(store.conn(), &target, "备份")?;
     let size_bytes = fs::metadata(&target)
         .map_err(|e| io_failure("读取备份文件", &target, e))?
@@ -175,7 +179,7 @@ pub fn backup_now(
     Ok(BackupInfo {
         file: target,
         kind,
-        taken_at: now.with_timezone(&time::beijing()).naive_local(),
+        taken_at,
         size_bytes,
     })
 }
@@ -333,7 +337,10 @@ pub fn backup_if_due(
 /// Replaces the database at `db_path` by a verified backup, keeping a copy of the database it
 /// replaces. Call it with no [`Store`] open on `db_path`.
 pub fn restore(db_path: &Path, backup_file: &Path, now: DateTime<Utc>) -> Result<RestoreInfo> {
-    verify_file(backup_file).map_err(|e| Error::Corrupt(format!("备份不可用，未恢复：{e}")))?;
+    verify_file(backup_file).map_err(|e| match e {
+        Error::Corrupt(why) => Error::Corrupt(format!("备份不可用，未恢复：{why}")),
+        other => other,
+    })?;
     let src = Connection::open_with_flags(backup_file, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| db_failure("读取备份", backup_file, e))?;
     let found: i64 = src.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -348,6 +355,9 @@ pub fn restore(db_path: &Path, backup_file: &Path, now: DateTime<Utc>) -> Result
     live.busy_timeout(std::time::Duration::from_secs(2))?;
     live.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
         .map_err(|e| db_failure("打开数据库", db_path, e))?;
+    // Another program writing the database: refuse before keeping or changing anything.
+    live.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+        .map_err(|e| db_failure("恢复", db_path, e))?;
     let (kept, kept_verified) = if existed {
         let (k, ok) = keep_current(&live, db_path, now)?;
         (Some(k), ok)

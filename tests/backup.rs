@@ -263,6 +263,29 @@ fn corrupted_backup_is_refused_and_nothing_changes() {
     assert_chinese(&backup::restore(&db, &junk, t0()).unwrap_err(), "未恢复");
 }
 
+#[test]
+fn restore_into_a_database_in_use_is_refused() {
+    let root = scratch("locked");
+    let (db, d) = file_db(&root);
+    let mut store = Store::open(&db).unwrap();
+    add_intake(&mut store, &d, "占用中的数据库");
+    let b = backup::backup_now(&store, &root.join("backups"), BackupKind::Manual, t0()).unwrap();
+    drop(store);
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE;").unwrap();
+    let e = backup::restore(&db, &b.file, t0()).unwrap_err();
+    assert_chinese(&e, "正被其他程序使用");
+    other.execute_batch("ROLLBACK;").unwrap();
+    drop(other);
+    let files: Vec<_> = fs::read_dir(db.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("before-restore"))
+        .collect();
+    assert!(files.is_empty(), "nothing kept when refused");
+    backup::restore(&db, &b.file, t0()).unwrap();
+}
+
 /// The kill harness through the real binary: every reported commit survives SIGKILL.
 #[test]
 fn kill_harness_loses_nothing() {

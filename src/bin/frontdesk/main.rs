@@ -82,6 +82,7 @@ enum Command {
     Repair(repairs::Command),
     /// Back up the database now, verified (folder: --dir, else FRONTDESK_BACKUP_DIR, else <data dir>/backups).
     Backup {
+        /// Backup folder (a USB stick or network share is fine; created if missing).
         #[arg(long)]
         dir: Option<PathBuf>,
         /// manual (default), daily, monthly or onexit.
@@ -93,6 +94,7 @@ enum Command {
     },
     /// List the backups, newest first.
     Backups {
+        /// Backup folder (default as for `backup`).
         #[arg(long)]
         dir: Option<PathBuf>,
     },
