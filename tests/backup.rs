@@ -286,6 +286,69 @@ fn restore_into_a_database_in_use_is_refused() {
     backup::restore(&db, &b.file, t0()).unwrap();
 }
 
+/// `frontdesk backup`, `backups` and `restore` through the real binary.
+#[test]
+fn cli_backup_list_restore() {
+    let root = scratch("cli");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+            .args(args)
+            .arg("--json")
+            .env("FRONTDESK_DATA_DIR", root.join("data"))
+            .env("FRONTDESK_BACKUP_DIR", root.join("backups"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        (out.status.success(), text, err)
+    };
+    let (ok, _, err) = run(&[
+        "init",
+        "--estate",
+        "龙湖花园",
+        "--code",
+        "LH",
+        "--admin",
+        "wang",
+        "--admin-name",
+        "王主管",
+        "--admin-password",
+        PASSWORD,
+    ]);
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(&["backup", "--if-due"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["made"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let (ok, out, err) = run(&["backup"]);
+    assert!(ok, "{err}");
+    let made: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(made["kind"], "manual");
+    let (ok, out, _) = run(&["backups"]);
+    assert!(ok);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let (ok, out, err) = run(&["restore", made["file"].as_str().unwrap()]);
+    assert!(ok, "{err}");
+    let info: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(info["kept_verified"], true);
+    let (ok, _, err) = run(&["verify"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&["backup", "--kind", "weekly"]);
+    assert!(!ok && err.contains("备份类型"), "{err}");
+}
+
 /// The kill harness through the real binary: every reported commit survives SIGKILL.
 #[test]
 fn kill_harness_loses_nothing() {
