@@ -7,6 +7,7 @@
 //! these functions and nothing else. See `docs/ARCHITECTURE.md`.
 
 pub mod auth;
+pub mod backup;
 pub mod complaints;
 pub mod customers;
 pub mod demo;

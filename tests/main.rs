@@ -2,6 +2,7 @@
 
 mod common;
 
+mod backup;
 mod complaints;
 mod customers;
 mod estate;

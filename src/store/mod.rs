@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::time::{self, Clock};
 
 /// Marks a SQLite file as FrontDesk's (`PRAGMA application_id`, "FDSK").
-const APPLICATION_ID: i64 = 0x4644_534B;
+pub const APPLICATION_ID: i64 = 0x4644_534B;
 
 /// The numbered migrations, embedded at build time. Append only; never edit a released one.
 const MIGRATIONS: &[&str] = &[

@@ -10,6 +10,7 @@ mod bench;
 mod complaints;
 mod customers;
 mod repairs;
+mod soak;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -79,6 +80,31 @@ enum Command {
     /// Repair work orders (派工单) and the price list.
     #[command(subcommand)]
     Repair(repairs::Command),
+    /// Back up the database now, verified (folder: --dir, else FRONTDESK_BACKUP_DIR, else <data dir>/backups).
+    Backup {
+        /// Backup folder (a USB stick or network share is fine; created if missing).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        /// manual (default), daily, monthly or onexit.
+        #[arg(long, default_value = "manual")]
+        kind: String,
+        /// Only the daily/monthly backups that are due, then rotation (for Task Scheduler or cron).
+        #[arg(long)]
+        if_due: bool,
+    },
+    /// List the backups, newest first.
+    Backups {
+        /// Backup folder (default as for `backup`).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Replace the database by a backup file (close FrontDesk first); keeps a copy of the old one.
+    Restore { file: PathBuf },
+    /// Kill harness: SIGKILL a writing child at random moments and check nothing committed is lost.
+    Soak(soak::SoakArgs),
+    /// The soak harness's child writer (internal).
+    #[command(hide = true)]
+    SoakWriter(soak::WriterArgs),
 }
 
 #[derive(clap::Args)]
@@ -234,6 +260,15 @@ fn open(cli: &Cli, must_exist: bool) -> Result<Store> {
     }
     std::fs::create_dir_all(&dir)?;
     Store::open(&path)
+}
+
+/// The backup folder: `--dir`, else `FRONTDESK_BACKUP_DIR`, else `<data dir>/backups`.
+fn backup_dir(cli: &Cli, dir: &Option<PathBuf>) -> Result<PathBuf> {
+    match (dir, std::env::var_os("FRONTDESK_BACKUP_DIR")) {
+        (Some(d), _) => Ok(d.clone()),
+        (None, Some(d)) => Ok(PathBuf::from(d)),
+        (None, None) => Ok(data_dir(cli)?.join("backups")),
+    }
 }
 
 fn password(cli: &Cli) -> Option<String> {
@@ -400,6 +435,34 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Command::Cases(c) => complaints::run(&mut signed_in(cli)?, c),
         Command::Repair(c) => repairs::run(&mut signed_in(cli)?, c),
+        Command::Backup { dir, kind, if_due } => {
+            let store = open(cli, true)?;
+            let dir = backup_dir(cli, dir)?;
+            if *if_due {
+                let policy = frontdesk::backup::BackupPolicy::default();
+                return to_json(frontdesk::backup::backup_if_due(
+                    &store,
+                    &dir,
+                    store.now(),
+                    &policy,
+                )?);
+            }
+            let kind = frontdesk::backup::BackupKind::parse(kind)?;
+            to_json(frontdesk::backup::backup_now(
+                &store,
+                &dir,
+                kind,
+                store.now(),
+            )?)
+        }
+        Command::Backups { dir } => to_json(frontdesk::backup::list(&backup_dir(cli, dir)?)?),
+        Command::Restore { file } => to_json(frontdesk::backup::restore(
+            &db_path(&data_dir(cli)?),
+            file,
+            chrono::Utc::now(),
+        )?),
+        Command::Soak(a) => soak::run(a),
+        Command::SoakWriter(a) => soak::writer(a),
     }
 }
 
