@@ -7,8 +7,10 @@
 //! these functions and nothing else. See `docs/ARCHITECTURE.md`.
 
 pub mod auth;
+pub mod calendar;
 pub mod complaints;
 pub mod customers;
+pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod estate;

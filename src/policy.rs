@@ -22,6 +22,7 @@ pub struct Policy {
     pub followup: FollowupPolicy,
     pub repair: RepairPolicy,
     pub coordination: CoordinationPolicy,
+    pub deadlines: crate::deadlines::DeadlinePolicy,
 }
 
 /// VIP cards.
@@ -84,6 +85,7 @@ impl Default for Policy {
             followup: FollowupPolicy::default(),
             repair: RepairPolicy::default(),
             coordination: CoordinationPolicy::default(),
+            deadlines: crate::deadlines::DeadlinePolicy::default(),
         }
     }
 }

@@ -9,6 +9,7 @@
 mod bench;
 mod complaints;
 mod customers;
+mod deadlines;
 mod repairs;
 
 use std::io::Read;
@@ -79,6 +80,9 @@ enum Command {
     /// Repair work orders (派工单) and the price list.
     #[command(subcommand)]
     Repair(repairs::Command),
+    /// Deadlines in working time: show, pause, resume; the working calendar.
+    #[command(subcommand)]
+    Deadline(deadlines::Command),
 }
 
 #[derive(clap::Args)]
@@ -383,6 +387,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Command::Cases(c) => complaints::run(&mut signed_in(cli)?, c),
         Command::Repair(c) => repairs::run(&mut signed_in(cli)?, c),
+        Command::Deadline(c) => deadlines::run(&mut signed_in(cli)?, c),
     }
 }
 
