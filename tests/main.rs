@@ -2,8 +2,10 @@
 
 mod common;
 
+mod calendar;
 mod complaints;
 mod customers;
+mod deadlines;
 mod estate;
 mod followups;
 mod import;
