@@ -1,4 +1,4 @@
--- 0007: the working calendar's estate overrides and deadline pauses.
+-- 0008: the working calendar's estate overrides and deadline pauses.
 
 -- An estate's own day: a holiday or a working day, overriding the shipped national calendar and
 -- the weekend rule. At most one live row per estate and date; changes are audited, removals voided.
