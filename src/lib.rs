@@ -8,8 +8,10 @@
 
 pub mod auth;
 pub mod backup;
+pub mod calendar;
 pub mod complaints;
 pub mod customers;
+pub mod deadlines;
 pub mod demo;
 pub mod error;
 pub mod estate;

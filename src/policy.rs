@@ -23,6 +23,7 @@ pub struct Policy {
     pub repair: RepairPolicy,
     pub coordination: CoordinationPolicy,
     pub grading: crate::grading::GradingPolicy,
+    pub deadlines: crate::deadlines::DeadlinePolicy,
 }
 
 /// VIP cards.
@@ -88,6 +89,7 @@ impl Default for Policy {
             repair: RepairPolicy::default(),
             coordination: CoordinationPolicy::default(),
             grading: crate::grading::GradingPolicy::default(),
+            deadlines: crate::deadlines::DeadlinePolicy::default(),
         }
     }
 }
@@ -217,6 +219,7 @@ fn validate(p: &Policy) -> Result<()> {
         ));
     }
     crate::grading::validate(&p.grading)?;
+    p.deadlines.validate()?;
     if !(0..=366).contains(&p.vip.renew_window_days) {
         return Err(Error::invalid(
             "vip.renew_window_days",

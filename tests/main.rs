@@ -3,8 +3,10 @@
 mod common;
 
 mod backup;
+mod calendar;
 mod complaints;
 mod customers;
+mod deadlines;
 mod estate;
 mod followups;
 mod grading;

@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_repairs.sql"),
     include_str!("migrations/0006_search.sql"),
     include_str!("migrations/0007_grading.sql"),
+    include_str!("migrations/0008_deadlines.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -9,6 +9,7 @@
 mod bench;
 mod complaints;
 mod customers;
+mod deadlines;
 mod repairs;
 mod soak;
 
@@ -105,6 +106,9 @@ enum Command {
     /// The soak harness's child writer (internal).
     #[command(hide = true)]
     SoakWriter(soak::WriterArgs),
+    /// Deadlines in working time: show, pause, resume; the working calendar.
+    #[command(subcommand)]
+    Deadline(deadlines::Command),
 }
 
 #[derive(clap::Args)]
@@ -463,6 +467,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         )?),
         Command::Soak(a) => soak::run(a),
         Command::SoakWriter(a) => soak::writer(a),
+        Command::Deadline(c) => deadlines::run(&mut signed_in(cli)?, c),
     }
 }
 

@@ -1,0 +1,786 @@
+//! Deadlines in working time: the rules as policy data, pauses, and each case's deadlines.
+//!
+//! A deadline is computed, never stored: from the case's recorded times (`started_at`, the step's
+//! `met_at`), the rule of the policy the case was judged under, the estate's working calendar and
+//! the case's pauses. Definitions:
+//! - Units: `minutes` / `hours` / `calendar_days` add clock time to the start; `working_days` is
+//!   [`Calendar::add_working_days`] (same Beijing clock time on the n-th working day after the
+//!   start date); `end_of_day` is the end (24:00 Beijing) of the start's calendar day plus `amount`
+//!   calendar days (0 = the same day).
+//! - Pauses (`deadline_pauses`) apply to every deadline of their subject. Each pause is clipped to
+//!   start no earlier than the deadline's start and to end no later than the step's `met_at` (or
+//!   `now` while it is open or the step is not met). Taken in order, a clipped pause that begins
+//!   before the (already moved) due time moves the due time later by its exact length, to the
+//!   millisecond; one that begins after it does not (an overdue step stays overdue). This holds for
+//!   every unit: for working-day rules the paused duration is added as clock time after the
+//!   working-day arithmetic, so a pause over a weekend gives back exactly its length.
+//! - State: met (`met_at` ≤ due), met late, overdue (`now` > due), due soon (due − now ≤ the rule's
+//!   `due_soon_minutes`), else on time.
+//! - Complaints use the policy version recorded on the complaint (`policy_version`), so a later
+//!   policy change never rewrites their history; repairs and slips record none and use the
+//!   current policy.
+//!
+//! Invariants: at most one open pause per subject (unique index); pausing and resuming are audited
+//! and logged as events; nothing is deleted.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::calendar::{self, Calendar};
+use crate::complaints;
+use crate::error::{Error, Result};
+use crate::policy::{self, Policy, Versioned};
+use crate::repairs;
+use crate::slips;
+use crate::store::Write;
+use crate::time;
+use crate::validate::TextRule;
+use crate::vocab::{Grade, RepairKind, RepairScale, Urgency};
+
+/// How a rule's amount is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Minutes,
+    Hours,
+    CalendarDays,
+    WorkingDays,
+    /// End (24:00 Beijing) of the start's day plus `amount` days.
+    EndOfDay,
+}
+
+/// One deadline rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// What the desk sees, e.g. 联系业主.
+    pub label: String,
+    pub amount: i64,
+    pub unit: Unit,
+    /// A step not met this many minutes before its due time is "due soon".
+    pub due_soon_minutes: i64,
+}
+
+impl Rule {
+    fn new(label: &str, amount: i64, unit: Unit, due_soon_minutes: i64) -> Rule {
+        Rule {
+            label: label.into(),
+            amount,
+            unit,
+            due_soon_minutes,
+        }
+    }
+
+    /// The due time for a step started at `start`, before pauses.
+    pub fn due_from(&self, start: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
+        match self.unit {
+            Unit::Minutes => start + Duration::minutes(self.amount),
+            Unit::Hours => start + Duration::hours(self.amount),
+            Unit::CalendarDays => start + Duration::days(self.amount),
+            Unit::WorkingDays => cal.add_working_days(start, self.amount as u32),
+            Unit::EndOfDay => end_of_day(time::local_date(start) + Duration::days(self.amount)),
+        }
+    }
+}
+
+/// 24:00 Beijing of `date`.
+fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
+    let next = date.succ_opt().expect("date in range");
+    time::beijing()
+        .from_local_datetime(&next.and_hms_opt(0, 0, 0).expect("midnight"))
+        .single()
+        .expect("fixed offset")
+        .with_timezone(&Utc)
+}
+
+/// The deadline rules and the weekend, part of the estate's policy document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeadlinePolicy {
+    /// Rest days of the week, ISO numbers (1 = Monday … 7 = Sunday).
+    pub weekend: Vec<u32>,
+    /// Complaint: owner contacted, from the intake (an attempt that reached someone).
+    pub complaint_contact: Rule,
+    /// Complaint: handling plan agreed (an agreed attempt, or closing), from the intake.
+    pub complaint_plan: Rule,
+    /// First response per grade, from the intake or the last grade change.
+    pub response_major: Rule,
+    pub response_hot: Rule,
+    pub response_important: Rule,
+    /// 一般: settled (closed) — or by the end of the owner's requested date when given.
+    pub settle_general: Rule,
+    /// 协调单: the department answers (returned), from creation; the slip's printed deadline wins.
+    pub slip_answer: Rule,
+    /// Repairs: on site after dispatch (normal) / after the report (urgent).
+    pub repair_on_site: Rule,
+    pub repair_urgent_on_site: Rule,
+    /// Repairs finished, from the report: general faults (房屋/系统), urgent, others (特约).
+    pub repair_general: Rule,
+    pub repair_urgent: Rule,
+    pub repair_other: Rule,
+    /// Shared facilities (公共设施) finished, by scale.
+    pub public_small: Rule,
+    pub public_medium: Rule,
+    pub public_large: Rule,
+    /// Repair 回访 after sign-off: safety items, leaks, others.
+    pub repair_followup_safety: Rule,
+    pub repair_followup_leak: Rule,
+    pub repair_followup_other: Rule,
+}
+
+impl Default for DeadlinePolicy {
+    fn default() -> Self {
+        use Unit::*;
+        DeadlinePolicy {
+            weekend: vec![6, 7],
+            complaint_contact: Rule::new("联系业主", 24, Hours, 240),
+            complaint_plan: Rule::new("处理方案", 5, WorkingDays, 1440),
+            response_major: Rule::new("重大投诉当天上报领导", 0, EndOfDay, 120),
+            response_hot: Rule::new("热点投诉1小时内响应", 1, Hours, 15),
+            response_important: Rule::new("重要投诉1小时内报项目经理", 1, Hours, 15),
+            settle_general: Rule::new("一般投诉解决", 2, CalendarDays, 240),
+            slip_answer: Rule::new("部门答复协调单", 24, Hours, 240),
+            repair_on_site: Rule::new("派工后到场", 15, Minutes, 5),
+            repair_urgent_on_site: Rule::new("紧急报修到场", 30, Minutes, 10),
+            repair_general: Rule::new("一般故障修复", 8, Hours, 60),
+            repair_urgent: Rule::new("紧急维修完成", 24, Hours, 120),
+            repair_other: Rule::new("其他维修完成", 48, Hours, 240),
+            public_small: Rule::new("公共设施小修当天完成", 0, EndOfDay, 120),
+            public_medium: Rule::new("公共设施中修完成", 3, CalendarDays, 480),
+            public_large: Rule::new("公共设施大修完成", 5, CalendarDays, 1440),
+            repair_followup_safety: Rule::new("安全类维修回访", 2, CalendarDays, 480),
+            repair_followup_leak: Rule::new("渗漏类维修回访", 3, CalendarDays, 480),
+            repair_followup_other: Rule::new("维修回访", 7, CalendarDays, 1440),
+        }
+    }
+}
+
+impl DeadlinePolicy {
+    /// Every rule with its name.
+    pub fn rules(&self) -> Vec<(&'static str, &Rule)> {
+        vec![
+            ("complaint_contact", &self.complaint_contact),
+            ("complaint_plan", &self.complaint_plan),
+            ("response_major", &self.response_major),
+            ("response_hot", &self.response_hot),
+            ("response_important", &self.response_important),
+            ("settle_general", &self.settle_general),
+            ("slip_answer", &self.slip_answer),
+            ("repair_on_site", &self.repair_on_site),
+            ("repair_urgent_on_site", &self.repair_urgent_on_site),
+            ("repair_general", &self.repair_general),
+            ("repair_urgent", &self.repair_urgent),
+            ("repair_other", &self.repair_other),
+            ("public_small", &self.public_small),
+            ("public_medium", &self.public_medium),
+            ("public_large", &self.public_large),
+            ("repair_followup_safety", &self.repair_followup_safety),
+            ("repair_followup_leak", &self.repair_followup_leak),
+            ("repair_followup_other", &self.repair_followup_other),
+        ]
+    }
+
+    /// Checks the weekend and every rule (amounts 0–366 days' worth, non-negative thresholds).
+    pub fn validate(&self) -> Result<()> {
+        calendar::check_weekend(&self.weekend)?;
+        for (name, r) in self.rules() {
+            let max = match r.unit {
+                Unit::Minutes => 366 * 24 * 60,
+                Unit::Hours => 366 * 24,
+                _ => 366,
+            };
+            if !(0..=max).contains(&r.amount) || r.due_soon_minutes < 0 {
+                return Err(Error::invalid(
+                    "deadlines",
+                    "时限规则",
+                    format!("规则 {name}（{}）的时限或提醒阈值超出范围", r.label),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a deadline stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineState {
+    OnTime,
+    DueSoon,
+    Overdue,
+    Met,
+    MetLate,
+}
+
+impl DeadlineState {
+    pub fn label(self) -> &'static str {
+        match self {
+            DeadlineState::OnTime => "按时",
+            DeadlineState::DueSoon => "即将到期",
+            DeadlineState::Overdue => "已超时",
+            DeadlineState::Met => "已按时完成",
+            DeadlineState::MetLate => "超时完成",
+        }
+    }
+}
+
+/// One deadline of a case, as of `now`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Deadline {
+    /// The rule's name in the policy (`complaint_contact` …).
+    pub rule: String,
+    pub label: String,
+    pub amount: i64,
+    pub unit: Unit,
+    pub started_at: String,
+    pub due_at: String,
+    pub met_at: Option<String>,
+    /// Paused time that moved the due time.
+    pub paused_seconds: i64,
+    /// A pause of the case is open now.
+    pub paused: bool,
+    pub state: DeadlineState,
+    pub state_label: &'static str,
+    /// Until due (not met, not overdue).
+    pub remaining_seconds: Option<i64>,
+    /// Past due (overdue), or how late the step was met (met late).
+    pub overdue_seconds: Option<i64>,
+    /// The policy version the rule came from.
+    pub policy_version: i64,
+}
+
+/// A pause interval: start, end (None while open).
+pub type Interval = (DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// Evaluates one rule for a step started at `start`, due at `base_due` before pauses.
+pub fn evaluate(
+    name: &str,
+    rule: &Rule,
+    start: DateTime<Utc>,
+    base_due: DateTime<Utc>,
+    met: Option<DateTime<Utc>>,
+    pauses: &[Interval],
+    now: DateTime<Utc>,
+    policy_version: i64,
+) -> Deadline {
+    let limit = met.unwrap_or(now);
+    let mut sorted = pauses.to_vec();
+    sorted.sort_by_key(|p| p.0);
+    let mut due = base_due;
+    let mut paused = Duration::zero();
+    for (from, to) in &sorted {
+        let s = (*from).max(start);
+        let e = to.unwrap_or(now).min(limit);
+        if e <= s {
+            continue;
+        }
+        if s >= due {
+            break;
+        }
+        due += e - s;
+        paused += e - s;
+    }
+    let (state, remaining, overdue) = match met {
+        Some(m) if m <= due => (DeadlineState::Met, None, None),
+        Some(m) => (DeadlineState::MetLate, None, Some((m - due).num_seconds())),
+        None if now > due => (
+            DeadlineState::Overdue,
+            None,
+            Some((now - due).num_seconds()),
+        ),
+        None => {
+            let left = due - now;
+            let state = if left <= Duration::minutes(rule.due_soon_minutes) {
+                DeadlineState::DueSoon
+            } else {
+                DeadlineState::OnTime
+            };
+            (state, Some(left.num_seconds()), None)
+        }
+    };
+    Deadline {
+        rule: name.into(),
+        label: rule.label.clone(),
+        amount: rule.amount,
+        unit: rule.unit,
+        started_at: time::to_db(start),
+        due_at: time::to_db(due),
+        met_at: met.map(time::to_db),
+        paused_seconds: paused.num_seconds(),
+        paused: pauses.iter().any(|p| p.1.is_none()),
+        state,
+        state_label: state.label(),
+        remaining_seconds: remaining,
+        overdue_seconds: overdue,
+        policy_version,
+    }
+}
+
+/// The policy of `estate_id` at `version` (version 0 or unknown: the defaults).
+pub fn policy_at_version(conn: &Connection, estate_id: &str, version: i64) -> Result<Versioned> {
+    let body: Option<String> = conn
+        .query_row(
+            "SELECT body FROM policies WHERE estate_id = ?1 AND version = ?2",
+            params![estate_id, version],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match body {
+        None => Ok(Versioned {
+            version: 0,
+            policy: Policy::default(),
+        }),
+        Some(b) => Ok(Versioned {
+            version,
+            policy: serde_json::from_str(&b)
+                .map_err(|e| Error::Corrupt(format!("政策第 {version} 版无法读取：{e}")))?,
+        }),
+    }
+}
+
+/// What a case's deadlines are computed with.
+struct Context {
+    version: i64,
+    rules: DeadlinePolicy,
+    cal: Calendar,
+    pauses: Vec<Interval>,
+    now: DateTime<Utc>,
+}
+
+impl Context {
+    fn new(
+        conn: &Connection,
+        estate_id: &str,
+        p: Versioned,
+        kind: SubjectKind,
+        subject_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Context> {
+        let cal = Calendar::load(conn, estate_id, &p.policy.deadlines.weekend)?;
+        let pauses = pauses(conn, kind, subject_id)?
+            .iter()
+            .map(|p| {
+                Ok((
+                    time::from_db(&p.paused_at)?,
+                    p.resumed_at.as_deref().map(time::from_db).transpose()?,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Context {
+            version: p.version,
+            rules: p.policy.deadlines,
+            cal,
+            pauses,
+            now,
+        })
+    }
+
+    /// One deadline by rule name (a field of [`DeadlinePolicy`]).
+    fn rule(
+        &self,
+        pick: impl Fn(&DeadlinePolicy) -> &Rule,
+        start: DateTime<Utc>,
+        met: Option<DateTime<Utc>>,
+    ) -> Deadline {
+        let rule = pick(&self.rules);
+        self.with_due(pick, start, rule.due_from(start, &self.cal), met)
+    }
+
+    fn with_due(
+        &self,
+        pick: impl Fn(&DeadlinePolicy) -> &Rule,
+        start: DateTime<Utc>,
+        due: DateTime<Utc>,
+        met: Option<DateTime<Utc>>,
+    ) -> Deadline {
+        let rule = pick(&self.rules);
+        let name = self
+            .rules
+            .rules()
+            .into_iter()
+            .find(|(_, r)| std::ptr::eq(*r, rule))
+            .map(|(n, _)| n)
+            .expect("a rule of the policy");
+        evaluate(
+            name,
+            rule,
+            start,
+            due,
+            met,
+            &self.pauses,
+            self.now,
+            self.version,
+        )
+    }
+}
+
+fn opt_time(s: Option<&str>) -> Result<Option<DateTime<Utc>>> {
+    s.map(time::from_db).transpose()
+}
+
+fn first_time(conn: &Connection, sql: &str, id: &str) -> Result<Option<DateTime<Utc>>> {
+    let s: Option<String> = conn
+        .query_row(sql, params![id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    opt_time(s.as_deref())
+}
+
+/// A complaint's deadlines: owner contact, handling plan, and the first response of its grade.
+pub fn for_complaint(
+    conn: &Connection,
+    complaint: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Deadline>> {
+    let c = complaints::load(conn, complaint)?;
+    let p = match c.policy_version {
+        Some(v) => policy_at_version(conn, &c.estate_id, v)?,
+        None => policy::current(conn, &c.estate_id)?,
+    };
+    let ctx = Context::new(conn, &c.estate_id, p, SubjectKind::Complaint, &c.id, now)?;
+    let received = time::from_db(&c.received_at)?;
+    let closed = opt_time(c.closed_at.as_deref())?;
+    let contacted = first_time(
+        conn,
+        "SELECT min(at) FROM complaint_attempts
+         WHERE complaint_id = ?1 AND voided_at IS NULL AND result <> 'no_answer'",
+        &c.id,
+    )?;
+    let agreed = first_time(
+        conn,
+        "SELECT min(at) FROM complaint_attempts
+         WHERE complaint_id = ?1 AND voided_at IS NULL AND result = 'agreed'",
+        &c.id,
+    )?;
+    let plan_met = [agreed, closed].into_iter().flatten().min();
+    let graded = first_time(
+        conn,
+        "SELECT max(at) FROM events WHERE entity = 'complaint' AND entity_id = ?1 AND kind = 'grade'",
+        &c.id,
+    )?;
+    let dispatched = first_time(
+        conn,
+        "SELECT min(at) FROM events WHERE entity = 'complaint' AND entity_id = ?1
+         AND kind = 'status' AND json_extract(data, '$.to') = 'dispatched'",
+        &c.id,
+    )?;
+    let grade_start = graded.unwrap_or(received).max(received);
+    let response = match c.grade {
+        Grade::Major => ctx.rule(|r| &r.response_major, grade_start, dispatched),
+        Grade::Hot => ctx.rule(|r| &r.response_hot, grade_start, dispatched),
+        Grade::Important => ctx.rule(|r| &r.response_important, grade_start, dispatched),
+        Grade::General => match c.requested_by.as_deref() {
+            Some(d) => {
+                let date = time::parse_date("requested_by", "业主要求日期", d)?;
+                ctx.with_due(|r| &r.settle_general, grade_start, end_of_day(date), closed)
+            }
+            None => ctx.rule(|r| &r.settle_general, grade_start, closed),
+        },
+    };
+    Ok(vec![
+        ctx.rule(|r| &r.complaint_contact, received, contacted),
+        ctx.rule(|r| &r.complaint_plan, received, plan_met),
+        response,
+    ])
+}
+
+/// A repair order's deadlines: on site, finished, and (once signed off) its 回访.
+pub fn for_repair(conn: &Connection, order: &str, now: DateTime<Utc>) -> Result<Vec<Deadline>> {
+    let o = repairs::order(conn, order)?;
+    let p = policy::current(conn, &o.estate_id)?;
+    let ctx = Context::new(conn, &o.estate_id, p, SubjectKind::Repair, &o.id, now)?;
+    let reported = time::from_db(&o.reported_at)?;
+    let arrived = opt_time(o.arrived_at.as_deref())?;
+    let finished = opt_time(o.finished_at.as_deref())?;
+    let mut out = Vec::new();
+    if o.urgency == Urgency::Urgent {
+        out.push(ctx.rule(|r| &r.repair_urgent_on_site, reported, arrived));
+    } else if let Some(d) = opt_time(o.dispatched_at.as_deref())? {
+        out.push(ctx.rule(|r| &r.repair_on_site, d, arrived));
+    }
+    out.push(match (o.kind, o.scale, o.urgency) {
+        (RepairKind::Public, Some(RepairScale::Small), _) => {
+            ctx.rule(|r| &r.public_small, reported, finished)
+        }
+        (RepairKind::Public, Some(RepairScale::Medium), _) => {
+            ctx.rule(|r| &r.public_medium, reported, finished)
+        }
+        (RepairKind::Public, _, _) => ctx.rule(|r| &r.public_large, reported, finished),
+        (_, _, Urgency::Urgent) => ctx.rule(|r| &r.repair_urgent, reported, finished),
+        (RepairKind::Special, _, _) => ctx.rule(|r| &r.repair_other, reported, finished),
+        _ => ctx.rule(|r| &r.repair_general, reported, finished),
+    });
+    if let Some(signed) = opt_time(o.signed_off_at.as_deref())? {
+        let visited = first_time(
+            conn,
+            "SELECT min(done_at) FROM followups
+             WHERE subject_kind = 'repair' AND subject_id = ?1 AND status = 'done'",
+            &o.id,
+        )?;
+        out.push(if o.safety_related {
+            ctx.rule(|r| &r.repair_followup_safety, signed, visited)
+        } else if o.leak_related {
+            ctx.rule(|r| &r.repair_followup_leak, signed, visited)
+        } else {
+            ctx.rule(|r| &r.repair_followup_other, signed, visited)
+        });
+    }
+    Ok(out)
+}
+
+/// A slip's deadline: the department's answer (returned), due at the slip's printed deadline
+/// (the policy rule when none was recorded).
+pub fn for_slip(conn: &Connection, slip: &str, now: DateTime<Utc>) -> Result<Vec<Deadline>> {
+    let s = slips::load(conn, slip)?;
+    let p = policy::current(conn, &s.estate_id)?;
+    let ctx = Context::new(conn, &s.estate_id, p, SubjectKind::Slip, &s.id, now)?;
+    let created = time::from_db(&s.created_at)?;
+    let returned = opt_time(s.returned_at.as_deref())?;
+    Ok(vec![match opt_time(s.deadline_at.as_deref())? {
+        Some(due) => ctx.with_due(|r| &r.slip_answer, created, due, returned),
+        None => ctx.rule(|r| &r.slip_answer, created, returned),
+    }])
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pauses
+
+/// What a pause stops.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    Complaint,
+    Repair,
+    Slip,
+}
+
+impl SubjectKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            SubjectKind::Complaint => "complaint",
+            SubjectKind::Repair => "repair",
+            SubjectKind::Slip => "slip",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SubjectKind::Complaint => "投诉",
+            SubjectKind::Repair => "维修单",
+            SubjectKind::Slip => "协调单",
+        }
+    }
+
+    /// Accepts the code or the Chinese label.
+    pub fn parse(s: &str) -> Result<SubjectKind> {
+        [
+            SubjectKind::Complaint,
+            SubjectKind::Repair,
+            SubjectKind::Slip,
+        ]
+        .into_iter()
+        .find(|k| k.code() == s.trim() || k.label() == s.trim())
+        .ok_or_else(|| {
+            Error::invalid(
+                "kind",
+                "对象类别",
+                format!("“{s}”不是可选值（投诉、维修单、协调单）"),
+            )
+        })
+    }
+}
+
+/// A subject's id and estate, looked up by id or number.
+fn subject(conn: &Connection, kind: SubjectKind, id_or_no: &str) -> Result<(String, String)> {
+    Ok(match kind {
+        SubjectKind::Complaint => {
+            let c = complaints::load(conn, id_or_no)?;
+            (c.id, c.estate_id)
+        }
+        SubjectKind::Repair => {
+            let o = repairs::order(conn, id_or_no)?;
+            (o.id, o.estate_id)
+        }
+        SubjectKind::Slip => {
+            let s = slips::load(conn, id_or_no)?;
+            (s.id, s.estate_id)
+        }
+    })
+}
+
+/// One pause of a subject's deadlines.
+#[derive(Clone, Debug, Serialize)]
+pub struct Pause {
+    pub id: String,
+    pub estate_id: String,
+    pub subject_kind: SubjectKind,
+    pub subject_id: String,
+    pub paused_at: String,
+    pub resumed_at: Option<String>,
+    pub reason: String,
+    pub resumed_by: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+/// Pausing a subject's deadlines.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PauseInput {
+    /// Why (e.g. 业主出差，下周回来).
+    pub reason: Option<String>,
+}
+
+const REASON: TextRule = TextRule::line("reason", "暂停原因", 200);
+
+const PAUSE_COLUMNS: &str =
+    "id, estate_id, subject_kind, subject_id, paused_at, resumed_at, reason,
+    resumed_by, created_at, created_by, updated_at, updated_by";
+
+fn pause_row(r: &rusqlite::Row) -> rusqlite::Result<Pause> {
+    let kind: String = r.get(2)?;
+    Ok(Pause {
+        id: r.get(0)?,
+        estate_id: r.get(1)?,
+        subject_kind: SubjectKind::parse(&kind).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(
+                2,
+                rusqlite::types::Type::Text,
+                Box::new(std::io::Error::other(e.to_string())),
+            )
+        })?,
+        subject_id: r.get(3)?,
+        paused_at: r.get(4)?,
+        resumed_at: r.get(5)?,
+        reason: r.get(6)?,
+        resumed_by: r.get(7)?,
+        created_at: r.get(8)?,
+        created_by: r.get(9)?,
+        updated_at: r.get(10)?,
+        updated_by: r.get(11)?,
+    })
+}
+
+/// A subject's pauses, oldest first.
+pub fn pauses(conn: &Connection, kind: SubjectKind, subject_id: &str) -> Result<Vec<Pause>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PAUSE_COLUMNS} FROM deadline_pauses
+         WHERE subject_kind = ?1 AND subject_id = ?2 ORDER BY paused_at, rowid"
+    ))?;
+    let rows = stmt.query_map(params![kind.code(), subject_id], pause_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn open_pause(conn: &Connection, kind: SubjectKind, subject_id: &str) -> Result<Option<Pause>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {PAUSE_COLUMNS} FROM deadline_pauses
+             WHERE subject_kind = ?1 AND subject_id = ?2 AND resumed_at IS NULL"
+        ))?
+        .query_row(params![kind.code(), subject_id], pause_row)
+        .optional()?)
+}
+
+fn load_pause(conn: &Connection, id: &str) -> Result<Pause> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {PAUSE_COLUMNS} FROM deadline_pauses WHERE id = ?1"
+        ))?
+        .query_row(params![id], pause_row)?)
+}
+
+/// Pauses every deadline of a subject (by id or number) from now, with a reason.
+pub fn pause(
+    w: &mut Write,
+    kind: SubjectKind,
+    id_or_no: &str,
+    input: &PauseInput,
+) -> Result<Pause> {
+    let reason = REASON.required(input.reason.as_deref())?;
+    let (sid, estate_id) = subject(&w.tx, kind, id_or_no)?;
+    if open_pause(&w.tx, kind, &sid)?.is_some() {
+        return Err(Error::State(format!(
+            "该{}的时限已在暂停中，请先恢复",
+            kind.label()
+        )));
+    }
+    let id = w.new_id();
+    w.tx.execute(
+        "INSERT INTO deadline_pauses(id, estate_id, subject_kind, subject_id, paused_at, reason,
+         created_at, created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?7, ?5, ?7)",
+        params![
+            id,
+            estate_id,
+            kind.code(),
+            sid,
+            w.now_db,
+            reason,
+            w.actor.staff_id
+        ],
+    )?;
+    let p = load_pause(&w.tx, &id)?;
+    w.audit_insert("deadline_pause", &id, &p)?;
+    w.event(
+        kind.code(),
+        &sid,
+        "deadline",
+        json!({ "paused": true, "reason": reason }),
+    )?;
+    Ok(p)
+}
+
+/// Resumes a subject's paused deadlines from now.
+pub fn resume(w: &mut Write, kind: SubjectKind, id_or_no: &str) -> Result<Pause> {
+    let (sid, _) = subject(&w.tx, kind, id_or_no)?;
+    let before = open_pause(&w.tx, kind, &sid)?
+        .ok_or_else(|| Error::State(format!("该{}的时限没有暂停，无需恢复", kind.label())))?;
+    w.tx.execute(
+        "UPDATE deadline_pauses SET resumed_at = ?1, resumed_by = ?2, updated_at = ?1,
+         updated_by = ?2 WHERE id = ?3",
+        params![w.now_db, w.actor.staff_id, before.id],
+    )?;
+    let after = load_pause(&w.tx, &before.id)?;
+    w.audit_update("deadline_pause", &after.id, &before, &after)?;
+    w.event(
+        kind.code(),
+        &sid,
+        "deadline",
+        json!({ "paused": false, "reason": before.reason }),
+    )?;
+    Ok(after)
+}
+
+/// A subject's deadlines (by kind and id or number) and its pauses.
+#[derive(Clone, Debug, Serialize)]
+pub struct Overview {
+    pub subject_kind: SubjectKind,
+    pub subject_id: String,
+    pub deadlines: Vec<Deadline>,
+    pub pauses: Vec<Pause>,
+}
+
+/// The deadlines of any subject, with its pauses.
+pub fn show(
+    conn: &Connection,
+    kind: SubjectKind,
+    id_or_no: &str,
+    now: DateTime<Utc>,
+) -> Result<Overview> {
+    let (sid, _) = subject(conn, kind, id_or_no)?;
+    let deadlines = match kind {
+        SubjectKind::Complaint => for_complaint(conn, &sid, now)?,
+        SubjectKind::Repair => for_repair(conn, &sid, now)?,
+        SubjectKind::Slip => for_slip(conn, &sid, now)?,
+    };
+    Ok(Overview {
+        subject_kind: kind,
+        pauses: pauses(conn, kind, &sid)?,
+        subject_id: sid,
+        deadlines,
+    })
+}
