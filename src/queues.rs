@@ -491,7 +491,7 @@ pub fn escalate_overdue(w: &mut Write, estate_id: &str) -> Result<Vec<Escalation
                 c.grade.label(),
                 what,
                 d.label,
-                due.format("%m-%d %H:%M"),
+                due.format("%Y-%m-%d %H:%M"),
                 duration_words(d.overdue_seconds.unwrap_or(0)),
                 to.label()
             );

@@ -590,3 +590,27 @@ fn the_default_queue_policy_is_part_of_the_policy_document() {
     assert!(text.contains("[queues]"));
     assert_eq!(policy::from_toml(&text).unwrap(), p);
 }
+
+#[test]
+fn the_escalation_role_comes_from_the_saved_policy() {
+    let mut d = desk();
+    let eid = d.estate.id.clone();
+    let mut pol = Policy::default();
+    pol.queues.overdue_general = Role::ProjectManager;
+    as_supervisor(&mut d, |w| {
+        policy::save(w, &eid, &pol, Some("一般投诉超时报项目经理"))
+    })
+    .unwrap();
+    let c = plain(&mut d, None);
+    d.clock.set(t0() + Duration::hours(25));
+    let t = tick(&mut d);
+    assert_eq!(t.escalated.len(), 1);
+    assert_eq!(t.escalated[0].to_role, Role::ProjectManager);
+    assert!(t.escalated[0].reason.contains("上报项目经理"));
+    assert!(
+        t.escalated[0].reason.contains("2026-11-24 09:00"),
+        "{}",
+        t.escalated[0].reason
+    );
+    assert_eq!(t.escalated[0].complaint_no, c.no);
+}
