@@ -614,3 +614,84 @@ fn the_escalation_role_comes_from_the_saved_policy() {
     );
     assert_eq!(t.escalated[0].complaint_no, c.no);
 }
+
+fn escalation_rows(d: &Desk) -> Vec<Vec<Option<String>>> {
+    let conn = d.store.conn();
+    let mut stmt = conn
+        .prepare("SELECT * FROM escalations ORDER BY id")
+        .unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..n)
+            .map(|i| {
+                r.get::<_, rusqlite::types::Value>(i).map(|v| match v {
+                    rusqlite::types::Value::Null => None,
+                    v => Some(format!("{v:?}")),
+                })
+            })
+            .collect()
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+#[test]
+fn migration_0009_keeps_every_escalation_and_still_refuses_unknown_kinds() {
+    let mut d = desk();
+    let c = complaint(
+        &mut d,
+        None,
+        ComplaintInput {
+            collective_size: Some(10),
+            ..ComplaintInput::default()
+        },
+    ); // 重大: a `major` escalation
+    d.clock.set(t0() + Duration::hours(16));
+    let t = tick(&mut d);
+    assert_eq!(t.escalated.len(), 1);
+    as_supervisor(&mut d, |w| {
+        grading::acknowledge(w, &t.escalated[0].id, Some("已处理"))
+    })
+    .unwrap();
+    let before = escalation_rows(&d);
+    assert_eq!(before.len(), 2);
+    // Re-running the rebuild on a database holding rows keeps them exactly.
+    d.store
+        .conn()
+        .execute_batch(include_str!(
+            "../src/store/migrations/0009_overdue_escalations.sql"
+        ))
+        .unwrap();
+    assert_eq!(escalation_rows(&d), before);
+    assert_eq!(
+        grading::escalations_for(d.store.conn(), &c.id)
+            .unwrap()
+            .len(),
+        2
+    );
+    let bogus = d.store.conn().execute(
+        "INSERT INTO escalations(id, estate_id, subject_kind, subject_id, kind, reason, to_role,
+            policy_version, raised_at, raised_by)
+         SELECT 'x', estate_id, subject_kind, subject_id, 'bogus', reason, to_role,
+            policy_version, raised_at, raised_by FROM escalations LIMIT 1",
+        [],
+    );
+    assert!(bogus.is_err());
+}
+
+#[test]
+fn the_lists_only_read() {
+    let mut d = desk();
+    let a = customer(&mut d, "1-1-101", "甲VIP", Tier::A);
+    plain(&mut d, Some(&a));
+    repair(&mut d, Some(&a), true);
+    d.clock.set(t0() + Duration::days(3));
+    let before = snapshot(&d.store);
+    let (conn, eid, now) = (d.store.conn(), d.estate.id.as_str(), d.clock.now());
+    assert_eq!(queues::complaints(conn, eid, now).unwrap().len(), 1);
+    assert_eq!(queues::repairs(conn, eid, now).unwrap().len(), 1);
+    assert!(queues::slips(conn, eid, now).unwrap().is_empty());
+    assert!(queues::followups(conn, eid, now).unwrap().is_empty());
+    assert_eq!(snapshot(&d.store), before);
+}
