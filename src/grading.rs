@@ -954,16 +954,22 @@ pub fn suggest_issues(conn: &Connection, complaint_id: &str) -> Result<Vec<Candi
 
 /// Why an escalation was raised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum EscalationKind {
+pub enum EscalationKind {
     FailedAttempts,
     Major,
+    /// A first-response deadline of the complaint is overdue ([`crate::queues`]).
+    OverdueFirstResponse,
+    /// A handling deadline (plan, 一般 settled) of the complaint is overdue.
+    OverdueHandling,
 }
 
 impl EscalationKind {
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             EscalationKind::FailedAttempts => "failed_attempts",
             EscalationKind::Major => "major",
+            EscalationKind::OverdueFirstResponse => "overdue_first_response",
+            EscalationKind::OverdueHandling => "overdue_handling",
         }
     }
 }
@@ -979,7 +985,7 @@ pub struct Escalation {
     /// The complaint's content, shortened.
     pub summary: String,
     pub grade: Grade,
-    /// `failed_attempts` or `major`.
+    /// `failed_attempts`, `major`, `overdue_first_response` or `overdue_handling`.
     pub kind: String,
     pub reason: String,
     pub to_role: Role,
@@ -1099,6 +1105,22 @@ fn raise(
         json!({ "escalation_id": id, "kind": kind.code(), "to_role": to, "reason": reason }),
     )?;
     Ok(e)
+}
+
+/// Raises an escalation of `kind` for the complaint unless one of that kind was ever raised for
+/// it (acknowledged or not): `None` when it already was.
+pub fn raise_once(
+    w: &mut Write,
+    c: &Complaint,
+    kind: EscalationKind,
+    to: Role,
+    reason: &str,
+    policy_version: i64,
+) -> Result<Option<Escalation>> {
+    if raised_since(w, &c.id, kind, None)? {
+        return Ok(None);
+    }
+    raise(w, c, kind, to, reason, policy_version).map(Some)
 }
 
 /// After an attempt: the Nth failed attempt on the complaint within the policy's window

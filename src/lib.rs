@@ -20,6 +20,7 @@ pub mod grading;
 pub mod import;
 pub mod intake;
 pub mod policy;
+pub mod queues;
 pub mod repairs;
 pub mod search;
 pub mod slips;

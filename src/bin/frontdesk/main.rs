@@ -10,6 +10,7 @@ mod bench;
 mod complaints;
 mod customers;
 mod deadlines;
+mod queues;
 mod repairs;
 mod soak;
 
@@ -109,6 +110,9 @@ enum Command {
     /// Deadlines in working time: show, pause, resume; the working calendar.
     #[command(subcommand)]
     Deadline(deadlines::Command),
+    /// Work lists in handling order (complaints, slips, repairs, follow-ups) and the time tick.
+    #[command(subcommand)]
+    Queue(queues::Command),
 }
 
 #[derive(clap::Args)]
@@ -468,6 +472,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Soak(a) => soak::run(a),
         Command::SoakWriter(a) => soak::writer(a),
         Command::Deadline(c) => deadlines::run(&mut signed_in(cli)?, c),
+        Command::Queue(c) => queues::run(&mut signed_in(cli)?, c),
     }
 }
 
