@@ -10,6 +10,7 @@ mod bench;
 mod complaints;
 mod customers;
 mod deadlines;
+mod kpi;
 mod repairs;
 mod soak;
 
@@ -109,6 +110,8 @@ enum Command {
     /// Deadlines in working time: show, pause, resume; the working calendar.
     #[command(subcommand)]
     Deadline(deadlines::Command),
+    /// KPIs and statistics for a period (default: this month): rates against targets, handling times, counts.
+    Kpi(kpi::KpiArgs),
 }
 
 #[derive(clap::Args)]
@@ -468,6 +471,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Soak(a) => soak::run(a),
         Command::SoakWriter(a) => soak::writer(a),
         Command::Deadline(c) => deadlines::run(&mut signed_in(cli)?, c),
+        Command::Kpi(a) => kpi::run(&mut signed_in(cli)?, a),
     }
 }
 
