@@ -260,7 +260,12 @@ fn counts(
     .collect()
 }
 
-fn handling(conn: &Connection, group: &str, p: (&str, &str, &str)) -> Result<Vec<HandlingTime>> {
+fn handling(
+    conn: &Connection,
+    group: &str,
+    p: (&str, &str, &str),
+    label: impl Fn(&str) -> String,
+) -> Result<Vec<HandlingTime>> {
     let sql = format!(
         "SELECT {group} AS k, count(*),
                 avg((julianday(c.closed_at) - julianday(i.received_at)) * 24.0)
@@ -281,7 +286,7 @@ fn handling(conn: &Connection, group: &str, p: (&str, &str, &str)) -> Result<Vec
     rows.map(|r| {
         let (key, count, avg) = r?;
         Ok(HandlingTime {
-            label: vocab_label(group, &key),
+            label: label(&key),
             key,
             count,
             average_hours: (avg * 100.0).round() / 100.0,
@@ -290,13 +295,16 @@ fn handling(conn: &Connection, group: &str, p: (&str, &str, &str)) -> Result<Vec
     .collect()
 }
 
-/// The Chinese label of a grouping key (grades are codes; categories and departments are names).
-fn vocab_label(group: &str, key: &str) -> String {
-    if group.ends_with("grade") {
-        Grade::from_text(key).map_or(key, |g| g.label()).to_string()
-    } else {
-        key.to_string()
-    }
+/// The Chinese label of a stored grade code.
+fn grade_label(code: &str) -> String {
+    Grade::from_text(code)
+        .map_or(code, |g| g.label())
+        .to_string()
+}
+
+/// Names (categories, departments) are their own labels.
+fn name_label(name: &str) -> String {
+    name.to_string()
 }
 
 const DEPARTMENT: &str = "coalesce(d.name, '未指定部门')";
@@ -335,12 +343,15 @@ pub fn compute(
     )?;
 
     // 回访: subjects closed / finished in the period, and whether a 回访 reached the owner.
+    // A 回访 done before the subject's current close (a reopened complaint, a reworked order)
+    // was about the earlier handling and does not count.
     const DONE: &str = "EXISTS (SELECT 1 FROM followups f WHERE f.subject_kind = ?4
-        AND f.subject_id = s.id AND f.status = 'done')";
-    const CLOSED_COMPLAINTS: &str = "SELECT s.id FROM complaints s
+        AND f.subject_id = s.id AND f.status = 'done' AND f.done_at >= s.at)";
+    const CLOSED_COMPLAINTS: &str = "SELECT s.id, s.closed_at AS at FROM complaints s
         WHERE s.estate_id = ?1 AND s.voided_at IS NULL AND s.status = 'closed'
           AND s.closed_at >= ?2 AND s.closed_at < ?3";
-    const SIGNED_REPAIRS: &str = "SELECT s.id FROM repair_orders s
+    const SIGNED_REPAIRS: &str = "SELECT s.id, coalesce(s.signed_off_at, s.closed_at) AS at
+        FROM repair_orders s
         WHERE s.estate_id = ?1 AND s.voided_at IS NULL AND s.status IN ('signed_off','closed')
           AND coalesce(s.signed_off_at, s.closed_at) >= ?2
           AND coalesce(s.signed_off_at, s.closed_at) < ?3";
@@ -369,9 +380,10 @@ pub fn compute(
             .all(|d| d.state == DeadlineState::Met);
         timely += i64::from(all_met);
     }
-    // The latest done 回访 of each finished repair.
+    // The latest 回访 of each finished repair done since it was (last) finished.
     const LAST_VISIT: &str = "(SELECT f.result FROM followups f WHERE f.subject_kind = 'repair'
-        AND f.subject_id = r.id AND f.status = 'done' ORDER BY f.done_at DESC, f.id DESC LIMIT 1)";
+        AND f.subject_id = r.id AND f.status = 'done' AND f.done_at >= r.finished_at
+        ORDER BY f.done_at DESC, f.id DESC LIMIT 1)";
     let visited = count(
         conn,
         &format!("SELECT count(*) {FINISHED} AND {LAST_VISIT} IS NOT NULL"),
@@ -462,9 +474,9 @@ pub fn compute(
     ];
 
     let handling_time = HandlingTimes {
-        by_grade: handling(conn, "c.grade", p)?,
-        by_category: handling(conn, "c.category", p)?,
-        by_department: handling(conn, DEPARTMENT, p)?,
+        by_grade: handling(conn, "c.grade", p, grade_label)?,
+        by_category: handling(conn, "c.category", p, name_label)?,
+        by_department: handling(conn, DEPARTMENT, p, name_label)?,
     };
 
     let escalations = counts(
@@ -513,9 +525,9 @@ pub fn compute(
         )
     };
     let complaints = ComplaintCounts {
-        by_grade: counts(conn, &registered("c.grade"), p, |k| vocab_label("grade", k))?,
-        by_category: counts(conn, &registered("c.category"), p, str::to_string)?,
-        by_department: counts(conn, &registered(DEPARTMENT), p, str::to_string)?,
+        by_grade: counts(conn, &registered("c.grade"), p, grade_label)?,
+        by_category: counts(conn, &registered("c.category"), p, name_label)?,
+        by_department: counts(conn, &registered(DEPARTMENT), p, name_label)?,
         by_status: counts(conn, &registered("c.status"), p, |k| {
             ComplaintStatus::from_text(k)
                 .map_or(k, |s| s.label())

@@ -205,16 +205,19 @@ impl Register<'_> {
     }
 }
 
+fn writer(d: &Desk, n: usize) -> Register<'_> {
+    Register {
+        conn: d.store.conn(),
+        estate: d.estate.id.clone(),
+        clerk: d.clerk.staff_id.clone(),
+        n,
+    }
+}
+
 /// The register. Households: 3 (1-1-101, 1-1-102, 3-2-1201; 3-2-1202 has only a voided customer).
 fn register() -> Desk {
     let d = desk();
-    let conn = d.store.conn();
-    let mut r = Register {
-        conn,
-        estate: d.estate.id.clone(),
-        clerk: d.clerk.staff_id.clone(),
-        n: 0,
-    };
+    let mut r = writer(&d, 0);
     for (unit, voided) in [
         ("1-1-101", false),
         ("1-1-101", false),
@@ -706,5 +709,57 @@ fn a_period_that_ends_before_it_starts_is_rejected() {
             Err(Error::Invalid { field, .. }) => assert_eq!(field, "to"),
             other => panic!("expected invalid period, got {other:?}"),
         }
+    }
+}
+
+#[test]
+fn a_followup_before_a_reopening_or_rework_is_not_the_current_one() {
+    let d = register();
+    let mut r = writer(&d, 1000);
+    // Closed 11-17, 回访 dissatisfied 11-18 (reopened), closed again 11-25: the new 回访 is pending.
+    let c8 = r.complaint(
+        "2026-11-16 09:00",
+        "call",
+        "valid",
+        "closed",
+        "general",
+        "物业管理",
+        Some("客服中心"),
+        Some("2026-11-25 09:00"),
+    );
+    r.followup("complaint", &c8, "dissatisfied", Some("2026-11-18 10:00"));
+    r.followup("complaint", &c8, "satisfied", None);
+    // Finished, 回访 dissatisfied 11-15, reworked and finished again 11-20: no 回访 since.
+    let r7 = r.repair(
+        "house",
+        "normal",
+        None,
+        "finished",
+        [
+            Some("2026-11-14 09:00"),
+            Some("2026-11-20 09:00"),
+            Some("2026-11-20 09:10"),
+            Some("2026-11-20 10:00"),
+            None,
+            None,
+        ],
+        1,
+    );
+    r.followup("repair", &r7, "dissatisfied", Some("2026-11-15 10:00"));
+    let rep = report(&d, "2026-11-01", "2026-12-01");
+    let k = |key: &str| {
+        let k = rep.kpis.iter().find(|k| k.key == key).unwrap();
+        (k.numerator, k.denominator)
+    };
+    for (key, want) in [
+        ("followup", (5, 8)),
+        ("repair_quality", (1, 2)),
+        // The earlier call still happened in November.
+        ("satisfaction", (5, 8)),
+        // R7 is finished in November, late (reported 11-14, finished 11-20).
+        ("repair_timely", (2, 5)),
+        ("complaint_handling", (3, 4)),
+    ] {
+        assert_eq!(k(key), want, "{key}");
     }
 }
