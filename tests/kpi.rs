@@ -763,3 +763,41 @@ fn a_followup_before_a_reopening_or_rework_is_not_the_current_one() {
         assert_eq!(k(key), want, "{key}");
     }
 }
+
+#[test]
+fn households_are_live_units_with_a_live_customer() {
+    // (customers as (unit, voided), units voided) → households.
+    type Case<'a> = (&'a [(&'a str, bool)], &'a [&'a str], i64);
+    let table: &[Case] = &[
+        (&[], &[], 0),
+        (&[("1-1-101", false)], &[], 1),
+        (&[("1-1-101", false), ("1-1-101", false)], &[], 1),
+        (&[("1-1-101", true)], &[], 0),
+        (&[("1-1-101", false), ("12-101", false)], &["12-101"], 1),
+        (
+            &[("1-1-101", false), ("1-1-102", true), ("3-2-1201", false)],
+            &[],
+            2,
+        ),
+    ];
+    for (customers, voided_units, want) in table {
+        let d = desk();
+        let mut r = writer(&d, 0);
+        for (unit, voided) in customers.iter() {
+            r.customer(unit, *voided);
+        }
+        for u in voided_units.iter() {
+            d.store
+                .conn()
+                .execute(
+                    "UPDATE units SET voided_at = '2026-01-01T00:00:00.000Z' WHERE code = ?1",
+                    params![u],
+                )
+                .unwrap();
+        }
+        let rep = report(&d, "2026-11-01", "2026-12-01");
+        assert_eq!(rep.households, *want, "{customers:?} {voided_units:?}");
+        let k = &rep.kpis[2];
+        assert_eq!((k.key, k.denominator), ("valid_complaint", *want));
+    }
+}
