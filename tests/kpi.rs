@@ -801,3 +801,18 @@ fn households_are_live_units_with_a_live_customer() {
         assert_eq!((k.key, k.denominator), ("valid_complaint", *want));
     }
 }
+
+#[test]
+fn targets_travel_with_the_policy_file() {
+    let mut p = policy::Policy::default();
+    p.kpi_targets.satisfaction_pct = 92.5;
+    let text = policy::to_toml(&p).unwrap();
+    assert!(text.contains("[kpi_targets]"), "{text}");
+    assert_eq!(policy::from_toml(&text).unwrap().kpi_targets, p.kpi_targets);
+    // A policy file written before KPI targets existed gets the defaults.
+    let old = text[..text.find("[kpi_targets]").unwrap()].to_string();
+    assert_eq!(
+        policy::from_toml(&old).unwrap().kpi_targets,
+        KpiTargets::default()
+    );
+}
