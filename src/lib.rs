@@ -19,6 +19,7 @@ pub mod followups;
 pub mod grading;
 pub mod import;
 pub mod intake;
+pub mod kpi;
 pub mod policy;
 pub mod queues;
 pub mod repairs;

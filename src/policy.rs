@@ -24,6 +24,7 @@ pub struct Policy {
     pub coordination: CoordinationPolicy,
     pub grading: crate::grading::GradingPolicy,
     pub deadlines: crate::deadlines::DeadlinePolicy,
+    pub kpi_targets: crate::kpi::KpiTargets,
     pub queues: crate::queues::QueuePolicy,
 }
 
@@ -91,6 +92,7 @@ impl Default for Policy {
             coordination: CoordinationPolicy::default(),
             grading: crate::grading::GradingPolicy::default(),
             deadlines: crate::deadlines::DeadlinePolicy::default(),
+            kpi_targets: crate::kpi::KpiTargets::default(),
             queues: crate::queues::QueuePolicy::default(),
         }
     }

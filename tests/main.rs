@@ -12,6 +12,7 @@ mod followups;
 mod grading;
 mod import;
 pub mod intake;
+mod kpi;
 mod queues;
 mod repairs;
 mod search;

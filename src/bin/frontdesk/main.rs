@@ -10,6 +10,7 @@ mod bench;
 mod complaints;
 mod customers;
 mod deadlines;
+mod kpi;
 mod queues;
 mod repairs;
 mod soak;
@@ -110,6 +111,8 @@ enum Command {
     /// Deadlines in working time: show, pause, resume; the working calendar.
     #[command(subcommand)]
     Deadline(deadlines::Command),
+    /// KPIs and statistics for a period (default: this month): rates against targets, handling times, counts.
+    Kpi(kpi::KpiArgs),
     /// Work lists in handling order (complaints, slips, repairs, follow-ups) and the time tick.
     #[command(subcommand)]
     Queue(queues::Command),
@@ -472,6 +475,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Soak(a) => soak::run(a),
         Command::SoakWriter(a) => soak::writer(a),
         Command::Deadline(c) => deadlines::run(&mut signed_in(cli)?, c),
+        Command::Kpi(a) => kpi::run(&mut signed_in(cli)?, a),
         Command::Queue(c) => queues::run(&mut signed_in(cli)?, c),
     }
 }
