@@ -3,7 +3,9 @@
 //! Everything the desk records and every workflow it runs lives here, with no UI and no IPC: the
 //! store and its migrations ([`store`]), the register ([`estate`], [`customers`], [`intake`],
 //! [`complaints`], [`slips`], [`repairs`], [`followups`]), search ([`search`]), imports
-//! ([`import`]) and demo data ([`demo`]). The CLI (`src/bin/frontdesk`) and the desktop shell call
+//! ([`import`]) and demo data ([`demo`]); the company's rules as data: grading and escalation
+//! ([`grading`]), the working calendar and deadlines ([`calendar`], [`deadlines`]), work queues
+//! ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]). The CLI (`src/bin/frontdesk`) and the desktop shell call
 //! these functions and nothing else. See `docs/ARCHITECTURE.md`.
 
 pub mod auth;
