@@ -16,9 +16,8 @@
 //!   working-day arithmetic, so a pause over a weekend gives back exactly its length.
 //! - State: met (`met_at` ≤ due), met late, overdue (`now` > due), due soon (due − now ≤ the rule's
 //!   `due_soon_minutes`), else on time.
-//! - Complaints use the policy version recorded on the complaint (`policy_version`), so a later
-//!   policy change never rewrites their history; repairs and slips record none and use the
-//!   current policy.
+//! - Complaints and repair orders use the policy version recorded on them (`policy_version`), so a
+//!   later policy change never rewrites their history; a slip keeps the deadline printed on it.
 //!
 //! Invariants: at most one open pause per subject (unique index); pausing and resuming are audited
 //! and logged as events; nothing is deleted.
@@ -489,7 +488,13 @@ pub fn for_complaint(
 /// A repair order's deadlines: on site, finished, and (once signed off) its 回访.
 pub fn for_repair(conn: &Connection, order: &str, now: DateTime<Utc>) -> Result<Vec<Deadline>> {
     let o = repairs::order(conn, order)?;
-    let p = policy::current(conn, &o.estate_id)?;
+    let version: Option<i64> = conn
+        .prepare_cached("SELECT policy_version FROM repair_orders WHERE id = ?1")?
+        .query_row([&o.id], |r| r.get(0))?;
+    let p = match version {
+        Some(v) => policy_at_version(conn, &o.estate_id, v)?,
+        None => policy::current(conn, &o.estate_id)?,
+    };
     let ctx = Context::new(conn, &o.estate_id, p, SubjectKind::Repair, &o.id, now)?;
     let reported = time::from_db(&o.reported_at)?;
     let arrived = opt_time(o.arrived_at.as_deref())?;

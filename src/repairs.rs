@@ -717,9 +717,9 @@ pub fn create(w: &mut Write, estate_id: &str, input: &RepairInput) -> Result<Rep
         "INSERT INTO repair_orders(id, estate_id, no, intake_id, unit_id, customer_id,
             reporter_name, phone, kind, urgency, scale, safety_related, leak_related, location,
             content, appointment_at, status, reported_at, created_at, created_by, updated_at,
-            updated_by)
+            updated_by, policy_version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?20, ?19, ?20)",
+                 ?19, ?20, ?19, ?20, ?21)",
         params![
             id,
             estate_id,
@@ -741,6 +741,7 @@ pub fn create(w: &mut Write, estate_id: &str, input: &RepairInput) -> Result<Rep
             time::to_db(reported_at),
             w.now_db,
             w.actor.staff_id,
+            policy::current(&w.tx, estate_id)?.version,
         ],
     )?;
     let order = order(&w.tx, &id)?;

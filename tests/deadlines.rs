@@ -493,6 +493,26 @@ fn repair(d: &mut Desk, kind: &str, urgency: &str, scale: Option<&str>) -> repai
 }
 
 #[test]
+fn a_repair_order_keeps_the_policy_version_it_was_reported_under() {
+    let mut d = desk();
+    let (sup, eid) = (d.supervisor.clone(), d.estate.id.clone());
+    let o = repair(&mut d, "房屋", "一般", None);
+    let before = find(&show(&d, SubjectKind::Repair, &o.no), "repair_general").clone();
+    let mut p = policy::current(d.store.conn(), &eid).unwrap().policy;
+    p.deadlines.repair_general.amount *= 3;
+    d.store
+        .write(&sup, |w| policy::save(w, &eid, &p, None))
+        .unwrap();
+    let after = find(&show(&d, SubjectKind::Repair, &o.no), "repair_general").clone();
+    assert_eq!((after.policy_version, &after.due_at), (0, &before.due_at));
+    // A new order is judged under the new version.
+    let newer = repair(&mut d, "房屋", "一般", None);
+    let n = find(&show(&d, SubjectKind::Repair, &newer.no), "repair_general").clone();
+    assert_eq!(n.policy_version, 1);
+    assert_ne!(n.due_at, before.due_at);
+}
+
+#[test]
 fn repair_orders_get_on_site_and_completion_deadlines() {
     for (kind, urgency, scale, rules) in [
         (
