@@ -43,6 +43,50 @@ pub struct KpiTargets {
     pub first_response_pct: f64,
 }
 
+impl KpiTargets {
+    /// Every target is a percentage between 0 and 100.
+    pub fn validate(&self) -> Result<()> {
+        for (field, label, v) in [
+            (
+                "kpi_targets.complaint_handling_pct",
+                "有效投诉处理率目标",
+                self.complaint_handling_pct,
+            ),
+            ("kpi_targets.followup_pct", "回访率目标", self.followup_pct),
+            (
+                "kpi_targets.valid_complaint_pct",
+                "有效投诉率目标",
+                self.valid_complaint_pct,
+            ),
+            (
+                "kpi_targets.repair_timely_pct",
+                "维修及时率目标",
+                self.repair_timely_pct,
+            ),
+            (
+                "kpi_targets.repair_quality_pct",
+                "维修质量合格率目标",
+                self.repair_quality_pct,
+            ),
+            (
+                "kpi_targets.satisfaction_pct",
+                "满意率目标",
+                self.satisfaction_pct,
+            ),
+            (
+                "kpi_targets.first_response_pct",
+                "首次响应及时率目标",
+                self.first_response_pct,
+            ),
+        ] {
+            if !(0.0..=100.0).contains(&v) {
+                return Err(Error::invalid(field, label, "应为 0–100 之间的百分数"));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for KpiTargets {
     fn default() -> Self {
         KpiTargets {

@@ -224,6 +224,7 @@ fn validate(p: &Policy) -> Result<()> {
     }
     crate::grading::validate(&p.grading)?;
     p.deadlines.validate()?;
+    p.kpi_targets.validate()?;
     if !(0..=366).contains(&p.vip.renew_window_days) {
         return Err(Error::invalid(
             "vip.renew_window_days",

@@ -816,3 +816,20 @@ fn targets_travel_with_the_policy_file() {
         KpiTargets::default()
     );
 }
+
+#[test]
+fn targets_outside_0_to_100_are_refused_when_saving_policy() {
+    let mut d = crate::common::desk();
+    let (sup, eid) = (d.supervisor.clone(), d.estate.id.clone());
+    let mut p = frontdesk::policy::current(d.store.conn(), &eid)
+        .unwrap()
+        .policy;
+    p.kpi_targets.satisfaction_pct = 120.0;
+    crate::common::assert_rejected(
+        &mut d.store,
+        &sup,
+        "kpi_targets.satisfaction_pct",
+        "0–100",
+        |w| frontdesk::policy::save(w, &eid, &p, None),
+    );
+}
