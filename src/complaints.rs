@@ -29,6 +29,7 @@ use crate::policy::{self, Policy};
 use crate::search;
 use crate::slips::{self, Slip};
 use crate::store::Write;
+pub use crate::store::{events, Event};
 use crate::time;
 use crate::validate::{self, TextRule};
 use crate::vocab::{
@@ -205,16 +206,6 @@ pub struct GradeInput {
     /// 一般 / 重要 / 热点 / 重大.
     pub grade: Option<String>,
     pub reason: Option<String>,
-}
-
-/// One entry of a record's event log (status, grade, …).
-#[derive(Clone, Debug, Serialize)]
-pub struct Event {
-    pub at: String,
-    pub actor_id: String,
-    pub actor: String,
-    pub kind: String,
-    pub data: serde_json::Value,
 }
 
 /// A complaint with its whole history: the intake, attempts, events, slips and 回访.
@@ -1076,7 +1067,7 @@ pub fn get(conn: &Connection, id_or_no: &str) -> Result<ComplaintDetail> {
     Ok(ComplaintDetail {
         intake: intake::get(conn, &complaint.intake_id)?,
         attempts: attempts(conn, &complaint.id)?,
-        events: events(conn, "complaint", &complaint.id)?,
+        events: crate::store::events(conn, "complaint", &complaint.id)?,
         slips: slips::for_complaint(conn, &complaint.id)?,
         followups: followups::list_for(conn, SubjectKind::Complaint, &complaint.id)?,
         complaint,
@@ -1106,37 +1097,6 @@ pub fn attempts(conn: &Connection, complaint_id: &str) -> Result<Vec<Attempt>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The event log of one record, oldest first.
-pub fn events(conn: &Connection, entity: &str, entity_id: &str) -> Result<Vec<Event>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.at, e.actor_id, COALESCE(s.name, CASE e.actor_id WHEN 'system' THEN '系统' END,
-                e.actor_id), e.kind, e.data
-         FROM events e LEFT JOIN staff s ON s.id = e.actor_id
-         WHERE e.entity = ?1 AND e.entity_id = ?2 ORDER BY e.seq",
-    )?;
-    let rows = stmt.query_map(params![entity, entity_id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (at, actor_id, actor, kind, data) = row?;
-        out.push(Event {
-            at,
-            actor_id,
-            actor,
-            kind,
-            data: serde_json::from_str(&data)?,
-        });
-    }
-    Ok(out)
 }
 
 /// Complaints matching `filter`, newest first.

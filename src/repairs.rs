@@ -480,16 +480,6 @@ pub enum FeeApproval {
     Manager,
 }
 
-/// One entry of an order's history.
-#[derive(Clone, Debug, Serialize)]
-pub struct RepairEvent {
-    pub at: String,
-    pub actor_id: String,
-    pub actor: Option<String>,
-    pub kind: String,
-    pub data: serde_json::Value,
-}
-
 /// An order with its history and the measures the service promises are judged by.
 #[derive(Clone, Debug, Serialize)]
 pub struct RepairDetail {
@@ -503,7 +493,7 @@ pub struct RepairDetail {
     pub response_minutes: Option<i64>,
     /// Hours from the report to the finished work.
     pub completion_hours: Option<f64>,
-    pub events: Vec<RepairEvent>,
+    pub events: Vec<crate::store::Event>,
 }
 
 const REPORTER: TextRule = TextRule::line("reporter_name", "报修人", 30);
@@ -1522,23 +1512,7 @@ pub fn get(conn: &Connection, id_or_no: &str) -> Result<RepairDetail> {
         between(&order.dispatched_at, &order.arrived_at)?.map(|d| d.num_minutes());
     let completion_hours = between(&Some(order.reported_at.clone()), &order.finished_at)?
         .map(|d| (d.num_minutes() as f64 / 60.0 * 100.0).round() / 100.0);
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.at, e.actor_id, s.name, e.kind, e.data FROM events e
-         LEFT JOIN staff s ON s.id = e.actor_id
-         WHERE e.entity = ?1 AND e.entity_id = ?2 ORDER BY e.seq",
-    )?;
-    let events = stmt
-        .query_map(params![ORDER, order.id], |r| {
-            let data: String = r.get(4)?;
-            Ok(RepairEvent {
-                at: r.get(0)?,
-                actor_id: r.get(1)?,
-                actor: r.get(2)?,
-                kind: r.get(3)?,
-                data: serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data)),
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let events = crate::store::events(conn, ORDER, &order.id)?;
     Ok(RepairDetail {
         fee_settled: fee_approval == FeeApproval::NotNeeded || order.fee_confirmed_at.is_some(),
         fee_approval,

@@ -379,3 +379,44 @@ impl Write<'_> {
         Ok(())
     }
 }
+
+/// One entry of a record's event log (status, grade, …).
+#[derive(Clone, Debug, Serialize)]
+pub struct Event {
+    pub at: String,
+    pub actor_id: String,
+    pub actor: String,
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+/// The event log of one record, oldest first.
+pub fn events(conn: &Connection, entity: &str, entity_id: &str) -> Result<Vec<Event>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.at, e.actor_id, COALESCE(s.name, CASE e.actor_id WHEN 'system' THEN '系统' END,
+                e.actor_id), e.kind, e.data
+         FROM events e LEFT JOIN staff s ON s.id = e.actor_id
+         WHERE e.entity = ?1 AND e.entity_id = ?2 ORDER BY e.seq",
+    )?;
+    let rows = stmt.query_map(params![entity, entity_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (at, actor_id, actor, kind, data) = row?;
+        out.push(Event {
+            at,
+            actor_id,
+            actor,
+            kind,
+            data: serde_json::from_str(&data)?,
+        });
+    }
+    Ok(out)
+}
