@@ -39,8 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_search.sql"),
     include_str!("migrations/0007_grading.sql"),
     include_str!("migrations/0008_deadlines.sql"),
-    include_str!("migrations/0009_overdue_escalations.sql"),
-    include_str!("migrations/0010_repair_policy_version.sql"),
+    include_str!("migrations/0009_repair_policy_version.sql"),
 ];
 
 /// The schema version this binary writes.
