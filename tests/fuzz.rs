@@ -12,7 +12,7 @@
 //! - a rejected command leaves the database exactly as it was.
 //!
 //! `FRONTDESK_FUZZ_CASES` sets the number of cases (default 300), `FRONTDESK_FUZZ_SEED` the seed
-//! (default fixed, so CI is deterministic). Every failure is printed with the seed, the command
+//! (default fixed, so CI is deterministic), `FRONTDESK_FUZZ_TRACE=1` prints every rejection. Every failure is printed with the seed, the command
 //! and its input, then the test fails. Long run: `FRONTDESK_FUZZ_CASES=100000 cargo test --release fuzz`.
 
 use std::collections::BTreeMap;
@@ -34,7 +34,7 @@ const CASES_PER_DESK: usize = 150;
 
 /// A field of an input form: its key and how to fill it.
 enum F {
-    /// A text field with some valid values to mix in.
+    /// A text field with some valid values to mix in (none: left out unless hostile).
     S(&'static str, &'static [&'static str]),
     /// A text field naming a record of this table (by id or number).
     Ref(&'static str, &'static str),
@@ -43,7 +43,12 @@ enum F {
 }
 use F::{Ref, B, I, S};
 
-const TIMES: &[&str] = &["2026-11-23 08:30", "2026-11-22 17:00", "2026-11-24 10:00"];
+/// Before the fixture's clock (2026-11-23 09:00 Beijing time).
+const TIMES: &[&str] = &["2026-11-23 08:30", "2026-11-22 17:00", "2026-11-23 08:59"];
+/// Times of steps taken after the record: left out (now) unless hostile.
+const NOW: &[&str] = &[];
+/// After it.
+const FUTURE: &[&str] = &["2026-11-24 10:00", "2026-11-30 17:00"];
 const UNIT: &[&str] = &["1-1-101", "3-2-1201", "12-101", "3-2-1202"];
 const PHONE: &[&str] = &["13800138000", "010-62345678", "１３８００１３８０００"];
 const NAME: &[&str] = &["张伟", "李娜", "𠮷野家"];
@@ -58,8 +63,8 @@ const MONEY: &[&str] = &["35", "12.50", "0", "1000000"];
 
 const INTAKE: &[F] = &[
     S("received_at", TIMES),
-    S("channel", &["来电", "phone", "来访"]),
-    S("kind", &["投诉", "咨询", "报修", "complaint"]),
+    S("channel", &["来电", "call", "来访"]),
+    S("kind", &["投诉", "投诉", "complaint", "咨询", "报修"]),
     S("unit", UNIT),
     Ref("customer_id", "customers"),
     S("person_name", NAME),
@@ -86,14 +91,14 @@ const CUSTOMER: &[F] = &[
 const TIER: &[F] = &[S("tier", &["A", "B", "C", "D", "b类"]), S("reason", TEXT)];
 const VIP_CARD: &[F] = &[
     S("level", &["1", "2", "3"]),
-    S("card_no", &["VIP-0001", "VIP-0002"]),
+    S("card_no", &["JK1001", "JK2002", "JK3003"]),
     S("note", TEXT),
 ];
 const COMPLAINT: &[F] = &[
     Ref("intake", "intakes"),
     S("identification", &["协调工作", "有效投诉"]),
     S("identification_basis", TEXT),
-    S("category", &["工程质量", "服务质量", "物业管理", "其他"]),
+    S("category", &["工程质量", "物业管理", "其他"]),
     S("about_department", DEPT),
     S("about_person", NAME),
     S("responsible_department", DEPT),
@@ -105,10 +110,10 @@ const COMPLAINT: &[F] = &[
     B("lawsuit"),
     B("needs_other_departments"),
     B("company_fault"),
-    S("requested_by", NAME),
+    S("requested_by", &["2026-11-30", "2026-12-01"]),
 ];
 const ATTEMPT: &[F] = &[
-    S("at", TIMES),
+    S("at", NOW),
     S("method", &["电话", "上门", "phone"]),
     S("contact", NAME),
     S("said", TEXT),
@@ -125,31 +130,27 @@ const SLIP: &[F] = &[
     S("department", DEPT),
     S("responsible_staff", STAFF),
     S("content", TEXT),
-    S("deadline", TIMES),
+    S("deadline", FUTURE),
 ];
-const HAND_OVER: &[F] = &[S("to", STAFF), S("at", TIMES)];
-const RETURN: &[F] = &[
-    S("at", TIMES),
-    B("owner_signed"),
-    S("handling_result", TEXT),
-];
+const HAND_OVER: &[F] = &[S("to", STAFF), S("at", NOW)];
+const RETURN: &[F] = &[S("at", NOW), B("owner_signed"), S("handling_result", TEXT)];
 const REPAIR: &[F] = &[
     Ref("intake", "intakes"),
     S("unit", UNIT),
     Ref("customer_id", "customers"),
     S("reporter_name", NAME),
     S("phone", PHONE),
-    S("kind", &["房屋", "系统", "公共设施", "special"]),
+    S("kind", &["公共设施", "公共设施", "public", "房屋"]),
     S("urgency", &["一般", "紧急"]),
     S("scale", &["小修", "中修", "大修"]),
     B("safety_related"),
     B("leak_related"),
     S("location", TEXT),
     S("content", TEXT),
-    S("appointment_at", TIMES),
+    S("appointment_at", FUTURE),
     S("reported_at", TIMES),
 ];
-const DISPATCH: &[F] = &[S("repairer", STAFF), S("at", TIMES)];
+const DISPATCH: &[F] = &[S("repairer", &["sun", "孙师傅", "li"]), S("at", NOW)];
 const FINISH: &[F] = &[
     S("work_done", TEXT),
     S("materials", TEXT),
@@ -160,7 +161,7 @@ const FINISH: &[F] = &[
     S("price_item", &["P01", "P02"]),
     S("quantity", &["1", "2", "0.5"]),
     S("labour_fee", MONEY),
-    S("at", TIMES),
+    S("at", NOW),
 ];
 const PRICE_ITEM: &[F] = &[
     S("code", &["P01", "P02", "P03"]),
@@ -182,6 +183,7 @@ const STAFF_FORM: &[F] = &[
     S("password", &["secret123"]),
 ];
 const PAUSE: &[F] = &[S("reason", &["业主出差，下周回来"])];
+const STEP: &[F] = &[S("at", NOW)];
 const LINK: &[F] = &[Ref("to", "complaints"), S("title", TEXT)];
 
 /// One hostile text value.
@@ -280,8 +282,18 @@ fn key(rng: &mut fastrand::Rng, d: &Desk, table: &str) -> String {
     if ks.is_empty() || rng.u8(0..6) == 0 {
         hostile(rng)
     } else {
-        ks[rng.usize(..ks.len())].clone()
+        pick(rng, &ks)
     }
+}
+
+/// One of `keys` (newest first), favouring the newest records so that flows move on.
+fn pick(rng: &mut fastrand::Rng, keys: &[String]) -> String {
+    let n = if rng.bool() {
+        keys.len().min(4)
+    } else {
+        keys.len()
+    };
+    keys[rng.usize(..n)].clone()
 }
 
 /// An optional text (reasons, notes): missing, valid or hostile.
@@ -308,17 +320,17 @@ fn form<T: DeserializeOwned>(rng: &mut fastrand::Rng, d: &Desk, fields: &[F]) ->
         let (name, v) = match f {
             S(name, _) | Ref(name, _) if hostile_here => (name, Value::from(hostile(rng))),
             S(name, valid) => {
-                if rng.u8(0..6) == 0 {
+                if valid.is_empty() || rng.u8(0..20) == 0 {
                     continue;
                 }
                 (name, Value::from(valid[rng.usize(..valid.len())]))
             }
             Ref(name, table) => {
                 let ks = keys(d, table);
-                if ks.is_empty() || rng.bool() {
+                if ks.is_empty() || rng.u8(0..10) == 0 {
                     continue;
                 }
-                (name, Value::from(ks[rng.usize(..ks.len())].clone()))
+                (name, Value::from(pick(rng, &ks)))
             }
             B(name) => (name, Value::from(rng.bool())),
             I(name) => (
@@ -334,6 +346,14 @@ fn form<T: DeserializeOwned>(rng: &mut fastrand::Rng, d: &Desk, fields: &[F]) ->
         m.insert(name.to_string(), v);
     }
     serde_json::from_value(Value::Object(m)).expect("fuzz form matches the input struct")
+}
+
+fn subject_table(kind: SubjectKind) -> &'static str {
+    match kind {
+        SubjectKind::Complaint => "complaints",
+        SubjectKind::Repair => "repair_orders",
+        SubjectKind::Slip => "slips",
+    }
 }
 
 fn has_cjk(s: &str) -> bool {
@@ -368,6 +388,8 @@ struct Fuzz {
     rejected: usize,
     /// Per command: (accepted, rejected).
     stats: BTreeMap<String, (usize, usize)>,
+    /// Print every rejection (`FRONTDESK_FUZZ_TRACE=1`), to see what the generator hits.
+    trace: bool,
 }
 
 impl Fuzz {
@@ -426,6 +448,9 @@ impl Fuzz {
             Ok(Ok(_)) => self.count(command, true),
             Ok(Err(e)) => {
                 self.count(command, false);
+                if self.trace {
+                    eprintln!("case {case} {command}: {e}");
+                }
                 if let Some(why) = bad_error(&e) {
                     self.fail(case, command, input, why);
                 }
@@ -470,7 +495,7 @@ impl Fuzz {
             }};
         }
         let e = estate_id.as_str();
-        match rng.u8(0..30) {
+        match rng.u8(0..36) {
             0 | 1 => formed!("intake::record", INTAKE, |w, i| intake::record(w, e, &i)),
             2 => reasoned!("intake::void", "intakes", |w, k, r| intake::void(w, &k, r)),
             3 => formed!("customers::add_customer", CUSTOMER, |w, i| {
@@ -497,9 +522,12 @@ impl Fuzz {
             8 | 9 => formed!("complaints::open", COMPLAINT, |w, i| complaints::open(
                 w, e, &i
             )),
-            10 => formed!("complaints::update", "complaints", COMPLAINT, |w, k, i| {
-                complaints::update(w, &k, &i)
-            }),
+            10 => formed!(
+                "complaints::update",
+                "complaints",
+                &COMPLAINT[1..],
+                |w, k, i| { complaints::update(w, &k, &i) }
+            ),
             11 => formed!(
                 "complaints::add_attempt",
                 "complaints",
@@ -564,12 +592,7 @@ impl Fuzz {
                     SubjectKind::Repair,
                     SubjectKind::Slip,
                 ][rng.usize(..3)];
-                let table = match kind {
-                    SubjectKind::Complaint => "complaints",
-                    SubjectKind::Repair => "repair_orders",
-                    SubjectKind::Slip => "slips",
-                };
-                let k = key(rng, d, table);
+                let k = key(rng, d, subject_table(kind));
                 let i: PauseInput = form(rng, d, PAUSE);
                 let shown = (kind, &k, &i);
                 self.write(case, "deadlines::pause", &shown, |w| {
@@ -579,6 +602,30 @@ impl Fuzz {
             28 => formed!("grading::link", "complaints", LINK, |w, k, i| {
                 grading::link(w, &k, &i)
             }),
+            29 => reasoned!("slips::print", "slips", |w, k, _r| slips::print(w, &k)),
+            30 => formed!("repairs::accept", "repair_orders", STEP, |w, k, i| {
+                repairs::accept(w, &k, &i)
+            }),
+            31 => formed!("repairs::arrive", "repair_orders", STEP, |w, k, i| {
+                repairs::arrive(w, &k, &i)
+            }),
+            32 => reasoned!(
+                "complaints::request_confirmation",
+                "complaints",
+                |w, k, _r| { complaints::request_confirmation(w, &k) }
+            ),
+            33 => {
+                let kind = [
+                    SubjectKind::Complaint,
+                    SubjectKind::Repair,
+                    SubjectKind::Slip,
+                ][rng.usize(..3)];
+                let k = key(rng, d, subject_table(kind));
+                let shown = (kind, &k);
+                self.write(case, "deadlines::resume", &shown, |w| {
+                    deadlines::resume(w, kind, &k).map(|_| ())
+                })
+            }
             _ => self.policy_text(case),
         }
     }
@@ -640,12 +687,14 @@ fn fuzz_every_command_with_hostile_input() {
         ok: 0,
         rejected: 0,
         stats: BTreeMap::new(),
+        trace: std::env::var_os("FRONTDESK_FUZZ_TRACE").is_some(),
     };
     for case in 0..cases {
         if case > 0 && case % CASES_PER_DESK == 0 {
             f.d = desk();
         }
         f.case(case);
+        f.d.clock.advance(chrono::Duration::minutes(5));
     }
     eprintln!(
         "fuzz: seed {seed}, {cases} cases, {} accepted, {} rejected, {} failures",
