@@ -90,8 +90,8 @@ const CUSTOMER: &[F] = &[
 ];
 const TIER: &[F] = &[S("tier", &["A", "B", "C", "D", "b类"]), S("reason", TEXT)];
 const VIP_CARD: &[F] = &[
-    S("level", &["1", "2", "3"]),
-    S("card_no", &["JK1001", "JK2002", "JK3003"]),
+    S("level", &["0", "1", "2"]),
+    S("card_no", &["JK0001", "JK1002", "JK2003"]),
     S("note", TEXT),
 ];
 const COMPLAINT: &[F] = &[
