@@ -45,7 +45,8 @@ use F::{Ref, B, I, S};
 
 /// Before the fixture's clock (2026-11-23 09:00 Beijing time).
 const TIMES: &[&str] = &["2026-11-23 08:30", "2026-11-22 17:00", "2026-11-23 08:59"];
-/// Times of steps taken after the record: left out (now) unless hostile.
+/// Fields the core fills in itself (step times default to now, card numbers are generated):
+/// left out unless hostile.
 const NOW: &[&str] = &[];
 /// After it.
 const FUTURE: &[&str] = &["2026-11-24 10:00", "2026-11-30 17:00"];
@@ -91,7 +92,7 @@ const CUSTOMER: &[F] = &[
 const TIER: &[F] = &[S("tier", &["A", "B", "C", "D", "b类"]), S("reason", TEXT)];
 const VIP_CARD: &[F] = &[
     S("level", &["0", "1", "2"]),
-    S("card_no", &["JK0001", "JK1002", "JK2003"]),
+    S("card_no", NOW),
     S("note", TEXT),
 ];
 const COMPLAINT: &[F] = &[
