@@ -9,6 +9,7 @@ mod customers;
 mod deadlines;
 mod estate;
 mod followups;
+mod fuzz;
 mod grading;
 mod import;
 pub mod intake;
