@@ -56,11 +56,15 @@ impl Error {
         }
     }
 
+    /// A missing record. The key is echoed shortened (a pasted 10,000-character id is not).
     pub fn not_found(what: &'static str, key: impl Into<String>) -> Self {
-        Error::NotFound {
-            what,
-            key: key.into(),
-        }
+        let key: String = key.into();
+        let key = if key.chars().count() > 40 {
+            key.chars().take(40).chain(['…']).collect()
+        } else {
+            key
+        };
+        Error::NotFound { what, key }
     }
 
     /// A short stable code for callers that branch on the kind of error.

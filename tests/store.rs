@@ -136,3 +136,12 @@ fn uuid_like() -> String {
         N.fetch_add(1, Ordering::SeqCst)
     )
 }
+
+#[test]
+fn not_found_messages_echo_a_shortened_key() {
+    let long = "长".repeat(10_000);
+    let e = frontdesk::Error::not_found("投诉", long);
+    let text = e.to_string();
+    assert!(text.starts_with("未找到投诉："), "{text}");
+    assert_eq!(text.chars().count(), "未找到投诉：".chars().count() + 41);
+}
