@@ -8,7 +8,7 @@ use frontdesk::deadlines::{
     self, evaluate, Deadline, DeadlinePolicy, DeadlineState, PauseInput, SubjectKind,
 };
 use frontdesk::repairs::{self, DispatchInput, RepairInput, StepInput};
-use frontdesk::slips::{self, ReturnInput, SlipInput};
+use frontdesk::slips::{self, ReturnInput};
 use frontdesk::{policy, time, Error};
 
 use crate::calendar::bj;
@@ -613,20 +613,7 @@ fn on_site_runs_from_dispatch_and_is_met_late_by_the_second() {
 fn a_slip_is_due_at_its_printed_deadline_and_met_when_returned() {
     let mut d = desk();
     let c = open_complaint(&mut d);
-    let eid = d.estate.id.clone();
-    let s = as_clerk(&mut d, |w| {
-        slips::create(
-            w,
-            &eid,
-            &SlipInput {
-                complaint: Some(c.no.clone()),
-                department: Some("工程维修部".into()),
-                responsible_staff: Some("sun".into()),
-                ..SlipInput::default()
-            },
-        )
-    })
-    .unwrap();
+    let s = crate::slips::slip_for(&mut d, &c.no, "工程维修部", Some("sun"));
     let ds = show(&d, SubjectKind::Slip, &s.no);
     assert_eq!(
         (ds[0].rule.as_str(), ds[0].due_at.clone()),

@@ -14,23 +14,33 @@ use rusqlite::params;
 use crate::common::*;
 use crate::complaints::{as_clerk, as_supervisor, complaint_call, open_complaint, record_intake};
 
-/// A slip for a fresh complaint, for the repair team.
-fn new_slip(d: &mut Desk) -> Slip {
-    let c = open_complaint(d);
+/// A slip for a complaint (id or number), for a department and optionally a responsible person.
+pub fn slip_for(
+    d: &mut Desk,
+    complaint: &str,
+    department: &str,
+    responsible: Option<&str>,
+) -> Slip {
     let eid = d.estate.id.clone();
     as_clerk(d, |w| {
         slips::create(
             w,
             &eid,
             &SlipInput {
-                complaint: Some(c.no.clone()),
-                department: Some("工程维修部".into()),
-                responsible_staff: Some("sun".into()),
+                complaint: Some(complaint.into()),
+                department: Some(department.into()),
+                responsible_staff: responsible.map(str::to_string),
                 ..SlipInput::default()
             },
         )
     })
     .unwrap()
+}
+
+/// A slip for a fresh complaint, for the repair team.
+fn new_slip(d: &mut Desk) -> Slip {
+    let c = open_complaint(d);
+    slip_for(d, &c.no, "工程维修部", Some("sun"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -92,19 +102,7 @@ fn slip_at(d: &mut Desk, at: At) -> Slip {
 fn a_slip_for_a_complaint_dispatches_it_with_defaults_from_intake_and_policy() {
     let mut d = desk();
     let c = open_complaint(&mut d);
-    let eid = d.estate.id.clone();
-    let s = as_clerk(&mut d, |w| {
-        slips::create(
-            w,
-            &eid,
-            &SlipInput {
-                complaint: Some(c.id.clone()),
-                department: Some("工程维修部".into()),
-                ..SlipInput::default()
-            },
-        )
-    })
-    .unwrap();
+    let s = slip_for(&mut d, &c.id, "工程维修部", None);
     assert_eq!(s.no, "LH-XT2026-0001");
     assert_eq!(s.title, "龙湖花园协调单");
     assert_eq!(s.status, SlipStatus::Created);
@@ -125,6 +123,7 @@ fn a_slip_for_a_complaint_dispatches_it_with_defaults_from_intake_and_policy() {
     let audit = frontdesk::store::audit_history(d.store.conn(), "slip", &s.id).unwrap();
     assert_eq!(audit[0].action, "insert");
     // A second slip for the same complaint leaves the complaint as it is.
+    let eid = d.estate.id.clone();
     let s2 = as_clerk(&mut d, |w| {
         slips::create(
             w,
@@ -605,19 +604,7 @@ fn hand_over_return_and_file_record_who_and_when() {
 fn hand_over_to_someone_outside_the_staff_or_with_no_responsible_person() {
     let mut d = desk();
     let c = open_complaint(&mut d);
-    let eid = d.estate.id.clone();
-    let s = as_clerk(&mut d, |w| {
-        slips::create(
-            w,
-            &eid,
-            &SlipInput {
-                complaint: Some(c.no.clone()),
-                department: Some("保安部".into()),
-                ..SlipInput::default()
-            },
-        )
-    })
-    .unwrap();
+    let s = slip_for(&mut d, &c.no, "保安部", None);
     as_clerk(&mut d, |w| slips::print(w, &s.no)).unwrap();
     let clerk = d.clerk.clone();
     assert_rejected(&mut d.store, &clerk, "to", "必填", |w| {
