@@ -5,7 +5,7 @@
 //! [`complaints`], [`slips`], [`repairs`], [`followups`]), search ([`search`]), imports
 //! ([`import`]) and demo data ([`demo`]); the company's rules as data: grading and escalation
 //! ([`grading`]), the working calendar and deadlines ([`calendar`], [`deadlines`]), work queues
-//! ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]). The CLI (`src/bin/frontdesk`) and the desktop shell call
+//! ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]); the documents it prints and exports ([`documents`]). The CLI (`src/bin/frontdesk`) and the desktop shell call
 //! these functions and nothing else. See `docs/ARCHITECTURE.md`.
 
 pub mod auth;
@@ -15,6 +15,7 @@ pub mod complaints;
 pub mod customers;
 pub mod deadlines;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod estate;
 pub mod followups;

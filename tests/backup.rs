@@ -10,14 +10,6 @@ use frontdesk::{Error, Store};
 
 use crate::common::*;
 
-/// A fresh, empty scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("frontdesk-test-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn add_intake(store: &mut Store, d: &Desk, content: &str) -> String {
     let input = IntakeInput {
         channel: Some("来电".into()),

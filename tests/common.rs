@@ -166,3 +166,11 @@ pub fn assert_rejected<T: std::fmt::Debug>(
         "a rejected operation changed the database"
     );
 }
+
+/// A fresh, empty scratch folder for one test (`name` must be unique among the tests).
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("frontdesk-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

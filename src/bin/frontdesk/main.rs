@@ -11,9 +11,11 @@ mod complaints;
 mod customers;
 mod deadlines;
 mod kpi;
+mod pdf;
 mod queues;
 mod repairs;
 mod soak;
+mod xlsx;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -116,6 +118,12 @@ enum Command {
     /// Work lists in handling order (complaints, slips, repairs, follow-ups) and the time tick.
     #[command(subcommand)]
     Queue(queues::Command),
+    /// PDF documents: 协调单, 派工单, a complaint's record, the register, the month-end report.
+    #[command(subcommand)]
+    Pdf(pdf::Command),
+    /// Excel (XLSX) documents: registers, logs, the month-end workbook.
+    #[command(subcommand)]
+    Xlsx(xlsx::Command),
 }
 
 #[derive(clap::Args)]
@@ -446,6 +454,8 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Command::Cases(c) => complaints::run(&mut signed_in(cli)?, c),
         Command::Repair(c) => repairs::run(&mut signed_in(cli)?, c),
+        Command::Pdf(c) => pdf::run(&mut signed_in(cli)?, c),
+        Command::Xlsx(c) => xlsx::run(&mut signed_in(cli)?, c),
         Command::Backup { dir, kind, if_due } => {
             let store = open(cli, true)?;
             let dir = backup_dir(cli, dir)?;

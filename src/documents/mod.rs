@@ -1,0 +1,122 @@
+//! Documents the desk prints and files: the 协调单, the 派工单, the 《客户投诉处理记录表》, the
+//! desk's logs and the month-end workbook and report, as PDF ([`pdf`]) and XLSX ([`xlsx`]).
+//! The CLI and the desktop app call these functions and nothing else, so both produce the same files.
+//!
+//! Invariants:
+//! - A document is written to a temporary file beside its target and renamed into place only once
+//!   it is complete ([`write_atomic`]): a failed export leaves no half-written file and never
+//!   damages an earlier file of the same name.
+//! - Phone and id numbers are masked unless the actor has the right to see them in full and asked
+//!   for it ([`Disclosure`]); every unmasked export is recorded in the audit log ([`unmask`]).
+//! - Long exports report progress through a [`Progress`] callback as `(done, total)`.
+
+pub mod pdf;
+pub mod xlsx;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::auth;
+use crate::error::{Error, Result};
+use crate::store::Write;
+use crate::validate;
+
+/// Progress of a long export: called with `(done, total)` rows or pages, in order.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+/// How personal numbers appear in a document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disclosure {
+    /// `138****8000`; id numbers keep the first 6 and last 4 characters. The default.
+    #[default]
+    Masked,
+    /// Full numbers: only after [`unmask`] granted it.
+    Full,
+}
+
+impl Disclosure {
+    /// A phone number as this disclosure shows it.
+    pub fn phone(self, phone: &str) -> String {
+        match self {
+            Disclosure::Masked => validate::mask_phone(phone),
+            Disclosure::Full => phone.to_string(),
+        }
+    }
+
+    /// An id number (证件号) as this disclosure shows it.
+    pub fn id_number(self, id: &str) -> String {
+        match self {
+            Disclosure::Full => id.to_string(),
+            Disclosure::Masked => {
+                let chars: Vec<char> = id.chars().collect();
+                if chars.len() <= 10 {
+                    return "*".repeat(chars.len());
+                }
+                let mut out: String = chars[..6].iter().collect();
+                out.push_str(&"*".repeat(chars.len() - 10));
+                out.extend(&chars[chars.len() - 4..]);
+                out
+            }
+        }
+    }
+}
+
+/// Grants full numbers in one export to a supervisor role and records who exported what, unmasked.
+/// `document` names the export in Chinese (e.g. `客户投诉处理记录表 2026-11`).
+pub fn unmask(w: &mut Write, estate_id: &str, document: &str) -> Result<Disclosure> {
+    w.actor
+        .require(auth::SUPERVISORS, "导出完整电话号码和证件号")?;
+    let id = w.new_id();
+    let detail = json!({ "estate_id": estate_id, "document": document });
+    w.audit("unmask", "export", &id, detail)?;
+    Ok(Disclosure::Full)
+}
+
+/// Writes a document through `write`, which receives a temporary path in the target's folder; the
+/// temporary file is synced and renamed to `target` only when `write` succeeded, and removed when
+/// it failed.
+pub fn write_atomic<F>(target: &Path, write: F) -> Result<()>
+where
+    F: FnOnce(&Path) -> Result<()>,
+{
+    let temp = temp_path(target)?;
+    let result = write(&temp).and_then(|()| {
+        fs::File::open(&temp)?.sync_all()?;
+        fs::rename(&temp, target)?;
+        if let Some(dir) = target.parent() {
+            // Persist the rename itself; not possible (nor needed) on every platform.
+            if let Ok(d) = fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+fn temp_path(target: &Path) -> Result<PathBuf> {
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| Error::invalid("out", "输出文件", "请给出文件名"))?;
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::invalid(
+            "out",
+            "输出文件",
+            format!("文件夹不存在：{}", dir.display()),
+        ));
+    }
+    Ok(dir.join(format!(".{name}.{}.part", uuid::Uuid::now_v7().simple())))
+}

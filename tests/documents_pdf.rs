@@ -1,0 +1,1 @@
+//! PDF documents (placeholder: replaced by the PDF work).

@@ -1,0 +1,1 @@
+//! XLSX documents (placeholder: replaced by the XLSX work).
