@@ -26,6 +26,8 @@ pub struct Policy {
     pub deadlines: crate::deadlines::DeadlinePolicy,
     pub kpi_targets: crate::kpi::KpiTargets,
     pub queues: crate::queues::QueuePolicy,
+    pub documents: DocumentPolicy,
+    pub session: SessionPolicy,
 }
 
 /// VIP cards.
@@ -94,6 +96,8 @@ impl Default for Policy {
             deadlines: crate::deadlines::DeadlinePolicy::default(),
             kpi_targets: crate::kpi::KpiTargets::default(),
             queues: crate::queues::QueuePolicy::default(),
+            documents: DocumentPolicy::default(),
+            session: SessionPolicy::default(),
         }
     }
 }
@@ -133,6 +137,39 @@ impl Default for CoordinationPolicy {
         CoordinationPolicy {
             slip_answer_hours: 24,
         }
+    }
+}
+
+/// Paper a 协调单 is printed on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlipPaper {
+    /// A5 landscape, the usual slip (the default).
+    #[default]
+    A5Landscape,
+    /// A4 portrait.
+    A4,
+}
+
+/// Printed documents.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DocumentPolicy {
+    /// Paper of the 协调单.
+    pub slip_paper: SlipPaper,
+}
+
+/// Log-in sessions at the desk.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SessionPolicy {
+    /// Minutes without input after which the app locks and asks for the password again.
+    pub idle_minutes: i64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy { idle_minutes: 15 }
     }
 }
 
@@ -225,6 +262,13 @@ fn validate(p: &Policy) -> Result<()> {
     crate::grading::validate(&p.grading)?;
     p.deadlines.validate()?;
     p.kpi_targets.validate()?;
+    if !(1..=480).contains(&p.session.idle_minutes) {
+        return Err(Error::invalid(
+            "session.idle_minutes",
+            "空闲锁屏时间",
+            "应为 1–480 分钟",
+        ));
+    }
     if !(0..=366).contains(&p.vip.renew_window_days) {
         return Err(Error::invalid(
             "vip.renew_window_days",

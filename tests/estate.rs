@@ -240,6 +240,10 @@ fn policy_is_versioned_and_round_trips_through_toml() {
     assert_eq!(v0.version, 0);
     let text = policy::to_toml(&v0.policy).unwrap();
     assert!(text.contains("validity_years = 3"), "{text}");
+    assert!(text.contains("slip_paper = \"a5_landscape\""), "{text}");
+    assert!(text.contains("idle_minutes = 15"), "{text}");
+    let a4 = policy::from_toml(&text.replace("\"a5_landscape\"", "\"a4\"")).unwrap();
+    assert_eq!(a4.documents.slip_paper, policy::SlipPaper::A4);
     let mut edited =
         policy::from_toml(&text.replace("validity_years = 3", "validity_years = 5")).unwrap();
     assert_eq!(edited.vip.validity_years, 5);
@@ -257,6 +261,11 @@ fn policy_is_versioned_and_round_trips_through_toml() {
         5
     );
     // Bad values are refused by field, and nothing is saved.
+    let mut idle = edited.clone();
+    idle.session.idle_minutes = 0;
+    assert_rejected(&mut d.store, &sup, "session.idle_minutes", "分钟", |w| {
+        policy::save(w, &eid, &idle, None)
+    });
     edited.vip.group_code = "J1".into();
     let bad = edited.clone();
     assert_rejected(&mut d.store, &sup, "vip.group_code", "大写字母", |w| {

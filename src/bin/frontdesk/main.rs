@@ -7,6 +7,7 @@
 //! Errors print in Chinese on stderr and exit non-zero (2 for bad input, 1 otherwise).
 
 mod bench;
+mod bench_documents;
 mod complaints;
 mod customers;
 mod deadlines;
@@ -70,6 +71,8 @@ enum Command {
     },
     /// Benchmark: bulk import and search latency on a throw-away database (prints figures).
     Bench(bench::BenchArgs),
+    /// Benchmark: slip PDF, month-end workbook and a 100,000-row register (time, size, peak memory).
+    BenchDocuments(bench_documents::Args),
     /// Estate set-up: departments, staff, units.
     #[command(subcommand)]
     Estate(EstateCommand),
@@ -370,6 +373,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             to_json(report)
         }
         Command::Bench(a) => bench::run(a),
+        Command::BenchDocuments(a) => bench_documents::run(a),
         Command::Info => {
             let dir = data_dir(cli)?;
             to_json(serde_json::json!({
