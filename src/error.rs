@@ -38,9 +38,11 @@ pub enum Error {
     /// Stored data failed a check (integrity, audit chain).
     #[error("数据校验失败：{0}")]
     Corrupt(String),
-    #[error("数据库错误：{0}")]
+    /// SQLite failed; the message says why in words a clerk can act on (disk full, read-only,
+    /// in use by another program, damaged file) and that the operation was not saved.
+    #[error("{}", database_message(.0))]
     Database(#[from] rusqlite::Error),
-    #[error("文件错误：{0}")]
+    #[error("{}", io_message(.0))]
     Io(#[from] std::io::Error),
     #[error("JSON 格式错误：{0}")]
     Json(#[from] serde_json::Error),
@@ -77,7 +79,51 @@ impl Error {
             Error::Import(_) => "import",
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::Corrupt(_) => "corrupt",
+            Error::Database(e) if is_corrupt(e) => "corrupt",
+            Error::Database(e) if is_busy(e) => "busy",
             Error::Database(_) | Error::Io(_) | Error::Json(_) => "internal",
         }
+    }
+}
+
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::*;
+    matches!(e.sqlite_error_code(), Some(DatabaseCorrupt | NotADatabase))
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    use rusqlite::ErrorCode::*;
+    matches!(e.sqlite_error_code(), Some(DatabaseBusy | DatabaseLocked))
+}
+
+const NOT_SAVED: &str = "本次操作未保存，已保存的记录不受影响";
+
+fn database_message(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode::*;
+    match e.sqlite_error_code() {
+        Some(DiskFull) => format!("磁盘空间已满：{NOT_SAVED}。请清理磁盘后重试"),
+        Some(ReadOnly) => format!("数据库文件为只读：{NOT_SAVED}。请检查文件属性或磁盘写保护"),
+        Some(DatabaseBusy | DatabaseLocked) => format!(
+            "数据库正被另一个程序占用（另一台电脑、备份或同步程序）：{NOT_SAVED}。请稍后重试"
+        ),
+        Some(DatabaseCorrupt | NotADatabase) => {
+            "数据库文件已损坏：请用最近一次完好的备份恢复（frontdesk restore）".to_string()
+        }
+        Some(CannotOpen | PermissionDenied) => {
+            "无法打开数据库文件：文件夹不存在或没有读写权限".to_string()
+        }
+        Some(SystemIoFailure) => format!("磁盘读写失败：{NOT_SAVED}。请检查磁盘或U盘是否已拔出"),
+        _ => format!("数据库错误：{e}"),
+    }
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        StorageFull => "磁盘空间已满：文件未写入。请清理磁盘后重试".to_string(),
+        ReadOnlyFilesystem => "磁盘为只读：文件未写入".to_string(),
+        PermissionDenied => "没有权限读写该文件或文件夹".to_string(),
+        NotFound => "文件或文件夹不存在".to_string(),
+        _ => format!("文件错误：{e}"),
     }
 }

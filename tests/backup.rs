@@ -1,29 +1,13 @@
 //! Backups, rotation, restore, and the kill harness run through the real binary.
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
 use chrono::Duration;
 use frontdesk::backup::{self, BackupKind, BackupPolicy};
-use frontdesk::intake::{self, IntakeInput};
+use frontdesk::intake;
 use frontdesk::{Error, Store};
 
 use crate::common::*;
-
-fn add_intake(store: &mut Store, d: &Desk, content: &str) -> String {
-    let input = IntakeInput {
-        channel: Some("来电".into()),
-        kind: Some("咨询".into()),
-        content: Some(content.into()),
-        ..Default::default()
-    };
-    let clerk = d.clerk.clone();
-    let eid = d.estate.id.clone();
-    store
-        .write(&clerk, |w| intake::record(w, &eid, &input))
-        .unwrap()
-        .no
-}
 
 fn intake_count(store: &Store) -> i64 {
     store
@@ -172,15 +156,6 @@ fn rotation_keeps_14_daily_12_monthly_and_every_manual() {
 }
 
 /// A file-backed database with the fixture's estate and staff.
-fn file_db(root: &Path) -> (PathBuf, Desk) {
-    let d = desk();
-    let seed = backup::backup_now(&d.store, &root.join("seed"), BackupKind::Manual, t0()).unwrap();
-    let db = root.join("data").join("frontdesk.sqlite3");
-    fs::create_dir_all(db.parent().unwrap()).unwrap();
-    backup::restore(&db, &seed.file, t0()).unwrap();
-    (db, d)
-}
-
 #[test]
 fn restore_round_trip_keeps_the_replaced_database() {
     let root = scratch("restore");

@@ -174,3 +174,35 @@ pub fn scratch(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// Records one consultation by phone with `content`; returns its number.
+pub fn add_intake(store: &mut Store, d: &Desk, content: &str) -> String {
+    let input = frontdesk::intake::IntakeInput {
+        channel: Some("来电".into()),
+        kind: Some("咨询".into()),
+        content: Some(content.into()),
+        ..Default::default()
+    };
+    let clerk = d.clerk.clone();
+    let eid = d.estate.id.clone();
+    store
+        .write(&clerk, |w| frontdesk::intake::record(w, &eid, &input))
+        .unwrap()
+        .no
+}
+
+/// A desk whose database is a file at `<root>/data/frontdesk.sqlite3` (the fixture restored there).
+pub fn file_db(root: &std::path::Path) -> (std::path::PathBuf, Desk) {
+    let d = desk();
+    let seed = frontdesk::backup::backup_now(
+        &d.store,
+        &root.join("seed"),
+        frontdesk::backup::BackupKind::Manual,
+        t0(),
+    )
+    .unwrap();
+    let db = root.join("data").join("frontdesk.sqlite3");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    frontdesk::backup::restore(&db, &seed.file, t0()).unwrap();
+    (db, d)
+}

@@ -6,7 +6,7 @@ use frontdesk::{estate, Error};
 
 #[test]
 fn migrations_apply_and_reopen_is_idempotent() {
-    let dir = tempdir();
+    let dir = scratch("store-1");
     let path = dir.join("fd.sqlite3");
     {
         let s = Store::open(&path).unwrap();
@@ -32,7 +32,7 @@ fn migrations_apply_and_reopen_is_idempotent() {
 
 #[test]
 fn newer_database_is_refused_untouched() {
-    let dir = tempdir();
+    let dir = scratch("store-2");
     let path = dir.join("fd.sqlite3");
     drop(Store::open(&path).unwrap());
     {
@@ -53,7 +53,7 @@ fn newer_database_is_refused_untouched() {
 
 #[test]
 fn foreign_file_is_refused() {
-    let dir = tempdir();
+    let dir = scratch("store-3");
     let path = dir.join("other.sqlite3");
     {
         let c = rusqlite::Connection::open(&path).unwrap();
@@ -120,23 +120,6 @@ fn every_change_is_audited_with_actor_and_diff() {
     assert!(last.detail.contains("调岗"));
 }
 
-/// A fresh temporary directory (removed at process exit is not needed: the OS temp dir).
-pub fn tempdir() -> std::path::PathBuf {
-    let p = std::env::temp_dir().join(format!("frontdesk-test-{}", uuid_like()));
-    std::fs::create_dir_all(&p).unwrap();
-    p
-}
-
-fn uuid_like() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    format!(
-        "{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    )
-}
-
 #[test]
 fn not_found_messages_echo_a_shortened_key() {
     let long = "长".repeat(10_000);
@@ -144,4 +127,213 @@ fn not_found_messages_echo_a_shortened_key() {
     let text = e.to_string();
     assert!(text.starts_with("未找到投诉："), "{text}");
     assert_eq!(text.chars().count(), "未找到投诉：".chars().count() + 41);
+}
+
+/// A small tmpfs mounted on a scratch folder, unmounted when dropped. `None` (and a note on
+/// stderr) where this process may not mount file systems.
+#[cfg(target_os = "linux")]
+struct SmallDisk(std::path::PathBuf);
+
+#[cfg(target_os = "linux")]
+impl SmallDisk {
+    fn mount(name: &str, size_kb: u64) -> Option<SmallDisk> {
+        let dir = scratch(name);
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size_kb}k"), "tmpfs"])
+            .arg(&dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!("NOT RUN: {name}: this process may not mount a tmpfs (needs root)");
+            return None;
+        }
+        Some(SmallDisk(dir))
+    }
+
+    fn remount(&self, opts: &str) {
+        let ok = std::process::Command::new("mount")
+            .args(["-o", &format!("remount,{opts}")])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+
+    /// Fills the disk with a filler file until the system says it is full.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let path = self.0.join("filler");
+        let mut f = std::fs::File::create(&path).unwrap();
+        let chunk = vec![0u8; 4096];
+        while f.write_all(&chunk).and_then(|()| f.sync_all()).is_ok() {}
+        path
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+fn intakes(store: &Store) -> i64 {
+    store
+        .conn()
+        .query_row("SELECT count(*) FROM intakes", [], |r| r.get(0))
+        .unwrap()
+}
+
+fn try_intake(store: &mut Store, d: &Desk, content: &str) -> frontdesk::Result<String> {
+    let input = frontdesk::intake::IntakeInput {
+        channel: Some("来电".into()),
+        kind: Some("咨询".into()),
+        content: Some(content.into()),
+        ..Default::default()
+    };
+    let eid = d.estate.id.clone();
+    store
+        .write(&d.clerk, |w| frontdesk::intake::record(w, &eid, &input))
+        .map(|i| i.no)
+}
+
+/// The store is whole: integrity check and audit chain.
+fn assert_whole(store: &Store) {
+    let ok: String = store
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ok, "ok");
+    let chain = frontdesk::store::verify_audit_chain(store.conn()).unwrap();
+    assert!(chain.first_broken.is_none(), "{chain:?}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn disk_full_refuses_the_write_and_loses_nothing() {
+    let Some(disk) = SmallDisk::mount("disk-full", 8 * 1024) else {
+        return;
+    };
+    let (db, d) = file_db(&disk.0);
+    let mut store = Store::open(&db).unwrap();
+    let kept = try_intake(&mut store, &d, "磁盘满之前的登记").unwrap();
+    let before = intakes(&store);
+    let filler = disk.fill();
+
+    let mut refused = 0;
+    for i in 0..20 {
+        // Each attempt fails cleanly; none is half-saved.
+        match try_intake(
+            &mut store,
+            &d,
+            &format!("磁盘已满时的登记 {i} {}", "长".repeat(2000)),
+        ) {
+            Err(e) => {
+                assert!(e.to_string().contains("磁盘空间已满"), "{e}");
+                assert!(e.to_string().contains("未保存"), "{e}");
+                refused += 1;
+            }
+            Ok(no) => panic!("a write succeeded on a full disk: {no}"),
+        }
+    }
+    assert_eq!(refused, 20);
+    assert_eq!(intakes(&store), before);
+
+    std::fs::remove_file(filler).unwrap();
+    let after = try_intake(&mut store, &d, "清理磁盘后的登记").unwrap();
+    assert_eq!(intakes(&store), before + 1);
+    drop(store);
+    let store = Store::open(&db).unwrap();
+    assert_whole(&store);
+    for no in [kept, after] {
+        frontdesk::intake::get(store.conn(), &no).unwrap();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn read_only_disk_refuses_the_write_and_loses_nothing() {
+    let Some(disk) = SmallDisk::mount("read-only", 8 * 1024) else {
+        return;
+    };
+    let (db, d) = file_db(&disk.0);
+    let mut store = Store::open(&db).unwrap();
+    try_intake(&mut store, &d, "只读之前的登记").unwrap();
+    let before = intakes(&store);
+    drop(store);
+    disk.remount("ro");
+    match Store::open(&db) {
+        Err(e) => {
+            assert!(
+                e.to_string().contains("只读") || e.to_string().contains("无法打开"),
+                "{e}"
+            )
+        }
+        Ok(mut store) => {
+            let e = try_intake(&mut store, &d, "只读时的登记").unwrap_err();
+            assert!(e.to_string().contains("未保存"), "{e}");
+            assert_eq!(intakes(&store), before);
+        }
+    }
+    disk.remount("rw");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(intakes(&store), before);
+    assert_whole(&store);
+}
+
+#[test]
+fn database_in_use_by_another_program_is_said_plainly() {
+    let root = scratch("busy");
+    let (db, d) = file_db(&root);
+    let mut store = Store::open(&db).unwrap();
+    let before = intakes(&store);
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE;").unwrap();
+    let e = try_intake(&mut store, &d, "被占用时的登记").unwrap_err();
+    assert_eq!(e.code(), "busy");
+    assert!(e.to_string().contains("正被另一个程序占用"), "{e}");
+    other.execute_batch("ROLLBACK;").unwrap();
+    assert_eq!(intakes(&store), before);
+    try_intake(&mut store, &d, "释放后的登记").unwrap();
+}
+
+#[test]
+fn damaged_file_is_reported_as_corrupt() {
+    let root = scratch("damaged");
+    let (db, d) = file_db(&root);
+    {
+        let mut store = Store::open(&db).unwrap();
+        for i in 0..200 {
+            add_intake(
+                &mut store,
+                &d,
+                &format!("第 {i} 条登记，用来让文件有足够多的页"),
+            );
+        }
+        store
+            .conn()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .unwrap();
+    }
+    let mut bytes = std::fs::read(&db).unwrap();
+    let len = bytes.len();
+    for b in &mut bytes[len / 3..len * 2 / 3] {
+        *b = 0xA5;
+    }
+    std::fs::write(&db, bytes).unwrap();
+    let e = Store::open(&db)
+        .and_then(|s| {
+            s.conn()
+                .query_row("SELECT count(*) FROM search_docs", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map_err(Into::into)
+                .and_then(|_| s.quick_check())
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "corrupt", "{e}");
+    assert!(e.to_string().contains("损坏"), "{e}");
 }

@@ -73,6 +73,7 @@ pub(crate) fn diff(before: &serde_json::Value, after: &serde_json::Value) -> ser
 }
 
 /// What walking the chain found.
+#[derive(Clone, Debug, Serialize)]
 pub struct ChainCheck {
     pub entries: i64,
     pub first_broken: Option<i64>,

@@ -106,6 +106,27 @@ impl Store {
         Ok(())
     }
 
+    /// SQLite's quick structural check of the whole file (seconds for a large register): the app
+    /// runs it at start and refuses a damaged database, offering the latest good backup instead.
+    pub fn quick_check(&self) -> Result<()> {
+        let mut stmt = self.conn.prepare("PRAGMA quick_check")?;
+        let problems: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match problems.as_slice() {
+            [ok] if ok == "ok" => Ok(()),
+            _ => Err(Error::Corrupt(format!(
+                "数据库文件已损坏（{}）：请用最近一次完好的备份恢复",
+                problems
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("；")
+            ))),
+        }
+    }
+
     /// Replaces the clock (tests fix it; the app uses the system clock).
     pub fn set_clock(&mut self, clock: Clock) {
         self.clock = clock;
