@@ -334,5 +334,7 @@ fn kill_harness_loses_nothing() {
     assert_eq!(v["partial operations"], 0, "{v}");
     assert_eq!(v["verify failures"], 0, "{v}");
     assert_eq!(v["backup+restore verified"], true, "{v}");
+    assert_eq!(v["tamper cases tried"], 200, "{v}");
+    assert_eq!(v["tamper cases detected"], 200, "{v}");
     assert!(v["records reported committed"].as_u64().unwrap() > 0, "{v}");
 }

@@ -27,7 +27,8 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    pub(crate) fn compute_hash(&self) -> String {
+    /// The entry's SHA-256 over its link and every field (not `seq`), lowercase hex.
+    pub fn compute_hash(&self) -> String {
         let mut h = Sha256::new();
         for part in [
             &self.prev_hash,

@@ -30,9 +30,12 @@ pub struct SoakArgs {
     /// Working folder (default: a temporary folder, removed afterwards).
     #[arg(long)]
     dir: Option<PathBuf>,
-    /// Seed for the kill delays.
+    /// Seed for the kill delays and the tampering.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Tamper trials: forged edits of the audit log that `verify` must find.
+    #[arg(long, default_value_t = 200)]
+    tamper: usize,
 }
 
 #[derive(clap::Args)]
@@ -59,6 +62,10 @@ struct Tally {
     intakes: i64,
     #[serde(rename = "backup+restore verified")]
     backup_restore: bool,
+    #[serde(rename = "tamper cases tried")]
+    tamper_tried: usize,
+    #[serde(rename = "tamper cases detected")]
+    tamper_detected: usize,
 }
 
 pub fn run(a: &SoakArgs) -> Result<serde_json::Value> {
@@ -76,7 +83,12 @@ pub fn run(a: &SoakArgs) -> Result<serde_json::Value> {
     }
     let tally = out?;
     let value = crate::to_json(&tally)?;
-    if tally.lost > 0 || tally.partial != 0 || tally.verify_failures > 0 || !tally.backup_restore {
+    if tally.lost > 0
+        || tally.partial != 0
+        || tally.verify_failures > 0
+        || !tally.backup_restore
+        || tally.tamper_detected != tally.tamper_tried
+    {
         return Err(Error::Corrupt(format!("压测发现问题：{value}")));
     }
     Ok(value)
@@ -98,7 +110,90 @@ fn soak(a: &SoakArgs, dir: &Path) -> Result<Tally> {
         check(&db, &reported, &mut tally)?;
     }
     tally.backup_restore = backup_and_restore(dir, &db)?;
+    tally.tamper_tried = a.tamper;
+    tally.tamper_detected = tamper(dir, &db, a.tamper, &mut rng)?;
     Ok(tally)
+}
+
+/// Tamper trials. Someone with the file and an SQLite tool drops the append-only triggers and
+/// edits a field of an audit entry, deletes or swaps entries, or edits one and recomputes its own
+/// hash; `verify` must report a broken link at or before the forged entry every time. Returns how
+/// many trials were detected. (Removing the newest entries, or rewriting the whole chain from the
+/// forged entry on, can only be found against an earlier anchor: a backup or a printed `verify`.)
+fn tamper(dir: &Path, db: &Path, trials: usize, rng: &mut fastrand::Rng) -> Result<usize> {
+    use frontdesk::store::verify_audit_chain;
+    let copy = dir.join("tamper.sqlite3");
+    let source = rusqlite::Connection::open(db)?;
+    // Throw-away copies need no fsync.
+    source.execute_batch("PRAGMA synchronous = OFF;")?;
+    let mut detected = 0;
+    for _ in 0..trials {
+        let _ = std::fs::remove_file(&copy);
+        source.execute("VACUUM INTO ?1", [copy.to_string_lossy()])?;
+        let conn = rusqlite::Connection::open(&copy)?;
+        conn.execute_batch("PRAGMA synchronous = OFF;")?;
+        if verify_audit_chain(&conn)?.first_broken.is_some() {
+            return Err(Error::Corrupt("篡改试验：副本在篡改前已校验失败".into()));
+        }
+        conn.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")?;
+        let last: i64 = conn.query_row("SELECT max(seq) FROM audit_log", [], |r| r.get(0))?;
+        let seq = rng.i64(1..last);
+        let forged = "伪造";
+        match rng.u8(0..6) {
+            0 => conn.execute(
+                "UPDATE audit_log SET detail = replace(detail, substr(detail, 3, 1), ?2) WHERE seq = ?1",
+                rusqlite::params![seq, forged],
+            )?,
+            1 => conn.execute(
+                "UPDATE audit_log SET at = '2020-01-01T00:00:00Z' WHERE seq = ?1",
+                [seq],
+            )?,
+            2 => conn.execute(
+                "UPDATE audit_log SET actor_name = ?2 WHERE seq = ?1",
+                rusqlite::params![seq, forged],
+            )?,
+            3 => conn.execute("DELETE FROM audit_log WHERE seq = ?1", [seq])?,
+            4 => conn.execute_batch(&format!(
+                "UPDATE audit_log SET seq = -1 WHERE seq = {seq};
+                 UPDATE audit_log SET seq = {seq} WHERE seq = {next};
+                 UPDATE audit_log SET seq = {next} WHERE seq = -1;",
+                next = seq + 1
+            )).map(|()| 1)?,
+            _ => {
+                let mut e = conn.query_row(
+                    "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, detail,
+                            prev_hash, hash FROM audit_log WHERE seq = ?1",
+                    [seq],
+                    |r| {
+                        Ok(frontdesk::store::AuditEntry {
+                            seq: r.get(0)?,
+                            at: r.get(1)?,
+                            actor_id: r.get(2)?,
+                            actor_name: r.get(3)?,
+                            action: r.get(4)?,
+                            entity: r.get(5)?,
+                            entity_id: r.get(6)?,
+                            detail: r.get(7)?,
+                            prev_hash: r.get(8)?,
+                            hash: r.get(9)?,
+                        })
+                    },
+                )?;
+                e.detail = e.detail.replacen('"', &format!("\"{forged}"), 1);
+                e.hash = e.compute_hash();
+                conn.execute(
+                    "UPDATE audit_log SET detail = ?2, hash = ?3 WHERE seq = ?1",
+                    rusqlite::params![seq, e.detail, e.hash],
+                )?
+            }
+        };
+        let check = verify_audit_chain(&conn)?;
+        if check.first_broken.is_some_and(|b| b <= seq + 1) {
+            detected += 1;
+        }
+    }
+    let _ = std::fs::remove_file(&copy);
+    Ok(detected)
 }
 
 /// The estate, one staff member and a few units, written once.
