@@ -38,9 +38,14 @@ impl Actor {
         }
     }
 
+    /// Whether the actor has one of `roles` (the program itself has every role).
+    pub fn has(&self, roles: &[Role]) -> bool {
+        self.staff_id == "system" || roles.contains(&self.role)
+    }
+
     /// Refuses unless the actor has one of `roles`.
     pub fn require(&self, roles: &[Role], doing: &str) -> Result<()> {
-        if self.staff_id == "system" || roles.contains(&self.role) {
+        if self.has(roles) {
             Ok(())
         } else {
             Err(Error::Denied(format!(

@@ -5,7 +5,7 @@
 //! [`complaints`], [`slips`], [`repairs`], [`followups`]), search ([`search`]), imports
 //! ([`import`]) and demo data ([`demo`]); the company's rules as data: grading and escalation
 //! ([`grading`]), the working calendar and deadlines ([`calendar`], [`deadlines`]), work queues
-//! ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]); the documents it prints and exports ([`documents`]). The CLI (`src/bin/frontdesk`) and the desktop shell call
+//! ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]); the documents it prints and exports ([`documents`]); who may see which personal data ([`privacy`]). The CLI (`src/bin/frontdesk`) and the desktop shell call
 //! these functions and nothing else. See `docs/ARCHITECTURE.md`.
 
 pub mod auth;
@@ -24,6 +24,7 @@ pub mod import;
 pub mod intake;
 pub mod kpi;
 pub mod policy;
+pub mod privacy;
 pub mod queues;
 pub mod repairs;
 pub mod search;

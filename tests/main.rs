@@ -17,6 +17,7 @@ mod grading;
 mod import;
 pub mod intake;
 mod kpi;
+mod privacy;
 mod queues;
 mod repairs;
 mod search;

@@ -7,6 +7,7 @@ use frontdesk::customers::{
     self, CustomerFilter, CustomerInput, RevokeInput, TierInput, VipCardInput, VipFilter,
 };
 use frontdesk::import;
+use frontdesk::privacy::View;
 use frontdesk::Result;
 
 use crate::{read_json, to_json, Ctx};
@@ -153,24 +154,30 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             let input: CustomerInput = read_json(json)?;
             to_json(ctx.write(|w| customers::update_customer(w, id, &input))?)
         }
-        Command::Show { id } => to_json(customers::show(ctx.store.conn(), id)?),
+        Command::Show { id } => {
+            crate::seen(ctx, customers::show(ctx.store.conn(), id)?, View::Record)
+        }
         Command::List {
             unit,
             query,
             tier,
             all,
             limit,
-        } => to_json(customers::list(
-            ctx.store.conn(),
-            &eid,
-            &CustomerFilter {
-                unit: unit.clone(),
-                query: query.clone(),
-                tier: tier.clone(),
-                include_voided: *all,
-                limit: Some(*limit),
-            },
-        )?),
+        } => crate::seen(
+            ctx,
+            customers::list(
+                ctx.store.conn(),
+                &eid,
+                &CustomerFilter {
+                    unit: unit.clone(),
+                    query: query.clone(),
+                    tier: tier.clone(),
+                    include_voided: *all,
+                    limit: Some(*limit),
+                },
+            )?,
+            View::List,
+        ),
         Command::Void { id, reason } => {
             to_json(ctx.write(|w| customers::void_customer(w, id, Some(reason)))?)
         }

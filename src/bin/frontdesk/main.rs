@@ -24,6 +24,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use frontdesk::estate::{self, Estate};
+use frontdesk::privacy::{self, Redact, View};
 use frontdesk::{Actor, Error, Result, Store};
 use serde::de::DeserializeOwned;
 
@@ -253,6 +254,14 @@ pub fn read_json<T: DeserializeOwned>(arg: &str) -> Result<T> {
 /// Serialises a result for printing.
 pub fn to_json(v: impl serde::Serialize) -> Result<serde_json::Value> {
     Ok(serde_json::to_value(v)?)
+}
+
+/// Personal data as the signed-in staff member may see it ([`frontdesk::privacy`]).
+pub fn seen<T>(ctx: &Ctx, value: T, view: View) -> Result<serde_json::Value>
+where
+    T: Redact + serde::Serialize,
+{
+    to_json(privacy::redacted(value, &ctx.actor, view))
 }
 
 fn data_dir(cli: &Cli) -> Result<PathBuf> {
@@ -507,34 +516,21 @@ fn intake(ctx: &mut Ctx, c: &IntakeCommand) -> Result<serde_json::Value> {
             let n = ctx.write(|w| intake::import(w, &eid, &inputs))?;
             to_json(serde_json::json!({ "imported": n }))
         }
-        IntakeCommand::Show { id } => to_json(intake::get(ctx.store.conn(), id)?),
+        IntakeCommand::Show { id } => seen(ctx, intake::get(ctx.store.conn(), id)?, View::Record),
         IntakeCommand::List { from, to, limit } => {
             let (from, to) = period(ctx, from.as_deref(), to.as_deref())?;
-            to_json(intake::list(
-                ctx.store.conn(),
-                &eid,
-                from,
-                to,
-                None,
-                *limit,
-            )?)
+            let list = intake::list(ctx.store.conn(), &eid, from, to, None, *limit)?;
+            seen(ctx, list, View::List)
         }
-        IntakeCommand::Lookup { query } => to_json(intake::lookup(
-            ctx.store.conn(),
-            &eid,
-            query,
-            ctx.store.now(),
-        )?),
+        IntakeCommand::Lookup { query } => {
+            let found = intake::lookup(ctx.store.conn(), &eid, query, ctx.store.now())?;
+            seen(ctx, found, View::List)
+        }
         IntakeCommand::PhoneLog { from, to } => {
             let (from, to) = period(ctx, Some(from), Some(to))?;
-            to_json(intake::list(
-                ctx.store.conn(),
-                &eid,
-                from,
-                to,
-                Some(frontdesk::vocab::Channel::Call),
-                usize::MAX,
-            )?)
+            let calls = Some(frontdesk::vocab::Channel::Call);
+            let list = intake::list(ctx.store.conn(), &eid, from, to, calls, usize::MAX)?;
+            seen(ctx, list, View::List)
         }
         IntakeCommand::Void { id, reason } => {
             to_json(ctx.write(|w| intake::void(w, id, Some(reason)))?)
