@@ -1,5 +1,6 @@
-//! Setting up a desk: a fresh estate with its first supervisor ([`init`]), or realistic demo data
-//! for one estate ([`load`]).
+//! Setting up a desk: a fresh estate with its first supervisor ([`init`]), realistic demo data
+//! for one estate ([`load`]), or the small practice desk the tests and the soak fuzzing start from
+//! ([`practice`]).
 //!
 //! Invariants: both refuse a database that already has an estate, so nothing real is ever mixed
 //! with demo data; demo data is deterministic for a seed and dated up to the store's clock.
@@ -26,6 +27,76 @@ fn refuse_if_set_up(store: &Store) -> Result<()> {
         return Err(Error::State("数据库中已有小区，不能重复初始化".into()));
     }
     Ok(())
+}
+
+/// Password of every staff member of the [`practice`] desk.
+pub const PRACTICE_PASSWORD: &str = "secret123";
+/// Units of the practice desk.
+pub const PRACTICE_UNITS: &[&str] = &["1-1-101", "1-1-102", "3-2-1201", "3-2-1202", "12-101"];
+/// Departments of the practice desk.
+pub const PRACTICE_DEPARTMENTS: &[&str] = &["客服中心", "工程维修部", "保安部", "保洁绿化"];
+
+/// The practice desk's estate and its four staff, signed in.
+pub struct Practice {
+    pub estate: Estate,
+    /// 客服主管 王主管 (login `wang`).
+    pub supervisor: Actor,
+    /// 前台接待员 李前台 (login `li`).
+    pub clerk: Actor,
+    /// 协调员 赵协调 (login `zhao`).
+    pub coordinator: Actor,
+    /// 维修工 孙师傅 (login `sun`), 工程维修部.
+    pub repairer: Actor,
+}
+
+/// A small estate, 龙湖花园 (LH), with [`PRACTICE_DEPARTMENTS`], [`PRACTICE_UNITS`] and four staff
+/// of different roles: the starting point of the tests and of `frontdesk soak --fuzz`.
+pub fn practice(store: &mut Store) -> Result<Practice> {
+    refuse_if_set_up(store)?;
+    let estate = store.write(&Actor::system(), |w| {
+        let e = estate::create_estate(
+            w,
+            &EstateInput {
+                name: Some("龙湖花园".into()),
+                code: Some("LH".into()),
+                slip_title: None,
+            },
+        )?;
+        for d in PRACTICE_DEPARTMENTS {
+            estate::add_department(w, &e.id, Some(d))?;
+        }
+        for u in PRACTICE_UNITS {
+            estate::add_unit(w, &e.id, u, None)?;
+        }
+        for (login, name, role, dept) in [
+            ("wang", "王主管", "supervisor", "客服中心"),
+            ("li", "李前台", "receptionist", "客服中心"),
+            ("zhao", "赵协调", "coordinator", "客服中心"),
+            ("sun", "孙师傅", "repairer", "工程维修部"),
+        ] {
+            estate::add_staff(
+                w,
+                &e.id,
+                &StaffInput {
+                    login: Some(login.into()),
+                    name: Some(name.into()),
+                    role: Some(role.into()),
+                    department: Some(dept.into()),
+                    phone: None,
+                    password: Some(PRACTICE_PASSWORD.into()),
+                },
+            )?;
+        }
+        Ok(e)
+    })?;
+    let mut login = |l: &str| crate::auth::login(store, l, PRACTICE_PASSWORD);
+    Ok(Practice {
+        supervisor: login("wang")?,
+        clerk: login("li")?,
+        coordinator: login("zhao")?,
+        repairer: login("sun")?,
+        estate,
+    })
 }
 
 /// Creates the estate, its default departments and the first supervisor.

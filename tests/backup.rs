@@ -321,7 +321,16 @@ fn cli_backup_list_restore() {
 fn kill_harness_loses_nothing() {
     let root = scratch("soak");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
-        .args(["soak", "--trials", "20", "--json", "--dir"])
+        .args([
+            "soak",
+            "--trials",
+            "20",
+            "--max-delay",
+            "1500",
+            "--fuzz",
+            "0",
+        ])
+        .args(["--json", "--dir"])
         .arg(&root)
         .output()
         .unwrap();

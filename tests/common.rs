@@ -1,7 +1,7 @@
 //! Shared fixtures: a desk with an estate, departments, staff and units, on a fixed clock.
 
 use chrono::{DateTime, TimeZone, Utc};
-use frontdesk::estate::{self, Estate, EstateInput, StaffInput};
+use frontdesk::estate::Estate;
 use frontdesk::time::Clock;
 use frontdesk::{Actor, Error, Store};
 
@@ -24,107 +24,29 @@ pub struct Desk {
     pub repairer: Actor,
 }
 
-pub const PASSWORD: &str = "secret123";
+pub use frontdesk::demo::{PRACTICE_PASSWORD as PASSWORD, PRACTICE_UNITS as UNITS};
 
-/// Units in the fixture's register.
-pub const UNITS: &[&str] = &["1-1-101", "1-1-102", "3-2-1201", "3-2-1202", "12-101"];
-
-/// Departments in the fixture.
-pub const DEPARTMENTS: &[&str] = &["客服中心", "工程维修部", "保安部", "保洁绿化"];
-
+/// The core's practice desk on an in-memory store with a fixed clock at [`t0`].
 pub fn desk() -> Desk {
     let mut store = Store::open_in_memory().unwrap();
     let clock = Clock::fixed(t0());
     store.set_clock(clock.clone());
-    let system = Actor::system();
-    let estate = store
-        .write(&system, |w| {
-            let e = estate::create_estate(
-                w,
-                &EstateInput {
-                    name: Some("龙湖花园".into()),
-                    code: Some("LH".into()),
-                    slip_title: None,
-                },
-            )?;
-            for d in DEPARTMENTS {
-                estate::add_department(w, &e.id, Some(d))?;
-            }
-            for u in UNITS {
-                estate::add_unit(w, &e.id, u, None)?;
-            }
-            for (login, name, role, dept) in [
-                ("wang", "王主管", "supervisor", "客服中心"),
-                ("li", "李前台", "receptionist", "客服中心"),
-                ("zhao", "赵协调", "coordinator", "客服中心"),
-                ("sun", "孙师傅", "repairer", "工程维修部"),
-            ] {
-                estate::add_staff(
-                    w,
-                    &e.id,
-                    &StaffInput {
-                        login: Some(login.into()),
-                        name: Some(name.into()),
-                        role: Some(role.into()),
-                        department: Some(dept.into()),
-                        phone: None,
-                        password: Some(PASSWORD.into()),
-                    },
-                )?;
-            }
-            Ok(e)
-        })
-        .unwrap();
-    let mut login = |l: &str| frontdesk::auth::login(&mut store, l, PASSWORD).unwrap();
-    let supervisor = login("wang");
-    let clerk = login("li");
-    let coordinator = login("zhao");
-    let repairer = login("sun");
+    let p = frontdesk::demo::practice(&mut store).unwrap();
     Desk {
         store,
         clock,
-        estate,
-        supervisor,
-        clerk,
-        coordinator,
-        repairer,
+        estate: p.estate,
+        supervisor: p.supervisor,
+        clerk: p.clerk,
+        coordinator: p.coordinator,
+        repairer: p.repairer,
     }
 }
 
 /// A fingerprint of everything stored (every table's rows, in order), to prove a rejected
 /// operation changed nothing.
 pub fn snapshot(store: &Store) -> String {
-    let conn = store.conn();
-    let tables: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-             AND name NOT LIKE 'search_fts_%' ORDER BY name",
-        )
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let mut out = String::new();
-    for t in tables {
-        if t == "search_fts" {
-            continue;
-        }
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))
-            .unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        out.push_str(&format!("## {t}\n"));
-        while let Some(r) = rows.next().unwrap() {
-            for i in 0..n {
-                let v: rusqlite::types::Value = r.get(i).unwrap();
-                out.push_str(&format!("{v:?}|"));
-            }
-            out.push('\n');
-        }
-    }
-    out
+    store.fingerprint().unwrap()
 }
 
 /// Asserts `result` is a field-level error for `field` whose Chinese message contains `needle`.

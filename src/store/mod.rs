@@ -106,6 +106,35 @@ impl Store {
         Ok(())
     }
 
+    /// A fingerprint of everything stored: every table's rows in order (the search index's
+    /// internal tables excepted). Equal fingerprints mean nothing was written; the tests and the
+    /// fuzzing use it to prove a rejected operation changed nothing.
+    pub fn fingerprint(&self) -> Result<String> {
+        let conn = &self.conn;
+        let tables: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                 AND name NOT LIKE 'search_fts%' ORDER BY name",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = String::new();
+        for t in tables {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\" ORDER BY rowid"))?;
+            let n = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            out.push_str(&format!("## {t}\n"));
+            while let Some(r) = rows.next()? {
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    out.push_str(&format!("{v:?}|"));
+                }
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+
     /// SQLite's quick structural check of the whole file (seconds for a large register): the app
     /// runs it at start and refuses a damaged database, offering the latest good backup instead.
     pub fn quick_check(&self) -> Result<()> {

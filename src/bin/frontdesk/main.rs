@@ -11,6 +11,7 @@ mod bench_documents;
 mod complaints;
 mod customers;
 mod deadlines;
+mod fuzz;
 mod kpi;
 mod pdf;
 mod queues;

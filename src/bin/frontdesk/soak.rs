@@ -3,11 +3,13 @@
 //! One database is set up once and reused across trials (as a real desk reuses its file). Each
 //! trial spawns this same binary as a child running the hidden `soak-writer` command, which records
 //! intakes in a loop and prints each committed intake's number (flushed after the commit returns).
-//! After a random 5–300 ms the parent kills the child with SIGKILL (`Child::kill`), reopens the
+//! After a random 5 ms to `--max-delay` (300 ms) the parent kills the child with SIGKILL (`Child::kill`), reopens the
 //! database and checks: every number the child reported is there; integrity, foreign keys and the
 //! audit chain verify; and no partial operation is visible (every intake has its audit entry and
 //! search document, every intake audit entry its intake, and the number counter matches the
-//! intakes). Finally a backup is taken, more data written, and the backup restored and verified.
+//! intakes). Then a backup is taken, more data written, and the backup restored and verified; the
+//! audit log is forged in many ways that `verify` must find ([`tamper`]); and the core is fuzzed
+//! with hostile input ([`crate::fuzz`]).
 //! SIGKILL proves process-crash safety; power loss additionally relies on `synchronous=FULL`.
 
 use std::io::{Read, Write as _};
@@ -33,9 +35,16 @@ pub struct SoakArgs {
     /// Seed for the kill delays and the tampering.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Longest time (ms) a writer runs before it is killed (raise it on a slow or busy machine,
+    /// where the child needs longer to start).
+    #[arg(long, default_value_t = 300)]
+    max_delay: u64,
     /// Tamper trials: forged edits of the audit log that `verify` must find.
     #[arg(long, default_value_t = 200)]
     tamper: usize,
+    /// Fuzz cases: random and hostile input to every command of the core.
+    #[arg(long, default_value_t = 100_000)]
+    fuzz: usize,
 }
 
 #[derive(clap::Args)]
@@ -66,6 +75,16 @@ struct Tally {
     tamper_tried: usize,
     #[serde(rename = "tamper cases detected")]
     tamper_detected: usize,
+    #[serde(rename = "fuzz cases")]
+    fuzz_cases: usize,
+    #[serde(rename = "fuzz commands accepted")]
+    fuzz_accepted: usize,
+    #[serde(rename = "fuzz commands rejected")]
+    fuzz_rejected: usize,
+    #[serde(rename = "fuzz panics")]
+    fuzz_panics: usize,
+    #[serde(rename = "fuzz failures")]
+    fuzz_failures: usize,
 }
 
 pub fn run(a: &SoakArgs) -> Result<serde_json::Value> {
@@ -88,6 +107,7 @@ pub fn run(a: &SoakArgs) -> Result<serde_json::Value> {
         || tally.verify_failures > 0
         || !tally.backup_restore
         || tally.tamper_detected != tally.tamper_tried
+        || tally.fuzz_failures > 0
     {
         return Err(Error::Corrupt(format!("压测发现问题：{value}")));
     }
@@ -104,7 +124,11 @@ fn soak(a: &SoakArgs, dir: &Path) -> Result<Tally> {
     let mut rng = fastrand::Rng::with_seed(a.seed);
     let mut tally = Tally::default();
     for _ in 0..a.trials {
-        let reported = trial(&exe, &db, Duration::from_millis(rng.u64(5..=300)))?;
+        let reported = trial(
+            &exe,
+            &db,
+            Duration::from_millis(rng.u64(5..=a.max_delay.max(5))),
+        )?;
         tally.trials += 1;
         tally.reported += reported.len();
         check(&db, &reported, &mut tally)?;
@@ -112,6 +136,15 @@ fn soak(a: &SoakArgs, dir: &Path) -> Result<Tally> {
     tally.backup_restore = backup_and_restore(dir, &db)?;
     tally.tamper_tried = a.tamper;
     tally.tamper_detected = tamper(dir, &db, a.tamper, &mut rng)?;
+    let fuzz = crate::fuzz::run(a.fuzz, a.seed);
+    for f in &fuzz.failures {
+        eprintln!("{f}");
+    }
+    tally.fuzz_cases = fuzz.cases;
+    tally.fuzz_accepted = fuzz.accepted;
+    tally.fuzz_rejected = fuzz.rejected;
+    tally.fuzz_panics = fuzz.panics;
+    tally.fuzz_failures = fuzz.failures.len();
     Ok(tally)
 }
 
