@@ -790,3 +790,65 @@ fn tiers_other_than_c_need_a_supervisor() {
     let a = import(&mut d, with_tier.path(), false).unwrap();
     assert_eq!((a.imported, a.duplicates), (0, 1), "甲 is already there");
 }
+
+/// 100,000 rows with three bad ones far apart and a formula among them: the report names exactly
+/// those rows, and nothing at all is imported unless the clerk accepts the valid rows only.
+#[test]
+fn a_100_000_row_file_with_bad_rows_imports_nothing_partial() {
+    const ROWS: u32 = 100_000;
+    let bad = [(2u32, "电话"), (50_001, "房号"), (ROWS + 1, "姓名")];
+    let f = TempFile::new("big.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in HEADER.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 1..=ROWS {
+        let unit = format!(
+            "{}-{}-{}{:02}",
+            i / 2000 + 1,
+            i / 200 % 10 + 1,
+            i / 10 % 20 + 1,
+            i % 10 + 1
+        );
+        let name = format!("住户{i}");
+        let excel_row = i + 1;
+        let (unit, name, phone) = match bad.iter().find(|b| b.0 == excel_row) {
+            Some((_, "电话")) => (unit, name, "12345".to_string()),
+            Some((_, "房号")) => ("第五栋".to_string(), name, String::new()),
+            Some(_) => (unit, String::new(), String::new()),
+            None => (unit, name, format!("139{:08}", i)),
+        };
+        ws.write_string(i, 0, &unit).unwrap();
+        if i == 7 {
+            ws.write_formula(i, 1, Formula::new("=\"住户\"&7").set_result(&name))
+                .unwrap();
+        } else if !name.is_empty() {
+            ws.write_string(i, 1, &name).unwrap();
+        }
+        if !phone.is_empty() {
+            ws.write_string(i, 3, &phone).unwrap();
+        }
+    }
+    wb.save(f.path()).unwrap();
+
+    let mut d = desk();
+    let report = preview(&d, f.path()).unwrap();
+    assert_eq!(report.rows_total, ROWS as usize);
+    assert_eq!(report.valid, ROWS as usize - bad.len());
+    let mut got: Vec<(usize, String)> = report
+        .problems
+        .iter()
+        .map(|p| (p.row, p.field.to_string()))
+        .collect();
+    got.sort();
+    let want: Vec<(usize, String)> = bad
+        .iter()
+        .map(|(r, f)| (*r as usize, f.to_string()))
+        .collect();
+    assert_eq!(got, want);
+
+    let before = snapshot(&d.store);
+    assert!(matches!(import(&mut d, f.path(), false), Err(Error::Import(p)) if p.len() == 3));
+    assert_eq!(before, snapshot(&d.store), "a refused import changed data");
+}
