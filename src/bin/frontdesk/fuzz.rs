@@ -49,7 +49,7 @@ fn desk() -> Desk {
     let clock = Clock::fixed(chrono::Utc.with_ymd_and_hms(2026, 11, 23, 1, 0, 0).unwrap());
     store.set_clock(clock.clone());
     let p = frontdesk::demo::practice(&mut store).expect("practice desk");
-    Desk {
+    let mut d = Desk {
         store,
         clock,
         estate: p.estate,
@@ -57,7 +57,113 @@ fn desk() -> Desk {
         clerk: p.clerk,
         coordinator: p.coordinator,
         repairer: p.repairer,
+    };
+    workflows(&mut d).expect("valid workflows on the practice desk");
+    d
+}
+
+/// Valid workflows run to different points, so that the hostile commands also meet complaints,
+/// slips, repair orders and 回访 in their later states: a complaint with its slip filed and closed
+/// with its 回访 done; one closed and reopened by an unhappy 回访; one awaiting confirmation; one
+/// just opened; a repair order signed off and one only dispatched.
+fn workflows(d: &mut Desk) -> frontdesk::Result<()> {
+    fn input<T: DeserializeOwned>(v: Value) -> T {
+        serde_json::from_value(v).expect("a valid form")
     }
+    let eid = d.estate.id.clone();
+    let sup = d.supervisor.clone();
+    let complaint = |w: &mut Write, unit: &str, content: &str| -> frontdesk::Result<String> {
+        let i = intake::record(
+            w,
+            &eid,
+            &input(
+                serde_json::json!({"channel": "来电", "kind": "投诉", "unit": unit,
+                "phone": "13800138000", "content": content}),
+            ),
+        )?;
+        let c = complaints::open(
+            w,
+            &eid,
+            &input(serde_json::json!({"intake": i.no, "category": "物业管理",
+                "responsible_department": "工程维修部", "responsible_staff": "sun"})),
+        )?;
+        Ok(c.no)
+    };
+    let agreed = serde_json::json!({"method": "电话", "contact": "张先生", "said": "已安排维修",
+        "result": "达成一致"});
+    let closed = serde_json::json!({"result": "已修复", "satisfaction": "满意"});
+    d.store.write(&sup, |w| {
+        // Filed slip, closed, 回访 done.
+        let ts = complaint(w, "1-1-101", "楼上漏水，天花板发霉")?;
+        let xt = slips::create(
+            w,
+            &eid,
+            &input(
+                serde_json::json!({"complaint": ts, "department": "工程维修部",
+                "responsible_staff": "sun"}),
+            ),
+        )?
+        .no;
+        slips::print(w, &xt)?;
+        slips::hand_over(w, &xt, &input(serde_json::json!({})))?;
+        complaints::add_attempt(w, &ts, &input(agreed.clone()))?;
+        slips::record_return(
+            w,
+            &xt,
+            &input(serde_json::json!({"owner_signed": true, "handling_result": "已修复"})),
+        )?;
+        slips::file(w, &xt)?;
+        complaints::request_confirmation(w, &ts)?;
+        complaints::close(w, &ts, &input(closed.clone()))?;
+        followups::record(w, &ts, &input(serde_json::json!({"result": "满意"})))?;
+        // Closed, then reopened by an unhappy owner.
+        let ts = complaint(w, "3-2-1201", "门禁卡失灵")?;
+        complaints::add_attempt(w, &ts, &input(agreed.clone()))?;
+        complaints::request_confirmation(w, &ts)?;
+        complaints::close(w, &ts, &input(closed.clone()))?;
+        followups::record(
+            w,
+            &ts,
+            &input(serde_json::json!({"result": "不满意", "note": "又坏了"})),
+        )?;
+        // Awaiting confirmation; just opened.
+        let ts = complaint(w, "12-101", "电梯异响")?;
+        complaints::add_attempt(w, &ts, &input(agreed.clone()))?;
+        complaints::request_confirmation(w, &ts)?;
+        complaint(w, "3-2-1202", "垃圾清运不及时")?;
+        // Repair orders: signed off; dispatched only.
+        for (unit, content, finish) in [
+            ("1-1-102", "厨房水管漏水", true),
+            ("12-101", "灯不亮", false),
+        ] {
+            let i = intake::record(
+                w,
+                &eid,
+                &input(
+                    serde_json::json!({"channel": "来电", "kind": "报修", "unit": unit,
+                    "content": content}),
+                ),
+            )?;
+            let wx = repairs::create(
+                w,
+                &eid,
+                &input(serde_json::json!({"intake": i.no, "kind": "房屋", "leak_related": true})),
+            )?
+            .no;
+            repairs::dispatch(w, &wx, &input(serde_json::json!({"repairer": "sun"})))?;
+            if finish {
+                repairs::accept(w, &wx, &input(serde_json::json!({})))?;
+                repairs::arrive(w, &wx, &input(serde_json::json!({})))?;
+                repairs::finish(
+                    w,
+                    &wx,
+                    &input(serde_json::json!({"work_done": "更换水管接头"})),
+                )?;
+                repairs::sign_off(w, &wx, &input(serde_json::json!({"owner_signed": true})))?;
+            }
+        }
+        Ok(())
+    })
 }
 
 fn snapshot(store: &Store) -> String {
