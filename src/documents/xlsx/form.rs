@@ -9,7 +9,8 @@
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 
 use super::sheet::{
-    self, char_width, display_width, page_footer, write_cell, xlsx_error, Cell, Formats,
+    self, char_width, page_footer, wrapped_lines, write_cell, xlsx_error, Cell, Formats,
+    LINE_HEIGHT,
 };
 use crate::documents::Disclosure;
 use crate::error::Result;
@@ -21,8 +22,6 @@ use crate::slips::Slip;
 const WIDTHS: [f64; 4] = [12.0, 30.0, 12.0, 30.0];
 /// Width available to a text spanning the three value columns (less the cell margins).
 const WIDE: f64 = WIDTHS[1] + WIDTHS[2] + WIDTHS[3] - 2.0;
-/// Height of one line of 10-point text, in points.
-const LINE: f64 = 14.0;
 /// Lines per row of a long text before it continues on the next row.
 pub const MAX_LINES: usize = 20;
 
@@ -70,11 +69,7 @@ pub fn split_lines(text: &str, width: f64, max_lines: usize) -> Vec<String> {
 
 /// The height a text needs in a box of `width` units, in points (at least two lines).
 fn height(text: &str, width: f64) -> f64 {
-    let lines: f64 = text
-        .split('\n')
-        .map(|l| (display_width(l) / width).ceil().max(1.0))
-        .sum();
-    lines.max(2.0) * LINE + 4.0
+    wrapped_lines(text, width).max(2.0) * LINE_HEIGHT + 4.0
 }
 
 impl SlipForm<'_> {

@@ -26,8 +26,22 @@ pub const PAPER_A4: u8 = 9;
 /// Excel's paper code for A5.
 pub const PAPER_A5: u8 = 11;
 
-/// The first row of data (0-based): title, subtitle, header come before it.
+/// The header row (0-based): the title and the subtitle come before it.
 pub const HEADER_ROW: u32 = 2;
+/// Height of one line of 10-point text, in points.
+pub const LINE_HEIGHT: f64 = 13.5;
+/// Excel's tallest row, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+/// Width a cell's margins take, in character units.
+const PADDING: f64 = 1.5;
+
+/// Lines a text takes when wrapped in a box `width` units wide (with a little slack for
+/// line breaks at word boundaries).
+pub fn wrapped_lines(s: &str, width: f64) -> f64 {
+    s.split('\n')
+        .map(|l| (display_width(l) * 1.1 / width.max(1.0)).ceil().max(1.0))
+        .sum()
+}
 
 /// One cell's value, typed so that the writer can pick the format.
 #[derive(Clone, Debug, PartialEq)]
@@ -78,7 +92,7 @@ impl Cell {
         match self {
             Cell::Empty => 0.0,
             Cell::Text(s) => display_width(s),
-            Cell::Time(_) => 16.0,
+            Cell::Time(_) => 14.5,
             Cell::Date(_) => 10.0,
             Cell::Int(n) => n.to_string().len() as f64,
             Cell::Money(f) => (f / 100).to_string().len() as f64 + 3.0,
@@ -196,7 +210,7 @@ impl Formats {
                 .set_bold()
                 .set_align(FormatAlign::Center)
                 .set_background_color(Color::RGB(0xF2F2F2)),
-            text: base.clone(),
+            text: base.clone().set_text_wrap(),
             wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
             time: base.clone().set_num_format("yyyy-mm-dd hh:mm"),
             date: base.clone().set_num_format("yyyy-mm-dd"),
@@ -303,31 +317,59 @@ pub fn write_register<R>(
     ws.merge_range(1, 0, 1, last_col, &subtitle, &f.subtitle)
         .map_err(xlsx_error)?;
 
+    // Headers wrap onto two lines, so a long header needs only half its width.
+    let header_width = |h: &str| {
+        let w = display_width(h);
+        if w >= 8.0 {
+            (w / 2.0).ceil()
+        } else {
+            w
+        }
+    };
     let mut widths: Vec<f64> = Vec::with_capacity(columns.len() + 1);
-    widths.push(display_width("序号"));
+    widths.push(header_width("序号"));
+    ws.set_row_height(HEADER_ROW, 2.0 * LINE_HEIGHT + 4.0)
+        .map_err(xlsx_error)?;
     ws.write_string_with_format(HEADER_ROW, 0, "序号", &f.header)
         .map_err(xlsx_error)?;
     for (i, c) in columns.iter().enumerate() {
         ws.write_string_with_format(HEADER_ROW, i as u16 + 1, c.header, &f.header)
             .map_err(xlsx_error)?;
-        widths.push(display_width(c.header));
+        widths.push(header_width(c.header));
     }
 
     let mut n: u64 = 0;
+    let mut cells: Vec<Cell> = Vec::with_capacity(columns.len());
     for r in rows {
         let r = r?;
         let row = HEADER_ROW + 1 + n as u32;
         n += 1;
+        cells.clear();
+        cells.extend(columns.iter().map(|c| (c.value)(&r, disclosure)));
+        // Every text wraps; the row is as tall as its tallest wrapped text (set explicitly:
+        // not every spreadsheet program recomputes row heights when it opens a file).
+        let mut lines = 1.0f64;
+        for (i, (c, cell)) in columns.iter().zip(&cells).enumerate() {
+            let box_width = match c.width {
+                Width::Fit(cap) => {
+                    widths[i + 1] = widths[i + 1].max(cell.width());
+                    cap
+                }
+                Width::Wrap(w) => w,
+            };
+            if let Cell::Text(s) = cell {
+                lines = lines.max(wrapped_lines(s, box_width - PADDING));
+            }
+        }
+        if lines > 1.0 {
+            ws.set_row_height(row, (lines * LINE_HEIGHT + 3.0).min(MAX_ROW_HEIGHT))
+                .map_err(xlsx_error)?;
+        }
         ws.write_number_with_format(row, 0, n as f64, &f.int)
             .map_err(xlsx_error)?;
         widths[0] = widths[0].max(n.to_string().len() as f64);
-        for (i, c) in columns.iter().enumerate() {
-            let cell = (c.value)(&r, disclosure);
-            let wrap = matches!(c.width, Width::Wrap(_));
-            if !wrap {
-                widths[i + 1] = widths[i + 1].max(cell.width());
-            }
-            write_cell(ws, f, row, i as u16 + 1, &cell, wrap)?;
+        for (i, cell) in cells.iter().enumerate() {
+            write_cell(ws, f, row, i as u16 + 1, cell, false)?;
         }
         if n % 1000 == 0 {
             progress(n, total.max(n));
@@ -335,12 +377,11 @@ pub fn write_register<R>(
     }
     progress(n, total.max(n));
 
-    // Padding for the cell margins and the filter button.
-    ws.set_column_width(0, widths[0] + 2.0)
+    ws.set_column_width(0, widths[0] + PADDING)
         .map_err(xlsx_error)?;
     for (i, c) in columns.iter().enumerate() {
         let w = match c.width {
-            Width::Fit(cap) => (widths[i + 1] + 2.5).min(cap),
+            Width::Fit(cap) => (widths[i + 1] + PADDING).min(cap),
             Width::Wrap(w) => w,
         };
         ws.set_column_width(i as u16 + 1, w).map_err(xlsx_error)?;

@@ -202,17 +202,17 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
         },
         Column {
             header: "定级原因",
-            width: Width::Wrap(18.0),
+            width: Width::Wrap(14.0),
             value: |r, _| Cell::text(r.grade_reason.as_deref()),
         },
         Column {
             header: "投诉内容",
-            width: Width::Wrap(36.0),
+            width: Width::Wrap(28.0),
             value: |r, _| Cell::Text(r.content.clone()),
         },
         Column {
             header: "业主要求",
-            width: Width::Wrap(18.0),
+            width: Width::Wrap(14.0),
             value: |r, _| Cell::text(r.request.as_deref()),
         },
         Column {
@@ -242,7 +242,7 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
         },
         Column {
             header: "处理结果",
-            width: Width::Wrap(24.0),
+            width: Width::Wrap(20.0),
             value: |r, _| Cell::text(r.result.as_deref()),
         },
         Column {
@@ -257,7 +257,7 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
         },
         Column {
             header: "回访结果",
-            width: Width::Wrap(16.0),
+            width: Width::Wrap(14.0),
             value: |r, _| match (&r.followup, &r.followup_note) {
                 (Some(res), Some(note)) if !note.is_empty() => Cell::Text(format!("{res}：{note}")),
                 (Some(res), _) => Cell::Text(res.to_string()),
@@ -825,7 +825,7 @@ pub fn phone_log_columns() -> Vec<Column<IntakeRow>> {
         },
         Column {
             header: "业主要求",
-            width: Width::Wrap(18.0),
+            width: Width::Wrap(14.0),
             value: |r, _| Cell::text(r.intake.request.as_deref()),
         },
         Column {
