@@ -70,7 +70,10 @@ fn bench(a: &Args, dir: &Path) -> Result<Value> {
     eprintln!("bench-documents: generated in {generate_secs:.1} s; month workbook …");
 
     let month = phase(&db, "month", &dir.join("month.xlsx"))?;
-    eprintln!("bench-documents: cloning complaints up to {} …", a.register_rows);
+    eprintln!(
+        "bench-documents: cloning complaints up to {} …",
+        a.register_rows
+    );
     clone_complaints(&db, a.register_rows)?;
     eprintln!("bench-documents: register …");
     let register_file = dir.join("register.xlsx");
@@ -303,13 +306,7 @@ fn child(a: &Args, phase: &str) -> Result<Value> {
             out,
             &mut |_, _| {},
         )?,
-        other => {
-            return Err(Error::invalid(
-                "phase",
-                "阶段",
-                format!("未知阶段 {other}"),
-            ))
-        }
+        other => return Err(Error::invalid("phase", "阶段", format!("未知阶段 {other}"))),
     };
     let seconds = t.elapsed().as_secs_f64();
     let (peak, _) = memory();
