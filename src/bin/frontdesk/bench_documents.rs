@@ -70,6 +70,7 @@ fn bench(a: &Args, dir: &Path) -> Result<Value> {
     eprintln!("bench-documents: generated in {generate_secs:.1} s; month workbook …");
 
     let month = phase(&db, "month", &dir.join("month.xlsx"))?;
+    eprintln!("bench-documents: month workbook {month}");
     eprintln!(
         "bench-documents: cloning complaints up to {} …",
         a.register_rows
@@ -78,6 +79,7 @@ fn bench(a: &Args, dir: &Path) -> Result<Value> {
     eprintln!("bench-documents: register …");
     let register_file = dir.join("register.xlsx");
     let register = phase(&db, "register", &register_file)?;
+    eprintln!("bench-documents: register {register}");
 
     eprintln!("bench-documents: openpyxl …");
     let csv = dir.join("register.csv");
