@@ -1,1 +1,669 @@
-//! XLSX documents (placeholder: replaced by the XLSX work).
+//! XLSX documents: every workbook is read back (calamine for cells, the zip's XML for freeze panes,
+//! autofilter, print titles, paper, footer and fills) and compared with expectations.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader, Xlsx};
+use chrono::Duration;
+use frontdesk::complaints::{self, Complaint};
+use frontdesk::documents::xlsx::{self, Period};
+use frontdesk::documents::{self, Disclosure};
+use frontdesk::followups::{self, FollowupInput};
+use frontdesk::intake::IntakeInput;
+use frontdesk::repairs::{self, RepairInput};
+use frontdesk::vocab::ComplaintStatus;
+use frontdesk::{Error, Result};
+
+use crate::common::*;
+use crate::complaints::{as_clerk, complaint_call, drive_to, record_intake};
+use crate::slips::slip_for;
+
+/// November 2026, the fixture's month.
+fn november() -> Period {
+    Period::month("2026-11").unwrap()
+}
+
+/// The hostile-but-valid text stored and found again exactly.
+const ODD: &str = "业主😀𠮷说：'; DROP TABLE x;-- 仍然漏水";
+
+struct Fixture {
+    d: Desk,
+    /// Closed, 回访 done (满意).
+    closed: Complaint,
+    /// Closed, 回访 still pending (so 回访率 misses its 100% target).
+    unvisited: Complaint,
+    /// Open, with odd text.
+    odd: Complaint,
+    slip_no: String,
+}
+
+fn fixture() -> Fixture {
+    let mut d = desk();
+    let closed = drive_to(&mut d, ComplaintStatus::Closed);
+    let unvisited = drive_to(&mut d, ComplaintStatus::Closed);
+    let f = followups::find(d.store.conn(), &closed.no).unwrap();
+    as_clerk(&mut d, |w| {
+        followups::record(
+            w,
+            &f.id,
+            &FollowupInput {
+                result: Some("满意".into()),
+                note: Some("业主满意".into()),
+            },
+        )
+    })
+    .unwrap();
+    let i = record_intake(
+        &mut d,
+        &IntakeInput {
+            content: Some(ODD.into()),
+            phone: Some("１３９００１３９０００".into()),
+            ..complaint_call()
+        },
+    );
+    let eid = d.estate.id.clone();
+    let odd = as_clerk(&mut d, |w| {
+        complaints::open(
+            w,
+            &eid,
+            &complaints::ComplaintInput {
+                intake: Some(i.no.clone()),
+                category: Some("工程质量".into()),
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    let slip_no = slip_for(&mut d, &odd.no, "工程维修部", Some("sun")).no;
+    as_clerk(&mut d, |w| {
+        repairs::create(
+            w,
+            &eid,
+            &RepairInput {
+                unit: Some("1-1-101".into()),
+                reporter_name: Some("李娜".into()),
+                phone: Some("13700137000".into()),
+                kind: Some("房屋".into()),
+                content: Some("厨房下水道堵塞".into()),
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    record_intake(
+        &mut d,
+        &IntakeInput {
+            channel: Some("来访".into()),
+            kind: Some("咨询".into()),
+            content: Some("询问停车月卡办理".into()),
+            ..complaint_call()
+        },
+    );
+    d.clock.advance(Duration::hours(2));
+    Fixture {
+        d,
+        closed,
+        unvisited,
+        odd,
+        slip_no,
+    }
+}
+
+fn out(dir: &Path, name: &str) -> PathBuf {
+    dir.join(name)
+}
+
+/// Every sheet's cells as text (dates as Excel serials), by sheet name.
+fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
+    let mut wb: Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = wb.worksheet_range(name).unwrap();
+    // calamine's range starts at the first used cell; the title is always at A1.
+    assert_eq!(range.start(), Some((0, 0)));
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+        other => other.to_string(),
+    }
+}
+
+/// A zip member of the workbook as text.
+fn member(path: &Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut s = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+fn sheet_names(path: &Path) -> Vec<String> {
+    let wb: Xlsx<_> = calamine::open_workbook(path).unwrap();
+    wb.sheet_names()
+}
+
+/// The data row whose `key` column has `value`, as header → cell.
+fn row_by(rows: &[Vec<Data>], key: &str, value: &str) -> Vec<(String, Data)> {
+    let header: Vec<String> = rows[2].iter().map(text).collect();
+    let k = header.iter().position(|h| h == key).expect("key column");
+    let row = rows[3..]
+        .iter()
+        .find(|r| text(&r[k]) == value)
+        .unwrap_or_else(|| panic!("no row with {key} = {value}"));
+    header.into_iter().zip(row.iter().cloned()).collect()
+}
+
+fn cell<'a>(row: &'a [(String, Data)], header: &str) -> &'a Data {
+    &row.iter()
+        .find(|(h, _)| h == header)
+        .unwrap_or_else(|| panic!("no column {header}"))
+        .1
+}
+
+fn register(f: &Fixture, dir: &Path, d: Disclosure) -> PathBuf {
+    let p = out(dir, "register.xlsx");
+    let mut seen = Vec::new();
+    let w = xlsx::complaint_register(
+        f.d.store.conn(),
+        &f.d.estate.id,
+        &november(),
+        f.d.store.now(),
+        d,
+        &p,
+        &mut |done, total| seen.push((done, total)),
+    )
+    .unwrap();
+    assert_eq!(w.rows, 3);
+    assert_eq!(seen.last(), Some(&(3, 3)), "progress ends at the total");
+    assert_eq!(w.bytes, std::fs::metadata(&p).unwrap().len());
+    p
+}
+
+#[test]
+fn complaint_register_cells_match_the_records() {
+    let f = fixture();
+    let dir = scratch("xlsx-register-cells");
+    let p = register(&f, &dir, Disclosure::Masked);
+    let rows = sheet(&p, "投诉登记");
+    assert_eq!(text(&rows[0][0]), "《客户投诉处理记录表》");
+    let sub = text(&rows[1][0]);
+    for needle in ["龙湖花园", "2026年11月", "共 3 条"] {
+        assert!(sub.contains(needle), "{sub}");
+    }
+    assert_eq!(
+        rows.len(),
+        3 + 3,
+        "title, subtitle, header and three complaints"
+    );
+
+    let closed = row_by(&rows, "投诉编号", &f.closed.no);
+    let expected: &[(&str, &str)] = &[
+        ("序号", "1"),
+        ("房号", "3-2-1201"),
+        ("客户", "张伟"),
+        ("联系电话", "138****8000"),
+        ("渠道", "来电"),
+        ("投诉性质", "有效投诉"),
+        ("投诉类别", "物业管理"),
+        ("等级", "一般"),
+        ("投诉内容", "楼上卫生间漏水，天花板发霉"),
+        ("业主要求", "尽快维修并赔偿"),
+        ("处理状态", "已结案"),
+        ("沟通次数", "1"),
+        ("处理结果", "已维修，业主确认不再漏水"),
+        ("满意度", "满意"),
+        ("回访结果", "满意：业主满意"),
+        ("是否超时", "否"),
+    ];
+    for (header, value) in expected {
+        assert_eq!(text(cell(&closed, header)), *value, "column {header}");
+    }
+    // Times are real dates in Beijing time: 2026-11-23 09:00.
+    match cell(&closed, "登记时间") {
+        Data::DateTime(t) => {
+            let serial = t.as_f64();
+            let expected = 46349.0 + 9.0 / 24.0; // 2026-11-23 09:00
+            assert!((serial - expected).abs() < 1e-6, "{serial}");
+        }
+        other => panic!("登记时间 is not a date: {other:?}"),
+    }
+    assert!(matches!(cell(&closed, "处理时限"), Data::DateTime(_)));
+    assert!(matches!(cell(&closed, "结案时间"), Data::DateTime(_)));
+
+    let odd = row_by(&rows, "投诉编号", &f.odd.no);
+    assert_eq!(text(cell(&odd, "投诉内容")), ODD);
+    assert_eq!(text(cell(&odd, "联系电话")), "139****9000");
+    assert_eq!(text(cell(&odd, "投诉类别")), "工程质量");
+    assert_eq!(
+        text(cell(&odd, "处理状态")),
+        "已派单",
+        "the slip dispatched it"
+    );
+    assert_eq!(text(cell(&odd, "结案时间")), "");
+    let unvisited = row_by(&rows, "投诉编号", &f.unvisited.no);
+    assert_eq!(text(cell(&unvisited, "回访结果")), "");
+}
+
+#[test]
+fn register_layout_freeze_filter_print_titles_paper_footer() {
+    let f = fixture();
+    let dir = scratch("xlsx-register-layout");
+    let p = register(&f, &dir, Disclosure::Masked);
+    let ws = member(&p, "xl/worksheets/sheet1.xml");
+    let wb = member(&p, "xl/workbook.xml");
+    let checks: &[(&str, &str, &str)] = &[
+        ("merged title", &ws, "<mergeCell ref=\"A1:W1\"/>"),
+        ("merged subtitle", &ws, "<mergeCell ref=\"A2:W2\"/>"),
+        ("frozen header", &ws, "topLeftCell=\"A4\""),
+        ("frozen state", &ws, "state=\"frozen\""),
+        ("frozen below row 3", &ws, "ySplit=\"3\""),
+        ("autofilter", &ws, "<autoFilter ref=\"A3:W6\"/>"),
+        ("landscape", &ws, "orientation=\"landscape\""),
+        ("A4", &ws, "paperSize=\"9\""),
+        ("one page wide", &ws, "fitToHeight=\"0\""),
+        ("fit to page", &ws, "<pageSetUpPr fitToPage=\"1\"/>"),
+        (
+            "footer",
+            &ws,
+            "<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>",
+        ),
+        ("print titles", &wb, "_xlnm.Print_Titles"),
+        ("print titles rows", &wb, "投诉登记!$3:$3"),
+        ("filter database", &wb, "_xlnm._FilterDatabase"),
+    ];
+    for (what, xml, needle) in checks {
+        assert!(xml.contains(needle), "{what}: {needle} not in XML");
+    }
+    // Widths computed for Chinese: 投诉类别 values are 4 CJK characters (8 units) plus padding,
+    // the wrapped 投诉内容 is fixed at 28.
+    // (Excel stores a width of w characters as w + 0.71 with 5 pixels of margin.)
+    let cases: &[(usize, &str, f64)] = &[
+        (9, "投诉类别: 物业管理 + padding", 10.28515625),
+        (12, "投诉内容: wrapped at 28", 28.7109375),
+        (6, "联系电话: 11 digits + padding", 13.28515625),
+        (3, "登记时间: a date-time", 16.7109375),
+    ];
+    for (col, what, width) in cases {
+        assert_eq!(col_width(&ws, *col), *width, "{what}");
+    }
+}
+
+#[test]
+fn phones_are_masked_by_default_and_full_only_when_granted() {
+    let mut f = fixture();
+    let dir = scratch("xlsx-unmask");
+    let p = register(&f, &dir, Disclosure::Masked);
+    let xml = member(&p, "xl/worksheets/sheet1.xml");
+    assert!(xml.contains("138****8000") && !xml.contains("13800138000"));
+
+    let eid = f.d.estate.id.clone();
+    let clerk = f.d.clerk.clone();
+    let denied = f.d.store.write(&clerk, |w| {
+        documents::unmask(w, &eid, "客户投诉处理记录表 2026年11月")
+    });
+    assert!(matches!(denied, Err(Error::Denied(_))), "{denied:?}");
+    let sup = f.d.supervisor.clone();
+    let full =
+        f.d.store
+            .write(&sup, |w| {
+                documents::unmask(w, &eid, "客户投诉处理记录表 2026年11月")
+            })
+            .unwrap();
+    let p = register(&f, &dir, full);
+    let rows = sheet(&p, "投诉登记");
+    let closed = row_by(&rows, "投诉编号", &f.closed.no);
+    assert_eq!(text(cell(&closed, "联系电话")), "13800138000");
+}
+
+#[test]
+fn a_failing_export_leaves_no_file_and_keeps_an_older_one() {
+    let f = fixture();
+    let dir = scratch("xlsx-failing");
+    let conn = f.d.store.conn();
+    let now = f.d.store.now();
+    // A slip that does not exist: nothing is written, an older file stays as it was.
+    let p = out(&dir, "slip.xlsx");
+    std::fs::write(&p, b"older").unwrap();
+    let r = xlsx::slip_form(conn, "LH-XT2026-9999", now, Disclosure::Masked, &p);
+    assert!(matches!(r, Err(Error::NotFound { .. })), "{r:?}");
+    assert_eq!(std::fs::read(&p).unwrap(), b"older");
+    // A folder that does not exist.
+    let missing = dir.join("no-such-folder").join("r.xlsx");
+    let r = xlsx::slip_register(
+        conn,
+        &f.d.estate.id,
+        &november(),
+        now,
+        Disclosure::Masked,
+        &missing,
+    );
+    assert_invalid(r, "out", "文件夹不存在");
+    assert!(!missing.exists());
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("slip.xlsx")],
+        "no temporary files left"
+    );
+}
+
+#[test]
+fn the_logs_and_registers_hold_the_right_rows() {
+    let f = fixture();
+    let dir = scratch("xlsx-logs");
+    let conn = f.d.store.conn();
+    let (eid, now, m) = (f.d.estate.id.as_str(), f.d.store.now(), november());
+    type Export = fn(
+        &rusqlite::Connection,
+        &str,
+        &Period,
+        chrono::DateTime<chrono::Utc>,
+        Disclosure,
+        &Path,
+    ) -> Result<xlsx::Written>;
+    // (export, sheet, title, rows, a column and a value one row must have)
+    let cases: &[(Export, &str, &str, u64, &str, &str)] = &[
+        (
+            xlsx::slip_register,
+            "协调单登记",
+            "《前台协调单登记表》",
+            1,
+            "协调单号",
+            &f.slip_no,
+        ),
+        (
+            xlsx::phone_log,
+            "电话接待",
+            "《电话接待记录本》",
+            3,
+            "联系电话",
+            "139****9000",
+        ),
+        (
+            xlsx::service_requests,
+            "服务需求",
+            "《客户服务需求记录表》",
+            4,
+            "类型",
+            "咨询",
+        ),
+        (
+            xlsx::followup_list,
+            "回访",
+            "《回访登记表》",
+            2,
+            "回访结果",
+            "满意",
+        ),
+    ];
+    for (i, (export, sheet_name, title, n, key, value)) in cases.iter().enumerate() {
+        let p = out(&dir, &format!("log{i}.xlsx"));
+        let w = export(conn, eid, &m, now, Disclosure::Masked, &p).unwrap();
+        assert_eq!(w.rows, *n, "{title}");
+        let rows = sheet(&p, sheet_name);
+        assert_eq!(text(&rows[0][0]), *title);
+        assert_eq!(rows.len() as u64, 3 + n, "{title}");
+        row_by(&rows, key, value);
+    }
+    // The phone log has only calls; the request log says what a contact led to.
+    let p = out(&dir, "requests.xlsx");
+    xlsx::service_requests(conn, eid, &m, now, Disclosure::Masked, &p).unwrap();
+    let rows = sheet(&p, "服务需求");
+    let odd = row_by(&rows, "需求内容", ODD);
+    let handling = text(cell(&odd, "处理情况"));
+    assert!(
+        handling.contains(&f.odd.no) && handling.contains(&f.slip_no),
+        "{handling}"
+    );
+
+    let p = out(&dir, "repairs.xlsx");
+    let w =
+        xlsx::repair_register(conn, eid, &m, now, Disclosure::Masked, &p, &mut |_, _| {}).unwrap();
+    assert_eq!(w.rows, 1);
+    let rows = sheet(&p, "维修单");
+    let r = row_by(&rows, "报修人", "李娜");
+    for (header, value) in [
+        ("房号/地点", "1-1-101"),
+        ("联系电话", "137****7000"),
+        ("类别", "房屋"),
+        ("报修内容", "厨房下水道堵塞"),
+        ("状态", "已报修"),
+        ("费用（元）", "0"),
+    ] {
+        assert_eq!(text(cell(&r, header)), value, "{header}");
+    }
+}
+
+/// The width of a column (1-based) from a sheet's `<cols>`.
+fn col_width(ws: &str, col: usize) -> f64 {
+    let cols = &ws[ws.find("<cols>").unwrap()..ws.find("</cols>").unwrap()];
+    let attr = |tag: &str, name: &str| -> f64 {
+        tag.split(&format!("{name}=\""))
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    cols.split("<col ")
+        .skip(1)
+        .find(|t| attr(t, "min") as usize <= col && col <= attr(t, "max") as usize)
+        .map(|t| attr(t, "width"))
+        .expect("column width")
+}
+
+/// The cell style index of a cell in a sheet's XML, e.g. `C4`.
+fn style_of(xml: &str, cell_ref: &str) -> usize {
+    let at = xml.find(&format!("<c r=\"{cell_ref}\"")).expect("cell");
+    let tag = &xml[at..at + xml[at..].find('>').unwrap()];
+    let s = tag
+        .split("s=\"")
+        .nth(1)
+        .expect("styled")
+        .split('"')
+        .next()
+        .unwrap();
+    s.parse().unwrap()
+}
+
+/// The fill colour (ARGB) of a cell style, from styles.xml.
+fn fill_of(styles: &str, xf: usize) -> Option<String> {
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+    let xf_tag = xfs.split("<xf ").nth(xf + 1).unwrap();
+    let fill: usize = xf_tag
+        .split("fillId=\"")
+        .nth(1)?
+        .split('"')
+        .next()?
+        .parse()
+        .ok()?;
+    let fills = &styles[styles.find("<fills").unwrap()..styles.find("</fills>").unwrap()];
+    let f = fills.split("<fill>").nth(fill + 1)?;
+    Some(f.split("rgb=\"").nth(1)?.split('"').next()?.to_string())
+}
+
+#[test]
+fn month_workbook_sheets_statistics_and_kpi_fills() {
+    let f = fixture();
+    let dir = scratch("xlsx-month");
+    let p = out(&dir, "month.xlsx");
+    let w = xlsx::month_workbook(
+        f.d.store.conn(),
+        &f.d.estate.id,
+        &november(),
+        f.d.store.now(),
+        Disclosure::Masked,
+        &p,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(w.rows, 3 + 1 + 1 + 2, "complaints, slips, repairs, 回访");
+    assert_eq!(
+        sheet_names(&p),
+        [
+            "投诉登记",
+            "协调单登记",
+            "维修单",
+            "回访",
+            "按等级",
+            "按类别",
+            "按部门",
+            "按渠道",
+            "指标"
+        ]
+    );
+    let grades = sheet(&p, "按等级");
+    let general = row_by(&grades, "等级", "一般");
+    assert_eq!(text(cell(&general, "件数")), "3");
+    let cats = sheet(&p, "按类别");
+    assert_eq!(text(cell(&row_by(&cats, "类别", "工程质量"), "件数")), "1");
+    let channels = sheet(&p, "按渠道");
+    assert_eq!(text(cell(&row_by(&channels, "渠道", "来访"), "件数")), "1");
+
+    let kpis = sheet(&p, "指标");
+    let followup = row_by(&kpis, "指标", "回访率");
+    assert_eq!(text(cell(&followup, "本期值")), "50");
+    assert_eq!(text(cell(&followup, "目标")), "≥ 100%");
+    assert_eq!(text(cell(&followup, "是否达标")), "未达标");
+    let satisfaction = row_by(&kpis, "指标", "满意率");
+    assert_eq!(text(cell(&satisfaction, "是否达标")), "达标");
+
+    // Red fill on the missed value, green on the met one (the 本期值 column is C).
+    let xml = member(&p, "xl/worksheets/sheet9.xml");
+    let styles = member(&p, "xl/styles.xml");
+    let header: Vec<String> = kpis[2].iter().map(text).collect();
+    let row_of = |label: &str| 1 + kpis.iter().position(|r| text(&r[1]) == label).unwrap();
+    assert_eq!(header[2], "本期值");
+    let red = fill_of(&styles, style_of(&xml, &format!("C{}", row_of("回访率"))));
+    let green = fill_of(&styles, style_of(&xml, &format!("C{}", row_of("满意率"))));
+    assert_eq!(red.as_deref(), Some("FFFFC7CE"));
+    assert_eq!(green.as_deref(), Some("FFC6EFCE"));
+}
+
+#[test]
+fn a_slip_as_a_form_with_a_long_report_split_over_rows() {
+    let mut f = fixture();
+    let dir = scratch("xlsx-slip");
+    let long: String = "楼上卫生间漏水，天花板发霉，墙面起皮。"
+        .repeat(200)
+        .chars()
+        .take(2000)
+        .collect();
+    let i = record_intake(
+        &mut f.d,
+        &IntakeInput {
+            content: Some(long.clone()),
+            ..complaint_call()
+        },
+    );
+    let eid = f.d.estate.id.clone();
+    let c = as_clerk(&mut f.d, |w| {
+        complaints::open(
+            w,
+            &eid,
+            &complaints::ComplaintInput {
+                intake: Some(i.no.clone()),
+                category: Some("物业管理".into()),
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    let slip = slip_for(&mut f.d, &c.no, "工程维修部", Some("sun"));
+    let p = out(&dir, "slip.xlsx");
+    xlsx::slip_form(
+        f.d.store.conn(),
+        &slip.no,
+        f.d.store.now(),
+        Disclosure::Masked,
+        &p,
+    )
+    .unwrap();
+    let rows = sheet(&p, "协调单");
+    assert_eq!(text(&rows[0][0]), "《龙湖花园协调单》");
+    let find = |label: &str| {
+        rows.iter()
+            .find(|r| text(&r[0]) == label)
+            .unwrap_or_else(|| panic!("no {label}"))
+    };
+    assert_eq!(text(&find("编号")[1]), slip.no);
+    assert_eq!(text(&find("联系电话")[1]), "138****8000");
+    assert_eq!(text(&find("联系电话")[3]), "一般");
+    assert_eq!(text(&find("责任部门")[1]), "工程维修部");
+    // The report continues over （续） rows; together they are the text, none starts with
+    // closing punctuation.
+    let pieces: Vec<String> = rows
+        .iter()
+        .filter(|r| text(&r[0]).starts_with("反映内容"))
+        .map(|r| text(&r[1]))
+        .collect();
+    assert!(pieces.len() > 1, "a 2,000-character report is split");
+    assert_eq!(pieces.concat(), slip.content);
+    for p in &pieces[1..] {
+        assert!(!p.starts_with(['，', '。', '、']), "{p}");
+    }
+    let ws = member(&p, "xl/worksheets/sheet1.xml");
+    assert!(ws.contains("paperSize=\"11\"") && ws.contains("orientation=\"landscape\""));
+    assert!(ws.contains("<mergeCell ref=\"A1:D1\"/>"));
+
+    // Only the required fields: no complaint grade, empty boxes, still a form.
+    let p2 = out(&dir, "slip-minimal.xlsx");
+    xlsx::slip_form(
+        f.d.store.conn(),
+        &f.slip_no,
+        f.d.store.now(),
+        Disclosure::Masked,
+        &p2,
+    )
+    .unwrap();
+    let rows = sheet(&p2, "协调单");
+    assert!(rows.iter().any(|r| text(&r[0]) == "处理结果"));
+}
+
+#[test]
+fn periods_are_checked() {
+    let m = Period::month("２０２６-１１").unwrap();
+    assert_eq!(m.label(), "2026年11月");
+    assert_eq!(m.to.to_string(), "2026-11-30");
+    let (from, to) = m.bounds().unwrap();
+    assert_eq!(frontdesk::time::to_db(from), "2026-10-31T16:00:00.000Z");
+    assert_eq!(frontdesk::time::to_db(to), "2026-11-30T16:00:00.000Z");
+    assert_invalid(Period::month("2026-13"), "month", "格式不正确");
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_invalid(
+        Period::new(d("2026-11-02"), d("2026-11-01")),
+        "to",
+        "不能早于",
+    );
+    assert_eq!(
+        Period::new(d("2026-11-01"), d("2026-11-07"))
+            .unwrap()
+            .label(),
+        "2026-11-01 至 2026-11-07"
+    );
+}
+
+#[test]
+fn chinese_widths_and_line_splitting() {
+    use frontdesk::documents::xlsx::sheet::{display_width, wrapped_lines};
+    let cases: &[(&str, f64)] = &[
+        ("abc", 3.0),
+        ("物业管理", 8.0),
+        ("3-2-1201", 8.0),
+        ("😀𠮷", 4.0),
+        ("１２", 4.0),
+    ];
+    for (s, w) in cases {
+        assert_eq!(display_width(s), *w, "{s}");
+    }
+    assert_eq!(wrapped_lines("物业管理", 20.0), 1.0);
+    assert_eq!(wrapped_lines("物业管理物业管理物业管理", 10.0), 3.0);
+    assert_eq!(wrapped_lines("一\n二", 10.0), 2.0);
+}

@@ -1,1 +1,0 @@
-//! XLSX documents (placeholder: replaced by the XLSX work).

@@ -1,0 +1,560 @@
+//! XLSX documents: the 《客户投诉处理记录表》 register, the 前台协调单登记表, the repair-order register,
+//! the 回访 list, the desk's logs (电话接待记录本, 客户服务需求记录表), a single 协调单 laid out like
+//! the paper form, and the month-end workbook (registers, statistics, KPIs against targets).
+//!
+//! Invariants:
+//! - Every table goes through the one register writer ([`sheet::write_register`]); tables are data
+//!   ([`tables`]): no per-sheet copies of layout code.
+//! - Files are written through [`write_atomic`]: a failed export leaves no file.
+//! - Phones are shown as the [`Disclosure`] says (masked unless [`crate::documents::unmask`]
+//!   granted full numbers).
+//! - The big registers (complaints, repair orders) are read row by row and written in
+//!   constant-memory mode, so memory stays flat for 100,000 rows.
+//! - Reading only: nothing in the database is changed.
+
+mod form;
+pub mod sheet;
+pub mod tables;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use rusqlite::Connection;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+use serde::Serialize;
+
+use self::sheet::{xlsx_error, Formats, Heading};
+use crate::documents::{write_atomic, Disclosure, Progress};
+use crate::error::{Error, Result};
+use crate::{estate, kpi, slips, time};
+
+/// A period of Beijing calendar days, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// The days `from` to `to`, inclusive; `to` may not be before `from`.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Period> {
+        if to < from {
+            return Err(Error::invalid("to", "结束日期", "不能早于开始日期"));
+        }
+        Ok(Period { from, to })
+    }
+
+    /// A calendar month given as `YYYY-MM`.
+    pub fn month(s: &str) -> Result<Period> {
+        let folded = crate::validate::fold_fullwidth(s.trim());
+        let from =
+            NaiveDate::parse_from_str(&format!("{folded}-01"), "%Y-%m-%d").map_err(|_| {
+                Error::invalid(
+                    "month",
+                    "月份",
+                    format!("“{}”格式不正确，应为 2026-11", s.trim()),
+                )
+            })?;
+        let next = from
+            .checked_add_months(chrono::Months::new(1))
+            .ok_or_else(|| Error::invalid("month", "月份", "月份超出范围"))?;
+        Ok(Period {
+            from,
+            to: next - Duration::days(1),
+        })
+    }
+
+    /// The period as UTC instants `[start, end)`.
+    pub fn bounds(&self) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+        let start = |d: NaiveDate| -> Result<DateTime<Utc>> {
+            time::beijing()
+                .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+                .single()
+                .map(|t| t.with_timezone(&Utc))
+                .ok_or_else(|| Error::invalid("from", "开始日期", "日期超出范围"))
+        };
+        Ok((start(self.from)?, start(self.to + Duration::days(1))?))
+    }
+
+    /// How the period is printed: 2026年11月 for a whole month, else 2026-11-01 至 2026-11-07.
+    pub fn label(&self) -> String {
+        let whole_month = self.from.day() == 1
+            && self.from.checked_add_months(chrono::Months::new(1))
+                == Some(self.to + Duration::days(1));
+        if whole_month {
+            format!("{}年{}月", self.from.year(), self.from.month())
+        } else {
+            format!("{} 至 {}", self.from, self.to)
+        }
+    }
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, Serialize)]
+pub struct Written {
+    pub path: PathBuf,
+    /// Data rows written (all sheets).
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+/// Builds a workbook with `build` and saves it atomically to `out`.
+fn save(
+    out: &Path,
+    title: &str,
+    estate: &str,
+    now: DateTime<Utc>,
+    build: impl FnOnce(&mut Workbook, &Formats) -> Result<u64>,
+) -> Result<Written> {
+    let mut rows = 0;
+    write_atomic(out, |tmp| {
+        let mut wb = Workbook::new();
+        wb.set_properties(
+            &DocProperties::new()
+                .set_title(title)
+                .set_company(estate)
+                .set_author("FrontDesk 物业前台")
+                .set_creation_datetime(&utc_datetime(now)?),
+        );
+        rows = build(&mut wb, &Formats::new())?;
+        wb.save(tmp).map_err(xlsx_error)
+    })?;
+    Ok(Written {
+        path: out.to_path_buf(),
+        rows,
+        bytes: fs::metadata(out)?.len(),
+    })
+}
+
+fn utc_datetime(t: DateTime<Utc>) -> Result<ExcelDateTime> {
+    ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)
+        .and_then(|d| d.and_hms(t.hour() as u16, t.minute() as u8, t.second()))
+        .map_err(xlsx_error)
+}
+
+fn estate_name(conn: &Connection, estate_id: &str) -> Result<String> {
+    Ok(estate::estate(conn, estate_id)?.name)
+}
+
+/// Writes one register sheet from rows already in memory (the smaller tables).
+#[allow(clippy::too_many_arguments)]
+fn small_register<R>(
+    conn: &Connection,
+    estate_id: &str,
+    sheet: &str,
+    title: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    out: &Path,
+    columns: &[sheet::Column<R>],
+    rows: Vec<R>,
+) -> Result<Written> {
+    let estate = estate_name(conn, estate_id)?;
+    save(out, title, &estate, now, |wb, f| {
+        let heading = Heading {
+            sheet,
+            title,
+            estate: &estate,
+            scope: period.label(),
+            made_at: now,
+        };
+        let total = rows.len() as u64;
+        sheet::write_register(
+            wb,
+            f,
+            &heading,
+            columns,
+            rows.into_iter().map(Ok),
+            total,
+            disclosure,
+            &mut |_, _| {},
+        )
+    })
+}
+
+/// The 《客户投诉处理记录表》 for a period: one row per complaint received in it (voided ones left
+/// out), oldest first, with every field, its grade deadline and whether a deadline was missed.
+/// Rows are streamed; `progress` gets `(rows written, total)`.
+pub fn complaint_register(
+    conn: &Connection,
+    estate_id: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    out: &Path,
+    progress: Progress,
+) -> Result<Written> {
+    let estate = estate_name(conn, estate_id)?;
+    save(out, "客户投诉处理记录表", &estate, now, |wb, f| {
+        complaint_sheet(
+            wb, f, conn, estate_id, &estate, period, now, disclosure, progress,
+        )
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn complaint_sheet(
+    wb: &mut Workbook,
+    f: &Formats,
+    conn: &Connection,
+    estate_id: &str,
+    estate: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    progress: Progress,
+) -> Result<u64> {
+    let (from, to) = period.bounds()?;
+    let total = tables::count_complaints(conn, estate_id, from, to)?;
+    let heading = Heading {
+        sheet: "投诉登记",
+        title: "客户投诉处理记录表",
+        estate,
+        scope: period.label(),
+        made_at: now,
+    };
+    let columns = tables::complaint_columns();
+    tables::each_complaint(conn, estate_id, from, to, now, &mut |rows| {
+        sheet::write_register(wb, f, &heading, &columns, rows, total, disclosure, progress)
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn repair_sheet(
+    wb: &mut Workbook,
+    f: &Formats,
+    conn: &Connection,
+    estate_id: &str,
+    estate: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    progress: Progress,
+) -> Result<u64> {
+    let (from, to) = period.bounds()?;
+    let total = tables::count_repairs(conn, estate_id, from, to)?;
+    let heading = Heading {
+        sheet: "维修单",
+        title: "维修单登记表",
+        estate,
+        scope: period.label(),
+        made_at: now,
+    };
+    let columns = tables::repair_columns();
+    tables::each_repair(conn, estate_id, from, to, &mut |rows| {
+        sheet::write_register(wb, f, &heading, &columns, rows, total, disclosure, progress)
+    })
+}
+
+/// The repair orders (派工单/维修单) reported in a period, oldest first. Rows are streamed.
+pub fn repair_register(
+    conn: &Connection,
+    estate_id: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    out: &Path,
+    progress: Progress,
+) -> Result<Written> {
+    let estate = estate_name(conn, estate_id)?;
+    save(out, "维修单登记表", &estate, now, |wb, f| {
+        repair_sheet(
+            wb, f, conn, estate_id, &estate, period, now, disclosure, progress,
+        )
+    })
+}
+
+/// The 前台协调单登记表: every slip opened in the period, voided ones included, in order.
+pub fn slip_register(
+    conn: &Connection,
+    estate_id: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    out: &Path,
+) -> Result<Written> {
+    let (from, to) = period.bounds()?;
+    let rows = slips::register(conn, estate_id, from, to)?;
+    small_register(
+        conn,
+        estate_id,
+        "协调单登记",
+        "前台协调单登记表",
+        period,
+        now,
+        disclosure,
+        out,
+        &tables::slip_columns(),
+        rows,
+    )
+}
+
+/// The 回访 list: tasks due or done in the period, by due time, with their result and whether
+/// they were late.
+pub fn followup_list(
+    conn: &Connection,
+    estate_id: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    out: &Path,
+) -> Result<Written> {
+    let (from, to) = period.bounds()?;
+    let rows = tables::followups(conn, estate_id, from, to, now)?;
+    small_register(
+        conn,
+        estate_id,
+        "回访",
+        "回访登记表",
+        period,
+        now,
+        disclosure,
+        out,
+        &tables::followup_columns(),
+        rows,
+    )
+}
+
+/// Live intakes of the period, oldest first, with what each led to.
+fn desk_log(
+    conn: &Connection,
+    estate_id: &str,
+    period: &Period,
+    channel: Option<crate::vocab::Channel>,
+) -> Result<Vec<tables::IntakeRow>> {
+    let (from, to) = period.bounds()?;
+    let mut intakes = crate::intake::list(conn, estate_id, from, to, channel, usize::MAX)?;
+    intakes.reverse();
+    tables::with_follow_through(conn, intakes)
+}
+
+/// The 《电话接待记录本》: the phone calls (来电) of the period, oldest first.
+pub fn phone_log(
+    conn: &Connection,
+    estate_id: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    out: &Path,
+) -> Result<Written> {
+    let rows = desk_log(conn, estate_id, period, Some(crate::vocab::Channel::Call))?;
+    small_register(
+        conn,
+        estate_id,
+        "电话接待",
+        "电话接待记录本",
+        period,
+        now,
+        disclosure,
+        out,
+        &tables::phone_log_columns(),
+        rows,
+    )
+}
+
+/// The 《客户服务需求记录表》: every service need recorded at the desk in the period (all
+/// channels and kinds), oldest first, with how it was handled and the numbers it was passed on as.
+pub fn service_requests(
+    conn: &Connection,
+    estate_id: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    out: &Path,
+) -> Result<Written> {
+    let rows = desk_log(conn, estate_id, period, None)?;
+    small_register(
+        conn,
+        estate_id,
+        "服务需求",
+        "客户服务需求记录表",
+        period,
+        now,
+        disclosure,
+        out,
+        &tables::request_columns(),
+        rows,
+    )
+}
+
+/// The month-end workbook: the month's complaint register, slips register, repair orders, 回访
+/// list, statistics by grade, category, department and channel, and the KPIs beside their
+/// targets (value filled red when missed, green when met). `progress` gets rows written over
+/// the rows of all registers.
+pub fn month_workbook(
+    conn: &Connection,
+    estate_id: &str,
+    month: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    out: &Path,
+    progress: Progress,
+) -> Result<Written> {
+    let estate = estate_name(conn, estate_id)?;
+    let (from, to) = month.bounds()?;
+    let report = kpi::compute(
+        conn,
+        estate_id,
+        month.from,
+        month.to + Duration::days(1),
+        now,
+    )?;
+    let slip_rows = slips::register(conn, estate_id, from, to)?;
+    let followup_rows = tables::followups(conn, estate_id, from, to, now)?;
+    let complaints = tables::count_complaints(conn, estate_id, from, to)?;
+    let repairs = tables::count_repairs(conn, estate_id, from, to)?;
+    let small = (slip_rows.len() + followup_rows.len()) as u64;
+    let total = complaints + repairs + small;
+    let title = format!("客服月报 {}", month.label());
+    save(out, &title, &estate, now, |wb, f| {
+        let mut done = 0;
+        done += complaint_sheet(
+            wb,
+            f,
+            conn,
+            estate_id,
+            &estate,
+            month,
+            now,
+            disclosure,
+            &mut |n, _| progress(n, total),
+        )?;
+        let heading = |sheet, title| Heading {
+            sheet,
+            title,
+            estate: &estate,
+            scope: month.label(),
+            made_at: now,
+        };
+        let n = slip_rows.len() as u64;
+        done += sheet::write_register(
+            wb,
+            f,
+            &heading("协调单登记", "前台协调单登记表"),
+            &tables::slip_columns(),
+            slip_rows.into_iter().map(Ok),
+            n,
+            disclosure,
+            &mut |_, _| {},
+        )?;
+        progress(done, total);
+        let base = done;
+        done += repair_sheet(
+            wb,
+            f,
+            conn,
+            estate_id,
+            &estate,
+            month,
+            now,
+            disclosure,
+            &mut |n, _| progress(base + n, total),
+        )?;
+        let n = followup_rows.len() as u64;
+        done += sheet::write_register(
+            wb,
+            f,
+            &heading("回访", "回访登记表"),
+            &tables::followup_columns(),
+            followup_rows.into_iter().map(Ok),
+            n,
+            disclosure,
+            &mut |_, _| {},
+        )?;
+        progress(done, total);
+        let times = &report.handling_time;
+        let counts = &report.complaints;
+        for (sheet_name, title, group, rows) in [
+            (
+                "按等级",
+                "投诉统计（按等级）",
+                "等级",
+                tables::stat_rows(&counts.by_grade, &times.by_grade),
+            ),
+            (
+                "按类别",
+                "投诉统计（按类别）",
+                "类别",
+                tables::stat_rows(&counts.by_category, &times.by_category),
+            ),
+            (
+                "按部门",
+                "投诉统计（按责任部门）",
+                "责任部门",
+                tables::stat_rows(&counts.by_department, &times.by_department),
+            ),
+            (
+                "按渠道",
+                "登记统计（按渠道）",
+                "渠道",
+                tables::stat_rows(&report.intakes.by_channel, &[]),
+            ),
+        ] {
+            let n = rows.len() as u64;
+            sheet::write_register(
+                wb,
+                f,
+                &heading(sheet_name, title),
+                &tables::stat_columns(group),
+                rows.into_iter().map(Ok),
+                n,
+                disclosure,
+                &mut |_, _| {},
+            )?;
+        }
+        let n = report.kpis.len() as u64;
+        sheet::write_register(
+            wb,
+            f,
+            &heading("指标", "服务指标与目标"),
+            &tables::kpi_columns(),
+            report.kpis.iter().cloned().map(Ok),
+            n,
+            disclosure,
+            &mut |_, _| {},
+        )?;
+        Ok(done)
+    })
+}
+
+/// One 协调单 as a one-sheet workbook laid out like the paper form (title after the estate,
+/// labelled boxes, long text split over continuation rows), on the estate's slip paper.
+pub fn slip_form(
+    conn: &Connection,
+    slip_no: &str,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    out: &Path,
+) -> Result<Written> {
+    let slip = slips::load(conn, slip_no)?;
+    let estate = estate_name(conn, &slip.estate_id)?;
+    let paper = crate::policy::current(conn, &slip.estate_id)?
+        .policy
+        .documents
+        .slip_paper;
+    let complaint = slip
+        .complaint_id
+        .as_deref()
+        .map(|id| crate::complaints::load(conn, id))
+        .transpose()?;
+    let calls = match &complaint {
+        Some(c) => crate::followups::list_for(conn, crate::vocab::SubjectKind::Complaint, &c.id)?
+            .into_iter()
+            .flat_map(|f| f.calls)
+            .collect(),
+        None => Vec::new(),
+    };
+    let form = form::SlipForm {
+        slip: &slip,
+        grade: complaint.as_ref().map(|c| c.grade.label()),
+        calls: &calls,
+        paper,
+        disclosure,
+    };
+    save(out, &slip.title, &estate, now, |wb, f| {
+        form.write(wb, f)?;
+        Ok(1)
+    })
+}

@@ -1,0 +1,422 @@
+//! The one register-sheet writer every XLSX table goes through, and the cell formats they share.
+//!
+//! A table is data: a list of [`Column`]s (header, width rule, value getter) over a row type. The
+//! writer lays out every register the same way: a merged title row (《…》), a merged line with the
+//! estate, the period and the row count, the frozen header row with an autofilter, then the rows in
+//! order (constant-memory mode: memory stays flat however many rows there are). Printing: A4
+//! landscape, one page wide, the header row repeated on every page, 第 N 页，共 M 页 in the footer.
+//!
+//! Invariants:
+//! - Column widths are computed from the data (CJK characters count two widths, Excel's own
+//!   autofit undercounts them), never wider than the column's cap; text columns that can be long
+//!   wrap instead at a fixed width.
+//! - Times are real Excel date-times in Beijing time with a date format, never text.
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use rust_xlsxwriter::{
+    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::documents::Disclosure;
+use crate::error::{Error, Result};
+use crate::time;
+
+/// Excel's paper code for A4.
+pub const PAPER_A4: u8 = 9;
+/// Excel's paper code for A5.
+pub const PAPER_A5: u8 = 11;
+
+/// The header row (0-based): the title and the subtitle come before it.
+pub const HEADER_ROW: u32 = 2;
+/// Height of one line of 10-point text, in points.
+pub const LINE_HEIGHT: f64 = 13.5;
+/// Excel's tallest row, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+/// Width a cell's margins take, in character units.
+const PADDING: f64 = 1.5;
+
+/// Lines a text takes when wrapped in a box `width` units wide (with a little slack for
+/// line breaks at word boundaries).
+pub fn wrapped_lines(s: &str, width: f64) -> f64 {
+    s.split('\n')
+        .map(|l| (display_width(l) * 1.1 / width.max(1.0)).ceil().max(1.0))
+        .sum()
+}
+
+/// One cell's value, typed so that the writer can pick the format.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    /// A stored UTC timestamp (`time::to_db` form), shown in Beijing time.
+    Time(String),
+    Date(NaiveDate),
+    Int(i64),
+    /// Yuan with two decimals, from fen.
+    Money(i64),
+    /// Hours with one decimal.
+    Hours(f64),
+    /// A percentage (0–100) and, when judged against a target, whether it met it.
+    Pct(f64, Option<bool>),
+}
+
+impl Cell {
+    /// Text, or empty when absent.
+    pub fn text(s: Option<&str>) -> Cell {
+        match s {
+            Some(s) if !s.is_empty() => Cell::Text(s.to_string()),
+            _ => Cell::Empty,
+        }
+    }
+
+    /// A stored timestamp, or empty.
+    pub fn time(s: Option<&str>) -> Cell {
+        s.map_or(Cell::Empty, |s| Cell::Time(s.to_string()))
+    }
+
+    /// 是 / 否.
+    pub fn yes_no(b: bool) -> Cell {
+        Cell::Text(if b { "是" } else { "否" }.into())
+    }
+
+    /// A phone number as the disclosure shows it.
+    pub fn phone(d: Disclosure, s: Option<&str>) -> Cell {
+        match s {
+            Some(p) if !p.is_empty() => Cell::Text(d.phone(p)),
+            _ => Cell::Empty,
+        }
+    }
+
+    /// The width the value needs, in Excel character units.
+    fn width(&self) -> f64 {
+        match self {
+            Cell::Empty => 0.0,
+            Cell::Text(s) => display_width(s),
+            Cell::Time(_) => 14.5,
+            Cell::Date(_) => 10.0,
+            Cell::Int(n) => n.to_string().len() as f64,
+            Cell::Money(f) => (f / 100).to_string().len() as f64 + 3.0,
+            Cell::Hours(_) | Cell::Pct(..) => 7.0,
+        }
+    }
+}
+
+/// How wide a column is.
+#[derive(Clone, Copy, Debug)]
+pub enum Width {
+    /// As wide as the widest value or the header, at most this many character units.
+    Fit(f64),
+    /// This wide; longer text wraps onto more lines.
+    Wrap(f64),
+}
+
+/// One column of a table: its header, width rule and how to get its value from a row.
+pub struct Column<R> {
+    pub header: &'static str,
+    pub width: Width,
+    pub value: fn(&R, Disclosure) -> Cell,
+}
+
+/// What stands above a table.
+pub struct Heading<'a> {
+    /// The worksheet's name (at most 31 characters, no `[]:*?/\`).
+    pub sheet: &'a str,
+    /// The form's name, e.g. 客户投诉处理记录表 (printed as 《…》).
+    pub title: &'a str,
+    /// The estate's name.
+    pub estate: &'a str,
+    /// The period or other scope, e.g. 2026年11月.
+    pub scope: String,
+    /// When the file was made.
+    pub made_at: DateTime<Utc>,
+}
+
+/// The display width of a text in Excel character units: wide (CJK, full-width, emoji)
+/// characters count two, others one; for a multi-line text, its longest line.
+pub fn display_width(s: &str) -> f64 {
+    s.lines()
+        .map(|line| line.chars().map(char_width).sum::<f64>())
+        .fold(0.0, f64::max)
+}
+
+/// The display width of one character: 2 for wide (CJK, full-width, emoji) characters, else 1.
+pub fn char_width(c: char) -> f64 {
+    if is_wide(c) {
+        2.0
+    } else {
+        1.0
+    }
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x1F900..=0x1F9FF | 0x20000..=0x3FFFD)
+}
+
+/// The formats the documents share (宋体, thin borders, as the paper forms look).
+pub struct Formats {
+    pub title: Format,
+    pub subtitle: Format,
+    pub header: Format,
+    pub text: Format,
+    pub wrap: Format,
+    pub time: Format,
+    pub date: Format,
+    pub int: Format,
+    pub money: Format,
+    pub hours: Format,
+    pub pct: Format,
+    pub pct_met: Format,
+    pub pct_missed: Format,
+    /// A form's label cell (bold, grey).
+    pub label: Format,
+}
+
+/// Fill of a KPI that missed its target.
+pub const MISSED_FILL: u32 = 0xFFC7CE;
+/// Fill of a KPI that met its target.
+pub const MET_FILL: u32 = 0xC6EFCE;
+
+impl Formats {
+    pub fn new() -> Formats {
+        let base = Format::new()
+            .set_font_name("宋体")
+            .set_font_size(10)
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        let pct = base.clone().set_num_format("0.0\"%\"");
+        Formats {
+            title: Format::new()
+                .set_font_name("宋体")
+                .set_font_size(16)
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter),
+            subtitle: Format::new()
+                .set_font_name("宋体")
+                .set_font_size(10)
+                .set_align(FormatAlign::Left)
+                .set_align(FormatAlign::VerticalCenter),
+            header: base
+                .clone()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(0xD9D9D9)),
+            label: base
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(0xF2F2F2)),
+            text: base.clone().set_text_wrap(),
+            wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
+            time: base.clone().set_num_format("yyyy-mm-dd hh:mm"),
+            date: base.clone().set_num_format("yyyy-mm-dd"),
+            int: base.clone().set_num_format("0"),
+            money: base.clone().set_num_format("#,##0.00"),
+            hours: base.clone().set_num_format("0.0"),
+            pct_met: pct.clone().set_background_color(Color::RGB(MET_FILL)),
+            pct_missed: pct.clone().set_background_color(Color::RGB(MISSED_FILL)),
+            pct,
+        }
+    }
+}
+
+/// The XLSX library's error as the core's (a file problem, in Chinese).
+pub fn xlsx_error(e: XlsxError) -> Error {
+    match e {
+        XlsxError::IoError(io) => Error::Io(io),
+        other => Error::Io(std::io::Error::other(format!("XLSX 写入失败：{other}"))),
+    }
+}
+
+/// A stored UTC timestamp as an Excel date-time in Beijing time.
+pub fn excel_time(stored: &str) -> Result<ExcelDateTime> {
+    let t = time::from_db(stored)?.with_timezone(&time::beijing());
+    let dt = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)
+        .and_then(|d| d.and_hms(t.hour() as u16, t.minute() as u8, t.second()))
+        .map_err(xlsx_error)?;
+    Ok(dt)
+}
+
+/// A calendar date as an Excel date.
+pub fn excel_date(d: NaiveDate) -> Result<ExcelDateTime> {
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).map_err(xlsx_error)
+}
+
+/// Writes one cell with the format its type and width rule call for.
+pub fn write_cell(
+    ws: &mut Worksheet,
+    f: &Formats,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    wrap: bool,
+) -> Result<()> {
+    let text_format = if wrap { &f.wrap } else { &f.text };
+    match cell {
+        Cell::Empty => ws.write_blank(row, col, text_format),
+        Cell::Text(s) => ws.write_string_with_format(row, col, s, text_format),
+        Cell::Time(s) => ws.write_datetime_with_format(row, col, excel_time(s)?, &f.time),
+        Cell::Date(d) => ws.write_datetime_with_format(row, col, excel_date(*d)?, &f.date),
+        Cell::Int(n) => ws.write_number_with_format(row, col, *n as f64, &f.int),
+        Cell::Money(fen) => ws.write_number_with_format(row, col, *fen as f64 / 100.0, &f.money),
+        Cell::Hours(h) => ws.write_number_with_format(row, col, *h, &f.hours),
+        Cell::Pct(v, verdict) => {
+            let format = match verdict {
+                Some(true) => &f.pct_met,
+                Some(false) => &f.pct_missed,
+                None => &f.pct,
+            };
+            ws.write_number_with_format(row, col, *v, format)
+        }
+    }
+    .map_err(xlsx_error)?;
+    Ok(())
+}
+
+/// Adds a register sheet to `wb` and writes `rows` into it, in order, reporting progress as
+/// `(rows written, total)` every 1,000 rows and at the end. `total` is the number of rows the
+/// caller expects (it is printed above the table). Returns the number of rows written.
+pub fn write_register<R>(
+    wb: &mut Workbook,
+    f: &Formats,
+    heading: &Heading,
+    columns: &[Column<R>],
+    rows: impl Iterator<Item = Result<R>>,
+    total: u64,
+    disclosure: Disclosure,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64> {
+    let ws = wb
+        .add_worksheet_with_constant_memory()
+        .map_err(xlsx_error)?;
+    ws.set_name(heading.sheet).map_err(xlsx_error)?;
+    // One more column for 序号, the row number every paper register has.
+    let last_col = columns.len() as u16;
+    let made = heading
+        .made_at
+        .with_timezone(&time::beijing())
+        .format("%Y-%m-%d %H:%M");
+    ws.set_row_height(0, 30).map_err(xlsx_error)?;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        last_col,
+        &format!("《{}》", heading.title),
+        &f.title,
+    )
+    .map_err(xlsx_error)?;
+    let subtitle = format!(
+        "物业项目：{}    期间：{}    共 {} 条    制表时间：{}",
+        heading.estate, heading.scope, total, made
+    );
+    ws.merge_range(1, 0, 1, last_col, &subtitle, &f.subtitle)
+        .map_err(xlsx_error)?;
+
+    // Headers wrap onto two lines, so a long header needs only half its width.
+    let header_width = |h: &str| {
+        let w = display_width(h);
+        if w >= 8.0 {
+            (w / 2.0).ceil()
+        } else {
+            w
+        }
+    };
+    let mut widths: Vec<f64> = Vec::with_capacity(columns.len() + 1);
+    widths.push(header_width("序号"));
+    ws.set_row_height(HEADER_ROW, 2.0 * LINE_HEIGHT + 4.0)
+        .map_err(xlsx_error)?;
+    ws.write_string_with_format(HEADER_ROW, 0, "序号", &f.header)
+        .map_err(xlsx_error)?;
+    for (i, c) in columns.iter().enumerate() {
+        ws.write_string_with_format(HEADER_ROW, i as u16 + 1, c.header, &f.header)
+            .map_err(xlsx_error)?;
+        widths.push(header_width(c.header));
+    }
+
+    let mut n: u64 = 0;
+    let mut cells: Vec<Cell> = Vec::with_capacity(columns.len());
+    for r in rows {
+        let r = r?;
+        let row = HEADER_ROW + 1 + n as u32;
+        n += 1;
+        cells.clear();
+        cells.extend(columns.iter().map(|c| (c.value)(&r, disclosure)));
+        // Every text wraps; the row is as tall as its tallest wrapped text (set explicitly:
+        // not every spreadsheet program recomputes row heights when it opens a file).
+        let mut lines = 1.0f64;
+        for (i, (c, cell)) in columns.iter().zip(&cells).enumerate() {
+            let box_width = match c.width {
+                Width::Fit(cap) => {
+                    widths[i + 1] = widths[i + 1].max(cell.width());
+                    cap
+                }
+                Width::Wrap(w) => w,
+            };
+            if let Cell::Text(s) = cell {
+                lines = lines.max(wrapped_lines(s, box_width - PADDING));
+            }
+        }
+        if lines > 1.0 {
+            ws.set_row_height(row, (lines * LINE_HEIGHT + 3.0).min(MAX_ROW_HEIGHT))
+                .map_err(xlsx_error)?;
+        }
+        ws.write_number_with_format(row, 0, n as f64, &f.int)
+            .map_err(xlsx_error)?;
+        widths[0] = widths[0].max(n.to_string().len() as f64);
+        for (i, cell) in cells.iter().enumerate() {
+            write_cell(ws, f, row, i as u16 + 1, cell, false)?;
+        }
+        if n % 1000 == 0 {
+            progress(n, total.max(n));
+        }
+    }
+    progress(n, total.max(n));
+
+    ws.set_column_width(0, widths[0] + PADDING)
+        .map_err(xlsx_error)?;
+    for (i, c) in columns.iter().enumerate() {
+        let w = match c.width {
+            Width::Fit(cap) => (widths[i + 1] + PADDING).min(cap),
+            Width::Wrap(w) => w,
+        };
+        ws.set_column_width(i as u16 + 1, w).map_err(xlsx_error)?;
+    }
+    ws.set_freeze_panes(HEADER_ROW + 1, 0).map_err(xlsx_error)?;
+    ws.autofilter(HEADER_ROW, 0, HEADER_ROW + n.max(1) as u32, last_col)
+        .map_err(xlsx_error)?;
+    print_setup(ws, heading)?;
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)
+        .map_err(xlsx_error)?;
+    Ok(n)
+}
+
+/// A4 landscape, narrow margins, the estate and form in the page header, 第 N 页，共 M 页 below.
+fn print_setup(ws: &mut Worksheet, heading: &Heading) -> Result<()> {
+    ws.set_landscape();
+    ws.set_paper_size(PAPER_A4);
+    ws.set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3);
+    ws.set_print_center_horizontally(true);
+    ws.set_header(format!(
+        "&L{}&R《{}》",
+        escape_header(heading.estate),
+        escape_header(heading.title)
+    ));
+    ws.set_footer(page_footer());
+    Ok(())
+}
+
+/// The footer every printed page carries.
+pub fn page_footer() -> &'static str {
+    "&C第 &P 页，共 &N 页"
+}
+
+/// `&` starts a code in Excel page headers; a literal one is doubled.
+fn escape_header(s: &str) -> String {
+    s.replace('&', "&&")
+}

@@ -1,0 +1,1016 @@
+//! The tables of the XLSX documents, as data: each register's row type, where its rows come from
+//! (read-only SQL streamed row by row for the big registers, the core's list functions for the
+//! logs) and its columns in the order of the paper form.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, Row};
+
+use super::sheet::{Cell, Column, Width};
+use crate::deadlines::{self, DeadlineState};
+use crate::error::Result;
+use crate::intake::Intake;
+use crate::kpi::{Comparison, Count, HandlingTime, Kpi};
+use crate::slips::RegisterRow;
+use crate::time;
+use crate::vocab::{
+    Channel, ComplaintStatus, FollowupResult, FollowupStatus, Grade, Identification, RepairKind,
+    RepairScale, RepairStatus, Satisfaction, SubjectKind, Urgency,
+};
+
+fn opt_label<T: std::fmt::Display>(v: &Option<T>) -> Cell {
+    v.as_ref()
+        .map_or(Cell::Empty, |v| Cell::Text(v.to_string()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// 《客户投诉处理记录表》
+
+/// One complaint as the register shows it.
+pub struct ComplaintRow {
+    pub id: String,
+    pub no: String,
+    pub received_at: String,
+    pub channel: Channel,
+    pub unit: Option<String>,
+    pub customer: Option<String>,
+    pub phone: Option<String>,
+    pub identification: Identification,
+    pub category: String,
+    pub grade: Grade,
+    pub grade_reason: Option<String>,
+    pub content: String,
+    pub request: Option<String>,
+    pub department: Option<String>,
+    pub staff: Option<String>,
+    pub status: ComplaintStatus,
+    pub attempts: i64,
+    pub result: Option<String>,
+    pub closed_at: Option<String>,
+    pub satisfaction: Option<Satisfaction>,
+    pub followup: Option<FollowupResult>,
+    pub followup_note: Option<String>,
+    /// The grade's deadline (first response, or settling a 一般 complaint).
+    pub deadline: Option<String>,
+    /// A deadline of the complaint was missed (overdue now, or met late).
+    pub overdue: bool,
+}
+
+const COMPLAINTS: &str = "FROM complaints c JOIN intakes i ON i.id = c.intake_id
+    WHERE c.estate_id = ?1 AND c.voided_at IS NULL AND c.status <> 'voided'
+      AND i.received_at >= ?2 AND i.received_at < ?3";
+
+/// Complaints registered (received) in `[from, to)`.
+pub fn count_complaints(
+    conn: &Connection,
+    estate_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<u64> {
+    let n: i64 = conn.query_row(
+        &format!("SELECT count(*) {COMPLAINTS}"),
+        params![estate_id, time::to_db(from), time::to_db(to)],
+        |r| r.get(0),
+    )?;
+    Ok(n as u64)
+}
+
+/// Streams the complaints received in `[from, to)`, oldest first, to `each`.
+pub fn each_complaint(
+    conn: &Connection,
+    estate_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+    each: &mut dyn FnMut(&mut dyn Iterator<Item = Result<ComplaintRow>>) -> Result<u64>,
+) -> Result<u64> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT c.id, c.no, i.received_at, i.channel, u.code, COALESCE(cu.name, i.person_name),
+            i.phone, c.identification, c.category, c.grade, c.grade_reason, i.content, i.request,
+            rd.name, rs.name, c.status,
+            (SELECT count(*) FROM complaint_attempts a
+             WHERE a.complaint_id = c.id AND a.voided_at IS NULL),
+            c.close_result, c.closed_at, c.satisfaction, f.result,
+            (SELECT fa.note FROM followup_attempts fa WHERE fa.followup_id = f.id
+             ORDER BY fa.at DESC, fa.rowid DESC LIMIT 1)
+         FROM complaints c JOIN intakes i ON i.id = c.intake_id
+         LEFT JOIN customers cu ON cu.id = c.customer_id
+         LEFT JOIN units u ON u.id = c.unit_id
+         LEFT JOIN departments rd ON rd.id = c.responsible_department_id
+         LEFT JOIN staff rs ON rs.id = c.responsible_staff_id
+         LEFT JOIN followups f ON f.id = (SELECT f2.id FROM followups f2
+             WHERE f2.subject_kind = 'complaint' AND f2.subject_id = c.id
+             ORDER BY f2.created_at DESC, f2.rowid DESC LIMIT 1)
+         WHERE c.estate_id = ?1 AND c.voided_at IS NULL AND c.status <> 'voided'
+           AND i.received_at >= ?2 AND i.received_at < ?3
+         ORDER BY i.received_at, c.no"
+    ))?;
+    let rows = stmt.query_map(
+        params![estate_id, time::to_db(from), time::to_db(to)],
+        complaint_row,
+    )?;
+    let mut rows = rows.map(|r| {
+        let mut c = r?;
+        let ds = deadlines::for_complaint(conn, &c.id, now)?;
+        c.deadline = ds
+            .iter()
+            .find(|d| d.rule.starts_with("response_") || d.rule == "settle_general")
+            .map(|d| d.due_at.clone());
+        c.overdue = ds
+            .iter()
+            .any(|d| matches!(d.state, DeadlineState::Overdue | DeadlineState::MetLate));
+        Ok(c)
+    });
+    each(&mut rows)
+}
+
+fn complaint_row(r: &Row) -> rusqlite::Result<ComplaintRow> {
+    Ok(ComplaintRow {
+        id: r.get(0)?,
+        no: r.get(1)?,
+        received_at: r.get(2)?,
+        channel: r.get(3)?,
+        unit: r.get(4)?,
+        customer: r.get(5)?,
+        phone: r.get(6)?,
+        identification: r.get(7)?,
+        category: r.get(8)?,
+        grade: r.get(9)?,
+        grade_reason: r.get(10)?,
+        content: r.get(11)?,
+        request: r.get(12)?,
+        department: r.get(13)?,
+        staff: r.get(14)?,
+        status: r.get(15)?,
+        attempts: r.get(16)?,
+        result: r.get(17)?,
+        closed_at: r.get(18)?,
+        satisfaction: r.get(19)?,
+        followup: r.get(20)?,
+        followup_note: r.get(21)?,
+        deadline: None,
+        overdue: false,
+    })
+}
+
+/// The columns of the 《客户投诉处理记录表》.
+pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
+    vec![
+        Column {
+            header: "投诉编号",
+            width: Width::Fit(18.0),
+            value: |r, _| Cell::Text(r.no.clone()),
+        },
+        Column {
+            header: "登记时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::Time(r.received_at.clone()),
+        },
+        Column {
+            header: "房号",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::text(r.unit.as_deref()),
+        },
+        Column {
+            header: "客户",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::text(r.customer.as_deref()),
+        },
+        Column {
+            header: "联系电话",
+            width: Width::Fit(14.0),
+            value: |r, d| Cell::phone(d, r.phone.as_deref()),
+        },
+        Column {
+            header: "渠道",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::Text(r.channel.label().into()),
+        },
+        Column {
+            header: "投诉性质",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::Text(r.identification.label().into()),
+        },
+        Column {
+            header: "投诉类别",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::Text(r.category.clone()),
+        },
+        Column {
+            header: "等级",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::Text(r.grade.label().into()),
+        },
+        Column {
+            header: "定级原因",
+            width: Width::Wrap(14.0),
+            value: |r, _| Cell::text(r.grade_reason.as_deref()),
+        },
+        Column {
+            header: "投诉内容",
+            width: Width::Wrap(28.0),
+            value: |r, _| Cell::Text(r.content.clone()),
+        },
+        Column {
+            header: "业主要求",
+            width: Width::Wrap(14.0),
+            value: |r, _| Cell::text(r.request.as_deref()),
+        },
+        Column {
+            header: "责任部门",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::text(r.department.as_deref()),
+        },
+        Column {
+            header: "责任人",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::text(r.staff.as_deref()),
+        },
+        Column {
+            header: "处理时限",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.deadline.as_deref()),
+        },
+        Column {
+            header: "处理状态",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::Text(r.status.label().into()),
+        },
+        Column {
+            header: "沟通次数",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::Int(r.attempts),
+        },
+        Column {
+            header: "处理结果",
+            width: Width::Wrap(20.0),
+            value: |r, _| Cell::text(r.result.as_deref()),
+        },
+        Column {
+            header: "结案时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.closed_at.as_deref()),
+        },
+        Column {
+            header: "满意度",
+            width: Width::Fit(9.0),
+            value: |r, _| opt_label(&r.satisfaction),
+        },
+        Column {
+            header: "回访结果",
+            width: Width::Wrap(14.0),
+            value: |r, _| match (&r.followup, &r.followup_note) {
+                (Some(res), Some(note)) if !note.is_empty() => Cell::Text(format!("{res}：{note}")),
+                (Some(res), _) => Cell::Text(res.to_string()),
+                (None, _) => Cell::Empty,
+            },
+        },
+        Column {
+            header: "是否超时",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::yes_no(r.overdue),
+        },
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// 前台协调单登记表
+
+/// The columns of the 前台协调单登记表.
+pub fn slip_columns() -> Vec<Column<RegisterRow>> {
+    vec![
+        Column {
+            header: "协调单号",
+            width: Width::Fit(18.0),
+            value: |r, _| Cell::Text(r.no.clone()),
+        },
+        Column {
+            header: "开单时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::Time(r.created_at.clone()),
+        },
+        Column {
+            header: "房号",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::text(r.unit.as_deref()),
+        },
+        Column {
+            header: "业主/客户",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::text(r.customer.as_deref()),
+        },
+        Column {
+            header: "责任部门",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::Text(r.department.clone()),
+        },
+        Column {
+            header: "责任人",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::text(r.person.as_deref()),
+        },
+        Column {
+            header: "打印人",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::text(r.printed_by.as_deref()),
+        },
+        Column {
+            header: "首次打印时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.printed_at.as_deref()),
+        },
+        Column {
+            header: "打印次数",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::Int(r.print_count),
+        },
+        Column {
+            header: "送交",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::text(r.handed_to.as_deref()),
+        },
+        Column {
+            header: "送交时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.handed_at.as_deref()),
+        },
+        Column {
+            header: "回收时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.returned_at.as_deref()),
+        },
+        Column {
+            header: "业主签字",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::yes_no(r.owner_signed),
+        },
+        Column {
+            header: "归档时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.filed_at.as_deref()),
+        },
+        Column {
+            header: "状态",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::Text(r.status.label().into()),
+        },
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// 维修单登记 (repair orders)
+
+/// One repair order as the register shows it.
+pub struct RepairRow {
+    pub no: String,
+    pub reported_at: String,
+    pub unit: Option<String>,
+    pub reporter: Option<String>,
+    pub phone: Option<String>,
+    pub kind: RepairKind,
+    pub urgency: Urgency,
+    pub scale: Option<RepairScale>,
+    pub location: Option<String>,
+    pub content: String,
+    pub appointment_at: Option<String>,
+    pub dispatched_at: Option<String>,
+    pub repairer: Option<String>,
+    pub accepted_at: Option<String>,
+    pub arrived_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub work_done: Option<String>,
+    pub materials: Option<String>,
+    pub paid: bool,
+    pub total_fen: i64,
+    pub owner_signed: bool,
+    pub owner_comment: Option<String>,
+    pub status: RepairStatus,
+    pub rework_count: i64,
+}
+
+const REPAIRS: &str = "FROM repair_orders r
+    WHERE r.estate_id = ?1 AND r.voided_at IS NULL AND r.reported_at >= ?2 AND r.reported_at < ?3";
+
+/// Repair orders reported in `[from, to)`.
+pub fn count_repairs(
+    conn: &Connection,
+    estate_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<u64> {
+    let n: i64 = conn.query_row(
+        &format!("SELECT count(*) {REPAIRS}"),
+        params![estate_id, time::to_db(from), time::to_db(to)],
+        |r| r.get(0),
+    )?;
+    Ok(n as u64)
+}
+
+/// Streams the repair orders reported in `[from, to)`, oldest first, to `each`.
+pub fn each_repair(
+    conn: &Connection,
+    estate_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    each: &mut dyn FnMut(&mut dyn Iterator<Item = Result<RepairRow>>) -> Result<u64>,
+) -> Result<u64> {
+    let mut stmt = conn.prepare(
+        "SELECT r.no, r.reported_at, u.code, COALESCE(r.reporter_name, cu.name), r.phone, r.kind,
+            r.urgency, r.scale, r.location, r.content, r.appointment_at, r.dispatched_at, rp.name,
+            r.accepted_at, r.arrived_at, r.finished_at, r.work_done, r.materials, r.paid,
+            r.labour_fen + r.material_fen, r.owner_signed, r.owner_comment, r.status,
+            r.rework_count
+         FROM repair_orders r
+         LEFT JOIN units u ON u.id = r.unit_id
+         LEFT JOIN customers cu ON cu.id = r.customer_id
+         LEFT JOIN staff rp ON rp.id = r.repairer_id
+         WHERE r.estate_id = ?1 AND r.voided_at IS NULL
+           AND r.reported_at >= ?2 AND r.reported_at < ?3
+         ORDER BY r.reported_at, r.no",
+    )?;
+    let rows = stmt.query_map(
+        params![estate_id, time::to_db(from), time::to_db(to)],
+        |r| {
+            Ok(RepairRow {
+                no: r.get(0)?,
+                reported_at: r.get(1)?,
+                unit: r.get(2)?,
+                reporter: r.get(3)?,
+                phone: r.get(4)?,
+                kind: r.get(5)?,
+                urgency: r.get(6)?,
+                scale: r.get(7)?,
+                location: r.get(8)?,
+                content: r.get(9)?,
+                appointment_at: r.get(10)?,
+                dispatched_at: r.get(11)?,
+                repairer: r.get(12)?,
+                accepted_at: r.get(13)?,
+                arrived_at: r.get(14)?,
+                finished_at: r.get(15)?,
+                work_done: r.get(16)?,
+                materials: r.get(17)?,
+                paid: r.get(18)?,
+                total_fen: r.get(19)?,
+                owner_signed: r.get(20)?,
+                owner_comment: r.get(21)?,
+                status: r.get(22)?,
+                rework_count: r.get(23)?,
+            })
+        },
+    )?;
+    let mut rows = rows.map(|r| r.map_err(Into::into));
+    each(&mut rows)
+}
+
+/// The columns of the repair-order register.
+pub fn repair_columns() -> Vec<Column<RepairRow>> {
+    vec![
+        Column {
+            header: "维修单号",
+            width: Width::Fit(18.0),
+            value: |r, _| Cell::Text(r.no.clone()),
+        },
+        Column {
+            header: "报修时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::Time(r.reported_at.clone()),
+        },
+        Column {
+            header: "房号/地点",
+            width: Width::Fit(14.0),
+            value: |r, _| Cell::text(r.unit.as_deref().or(r.location.as_deref())),
+        },
+        Column {
+            header: "报修人",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::text(r.reporter.as_deref()),
+        },
+        Column {
+            header: "联系电话",
+            width: Width::Fit(14.0),
+            value: |r, d| Cell::phone(d, r.phone.as_deref()),
+        },
+        Column {
+            header: "类别",
+            width: Width::Fit(12.0),
+            value: |r, _| match r.scale {
+                Some(s) => Cell::Text(format!("{}（{}）", r.kind, s)),
+                None => Cell::Text(r.kind.label().into()),
+            },
+        },
+        Column {
+            header: "紧急程度",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::Text(r.urgency.label().into()),
+        },
+        Column {
+            header: "报修内容",
+            width: Width::Wrap(30.0),
+            value: |r, _| Cell::Text(r.content.clone()),
+        },
+        Column {
+            header: "预约时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.appointment_at.as_deref()),
+        },
+        Column {
+            header: "派工时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.dispatched_at.as_deref()),
+        },
+        Column {
+            header: "维修工",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::text(r.repairer.as_deref()),
+        },
+        Column {
+            header: "接单时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.accepted_at.as_deref()),
+        },
+        Column {
+            header: "到场时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.arrived_at.as_deref()),
+        },
+        Column {
+            header: "完工时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.finished_at.as_deref()),
+        },
+        Column {
+            header: "维修情况",
+            width: Width::Wrap(24.0),
+            value: |r, _| Cell::text(r.work_done.as_deref()),
+        },
+        Column {
+            header: "材料",
+            width: Width::Wrap(14.0),
+            value: |r, _| Cell::text(r.materials.as_deref()),
+        },
+        Column {
+            header: "有偿",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::yes_no(r.paid),
+        },
+        Column {
+            header: "费用（元）",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::Money(r.total_fen),
+        },
+        Column {
+            header: "业主签认",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::yes_no(r.owner_signed),
+        },
+        Column {
+            header: "业主意见",
+            width: Width::Wrap(16.0),
+            value: |r, _| Cell::text(r.owner_comment.as_deref()),
+        },
+        Column {
+            header: "状态",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::Text(r.status.label().into()),
+        },
+        Column {
+            header: "返修次数",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::Int(r.rework_count),
+        },
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// 回访登记 (follow-up list)
+
+/// One 回访 task as the list shows it.
+pub struct FollowupRow {
+    pub kind: SubjectKind,
+    pub subject_no: Option<String>,
+    pub unit: Option<String>,
+    pub customer: Option<String>,
+    pub phone: Option<String>,
+    pub summary: String,
+    pub due_at: String,
+    pub status: FollowupStatus,
+    pub attempts: i64,
+    pub result: Option<FollowupResult>,
+    pub done_at: Option<String>,
+    pub done_by: Option<String>,
+    pub note: Option<String>,
+    pub late: bool,
+}
+
+/// The 回访 tasks due or done in `[from, to)`, by due time; late = done after its due time, or
+/// still pending past it at `now`.
+pub fn followups(
+    conn: &Connection,
+    estate_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<FollowupRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.subject_kind, COALESCE(c.no, r.no), u.code,
+            COALESCE(cu.name, i.person_name, r.reporter_name), COALESCE(i.phone, r.phone, cu.phone),
+            COALESCE(i.content, r.content, ''), f.due_at, f.status, f.attempts, f.result,
+            f.done_at, ds.name,
+            (SELECT fa.note FROM followup_attempts fa WHERE fa.followup_id = f.id
+             ORDER BY fa.at DESC, fa.rowid DESC LIMIT 1),
+            (f.done_at IS NOT NULL AND f.done_at > f.due_at)
+              OR (f.status = 'pending' AND f.due_at < ?4)
+         FROM followups f
+         LEFT JOIN complaints c ON f.subject_kind = 'complaint' AND c.id = f.subject_id
+         LEFT JOIN intakes i ON i.id = c.intake_id
+         LEFT JOIN repair_orders r ON f.subject_kind = 'repair' AND r.id = f.subject_id
+         LEFT JOIN units u ON u.id = COALESCE(c.unit_id, r.unit_id)
+         LEFT JOIN customers cu ON cu.id = COALESCE(c.customer_id, r.customer_id)
+         LEFT JOIN staff ds ON ds.id = f.done_by
+         WHERE f.estate_id = ?1
+           AND ((f.due_at >= ?2 AND f.due_at < ?3) OR (f.done_at >= ?2 AND f.done_at < ?3))
+         ORDER BY f.due_at, f.created_at, f.rowid",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            estate_id,
+            time::to_db(from),
+            time::to_db(to),
+            time::to_db(now)
+        ],
+        |r| {
+            Ok(FollowupRow {
+                kind: r.get(0)?,
+                subject_no: r.get(1)?,
+                unit: r.get(2)?,
+                customer: r.get(3)?,
+                phone: r.get(4)?,
+                summary: crate::intake::short(&r.get::<_, String>(5)?, 60),
+                due_at: r.get(6)?,
+                status: r.get(7)?,
+                attempts: r.get(8)?,
+                result: r.get(9)?,
+                done_at: r.get(10)?,
+                done_by: r.get(11)?,
+                note: r.get(12)?,
+                late: r.get(13)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The columns of the 回访 list.
+pub fn followup_columns() -> Vec<Column<FollowupRow>> {
+    vec![
+        Column {
+            header: "回访对象",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::Text(r.kind.label().into()),
+        },
+        Column {
+            header: "单号",
+            width: Width::Fit(18.0),
+            value: |r, _| Cell::text(r.subject_no.as_deref()),
+        },
+        Column {
+            header: "房号",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::text(r.unit.as_deref()),
+        },
+        Column {
+            header: "客户",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::text(r.customer.as_deref()),
+        },
+        Column {
+            header: "联系电话",
+            width: Width::Fit(14.0),
+            value: |r, d| Cell::phone(d, r.phone.as_deref()),
+        },
+        Column {
+            header: "事项摘要",
+            width: Width::Wrap(30.0),
+            value: |r, _| Cell::Text(r.summary.clone()),
+        },
+        Column {
+            header: "应回访时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::Time(r.due_at.clone()),
+        },
+        Column {
+            header: "状态",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::Text(r.status.label().into()),
+        },
+        Column {
+            header: "回访次数",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::Int(r.attempts),
+        },
+        Column {
+            header: "回访结果",
+            width: Width::Fit(10.0),
+            value: |r, _| opt_label(&r.result),
+        },
+        Column {
+            header: "回访时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::time(r.done_at.as_deref()),
+        },
+        Column {
+            header: "回访人",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::text(r.done_by.as_deref()),
+        },
+        Column {
+            header: "回访记录",
+            width: Width::Wrap(24.0),
+            value: |r, _| Cell::text(r.note.as_deref()),
+        },
+        Column {
+            header: "是否逾期",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::yes_no(r.late),
+        },
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// 电话接待记录本 and 客户服务需求记录表 (the desk's logs)
+
+/// One contact in a desk log, with the numbers of what it led to (complaint, slip, repair).
+pub struct IntakeRow {
+    pub intake: Intake,
+    pub follow_through: Option<String>,
+}
+
+/// Adds to each intake the numbers of the complaints, slips and repair orders made from it.
+pub fn with_follow_through(conn: &Connection, intakes: Vec<Intake>) -> Result<Vec<IntakeRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT group_concat(no, '、') FROM (
+            SELECT no FROM complaints WHERE intake_id = ?1 AND voided_at IS NULL
+            UNION ALL SELECT no FROM slips WHERE intake_id = ?1 AND voided_at IS NULL
+            UNION ALL SELECT no FROM repair_orders WHERE intake_id = ?1 AND voided_at IS NULL
+            ORDER BY 1)",
+    )?;
+    intakes
+        .into_iter()
+        .map(|intake| {
+            let follow_through = stmt.query_row(params![intake.id], |r| r.get(0))?;
+            Ok(IntakeRow {
+                intake,
+                follow_through,
+            })
+        })
+        .collect()
+}
+
+fn handling(r: &IntakeRow) -> Cell {
+    let i = &r.intake;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(reply) = i.reply.as_deref().filter(|s| !s.is_empty()) {
+        parts.push(reply.to_string());
+    }
+    if i.settled_on_spot {
+        parts.push("当场解决".into());
+    }
+    if let Some(nos) = &r.follow_through {
+        parts.push(format!("转办：{nos}"));
+    }
+    if parts.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::Text(parts.join("；"))
+    }
+}
+
+/// The columns of the 电话接待记录本.
+pub fn phone_log_columns() -> Vec<Column<IntakeRow>> {
+    vec![
+        Column {
+            header: "来电时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::Time(r.intake.received_at.clone()),
+        },
+        Column {
+            header: "登记编号",
+            width: Width::Fit(18.0),
+            value: |r, _| Cell::Text(r.intake.no.clone()),
+        },
+        Column {
+            header: "来电人",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::text(r.intake.person_name.as_deref()),
+        },
+        Column {
+            header: "房号",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::text(r.intake.unit.as_deref()),
+        },
+        Column {
+            header: "联系电话",
+            width: Width::Fit(14.0),
+            value: |r, d| Cell::phone(d, r.intake.phone.as_deref()),
+        },
+        Column {
+            header: "类型",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::Text(r.intake.kind.label().into()),
+        },
+        Column {
+            header: "来电内容",
+            width: Width::Wrap(36.0),
+            value: |r, _| Cell::Text(r.intake.content.clone()),
+        },
+        Column {
+            header: "业主要求",
+            width: Width::Wrap(14.0),
+            value: |r, _| Cell::text(r.intake.request.as_deref()),
+        },
+        Column {
+            header: "处理情况",
+            width: Width::Wrap(26.0),
+            value: |r, _| handling(r),
+        },
+        Column {
+            header: "接听人",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::Text(r.intake.receiver.clone()),
+        },
+    ]
+}
+
+/// The columns of the 客户服务需求记录表.
+pub fn request_columns() -> Vec<Column<IntakeRow>> {
+    vec![
+        Column {
+            header: "登记编号",
+            width: Width::Fit(18.0),
+            value: |r, _| Cell::Text(r.intake.no.clone()),
+        },
+        Column {
+            header: "受理时间",
+            width: Width::Fit(17.0),
+            value: |r, _| Cell::Time(r.intake.received_at.clone()),
+        },
+        Column {
+            header: "渠道",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::Text(r.intake.channel.label().into()),
+        },
+        Column {
+            header: "类型",
+            width: Width::Fit(6.0),
+            value: |r, _| Cell::Text(r.intake.kind.label().into()),
+        },
+        Column {
+            header: "房号",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::text(r.intake.unit.as_deref()),
+        },
+        Column {
+            header: "客户",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::text(r.intake.person_name.as_deref()),
+        },
+        Column {
+            header: "联系电话",
+            width: Width::Fit(14.0),
+            value: |r, d| Cell::phone(d, r.intake.phone.as_deref()),
+        },
+        Column {
+            header: "需求内容",
+            width: Width::Wrap(36.0),
+            value: |r, _| Cell::Text(r.intake.content.clone()),
+        },
+        Column {
+            header: "客户要求",
+            width: Width::Wrap(18.0),
+            value: |r, _| Cell::text(r.intake.request.as_deref()),
+        },
+        Column {
+            header: "处理情况",
+            width: Width::Wrap(26.0),
+            value: |r, _| handling(r),
+        },
+        Column {
+            header: "接待人",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::Text(r.intake.receiver.clone()),
+        },
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Month-end statistics and KPIs
+
+/// One line of a statistics sheet: a group, its count, its share and average handling time.
+pub struct StatRow {
+    pub label: String,
+    pub count: i64,
+    pub share: Option<f64>,
+    pub average_hours: Option<f64>,
+}
+
+/// Counts with their share of the total and, where known, the average handling hours of the same
+/// group (matched by key).
+pub fn stat_rows(counts: &[Count], times: &[HandlingTime]) -> Vec<StatRow> {
+    let total: i64 = counts.iter().map(|c| c.count).sum();
+    counts
+        .iter()
+        .map(|c| StatRow {
+            label: c.label.clone(),
+            count: c.count,
+            share: (total > 0).then(|| c.count as f64 * 100.0 / total as f64),
+            average_hours: times
+                .iter()
+                .find(|t| t.key == c.key)
+                .map(|t| t.average_hours),
+        })
+        .collect()
+}
+
+/// The columns of a statistics sheet; `group` names the grouping (等级, 类别 …).
+pub fn stat_columns(group: &'static str) -> Vec<Column<StatRow>> {
+    vec![
+        Column {
+            header: group,
+            width: Width::Fit(20.0),
+            value: |r, _| Cell::Text(r.label.clone()),
+        },
+        Column {
+            header: "件数",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::Int(r.count),
+        },
+        Column {
+            header: "占比",
+            width: Width::Fit(10.0),
+            value: |r, _| r.share.map_or(Cell::Empty, |v| Cell::Pct(v, None)),
+        },
+        Column {
+            header: "平均处理时长（小时）",
+            width: Width::Fit(12.0),
+            value: |r, _| r.average_hours.map_or(Cell::Empty, Cell::Hours),
+        },
+    ]
+}
+
+fn comparison(c: Comparison) -> &'static str {
+    match c {
+        Comparison::AtLeast => "≥",
+        Comparison::AtMost => "≤",
+        Comparison::Below => "<",
+    }
+}
+
+/// The columns of the KPI sheet: the value is filled green when it met its target, red when not.
+pub fn kpi_columns() -> Vec<Column<Kpi>> {
+    vec![
+        Column {
+            header: "指标",
+            width: Width::Fit(18.0),
+            value: |k, _| Cell::Text(k.label.into()),
+        },
+        Column {
+            header: "本期值",
+            width: Width::Fit(10.0),
+            value: |k, _| k.value.map_or(Cell::Empty, |v| Cell::Pct(v, k.met)),
+        },
+        Column {
+            header: "目标",
+            width: Width::Fit(10.0),
+            value: |k, _| Cell::Text(format!("{} {}%", comparison(k.comparison), k.target)),
+        },
+        Column {
+            header: "是否达标",
+            width: Width::Fit(8.0),
+            value: |k, _| {
+                Cell::Text(
+                    match k.met {
+                        Some(true) => "达标",
+                        Some(false) => "未达标",
+                        None => "无数据",
+                    }
+                    .into(),
+                )
+            },
+        },
+        Column {
+            header: "分子",
+            width: Width::Fit(8.0),
+            value: |k, _| Cell::Int(k.numerator),
+        },
+        Column {
+            header: "分母",
+            width: Width::Fit(8.0),
+            value: |k, _| Cell::Int(k.denominator),
+        },
+        Column {
+            header: "口径",
+            width: Width::Wrap(50.0),
+            value: |k, _| Cell::Text(k.definition.into()),
+        },
+    ]
+}
