@@ -22,6 +22,8 @@
 //! Invariants: at most one open pause per subject (unique index); pausing and resuming are audited
 //! and logged as events; nothing is deleted.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -35,7 +37,7 @@ use crate::repairs;
 use crate::slips;
 use crate::store::Write;
 use crate::time;
-use crate::validate::TextRule;
+use crate::validate::{self, TextRule};
 use crate::vocab::{Grade, RepairKind, RepairScale, Urgency};
 
 /// How a rule's amount is counted.
@@ -339,41 +341,106 @@ pub fn policy_at_version(conn: &Connection, estate_id: &str, version: i64) -> Re
     }
 }
 
+/// The policy versions, working calendars and pauses deadlines are computed with, each loaded
+/// once: computing many cases (a register, a KPI report, a queue) reuses one `RuleBook`.
+#[derive(Default)]
+pub struct RuleBook {
+    /// By estate and policy version (`None`: the estate's current policy).
+    entries: HashMap<(String, Option<i64>), (Versioned, Calendar)>,
+    /// Every pause, by subject, once [`RuleBook::for_many`] asked for them to be read together.
+    pauses: Option<HashMap<(SubjectKind, String), Vec<Interval>>>,
+    many: bool,
+}
+
+impl RuleBook {
+    /// A book for many cases: all pauses are read in one query on first use.
+    pub fn for_many() -> RuleBook {
+        RuleBook {
+            many: true,
+            ..RuleBook::default()
+        }
+    }
+
+    fn get(
+        &mut self,
+        conn: &Connection,
+        estate_id: &str,
+        version: Option<i64>,
+    ) -> Result<&(Versioned, Calendar)> {
+        let key = (estate_id.to_string(), version);
+        if !self.entries.contains_key(&key) {
+            let p = match version {
+                Some(v) => policy_at_version(conn, estate_id, v)?,
+                None => policy::current(conn, estate_id)?,
+            };
+            let cal = Calendar::load(conn, estate_id, &p.policy.deadlines.weekend)?;
+            self.entries.insert(key.clone(), (p, cal));
+        }
+        Ok(&self.entries[&key])
+    }
+
+    /// The pause intervals of one case.
+    fn pauses_of(
+        &mut self,
+        conn: &Connection,
+        kind: SubjectKind,
+        subject_id: &str,
+    ) -> Result<Vec<Interval>> {
+        let interval = |p: &Pause| -> Result<Interval> {
+            Ok((
+                time::from_db(&p.paused_at)?,
+                p.resumed_at.as_deref().map(time::from_db).transpose()?,
+            ))
+        };
+        if !self.many {
+            return pauses(conn, kind, subject_id)?
+                .iter()
+                .map(interval)
+                .collect();
+        }
+        if self.pauses.is_none() {
+            let mut all: HashMap<(SubjectKind, String), Vec<Interval>> = HashMap::new();
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT {PAUSE_COLUMNS} FROM deadline_pauses ORDER BY paused_at, rowid"
+            ))?;
+            for p in stmt.query_map([], pause_row)? {
+                let p = p?;
+                all.entry((p.subject_kind, p.subject_id.clone()))
+                    .or_default()
+                    .push(interval(&p)?);
+            }
+            self.pauses = Some(all);
+        }
+        let all = self.pauses.as_ref().expect("loaded above");
+        Ok(all
+            .get(&(kind, subject_id.to_string()))
+            .cloned()
+            .unwrap_or_default())
+    }
+}
+
 /// What a case's deadlines are computed with.
-struct Context {
+struct Context<'a> {
     version: i64,
-    rules: DeadlinePolicy,
-    cal: Calendar,
+    rules: &'a DeadlinePolicy,
+    cal: &'a Calendar,
     pauses: Vec<Interval>,
     now: DateTime<Utc>,
 }
 
-impl Context {
+impl<'a> Context<'a> {
     fn new(
-        conn: &Connection,
-        estate_id: &str,
-        p: Versioned,
-        kind: SubjectKind,
-        subject_id: &str,
+        (p, cal): &'a (Versioned, Calendar),
+        pauses: Vec<Interval>,
         now: DateTime<Utc>,
-    ) -> Result<Context> {
-        let cal = Calendar::load(conn, estate_id, &p.policy.deadlines.weekend)?;
-        let pauses = pauses(conn, kind, subject_id)?
-            .iter()
-            .map(|p| {
-                Ok((
-                    time::from_db(&p.paused_at)?,
-                    p.resumed_at.as_deref().map(time::from_db).transpose()?,
-                ))
-            })
-            .collect::<Result<_>>()?;
-        Ok(Context {
+    ) -> Context<'a> {
+        Context {
             version: p.version,
-            rules: p.policy.deadlines,
+            rules: &p.policy.deadlines,
             cal,
             pauses,
             now,
-        })
+        }
     }
 
     /// One deadline by rule name (a field of [`DeadlinePolicy`]).
@@ -383,8 +450,8 @@ impl Context {
         start: DateTime<Utc>,
         met: Option<DateTime<Utc>>,
     ) -> Deadline {
-        let rule = pick(&self.rules);
-        self.with_due(pick, start, rule.due_from(start, &self.cal), met)
+        let rule = pick(self.rules);
+        self.with_due(pick, start, rule.due_from(start, self.cal), met)
     }
 
     fn with_due(
@@ -394,7 +461,7 @@ impl Context {
         due: DateTime<Utc>,
         met: Option<DateTime<Utc>>,
     ) -> Deadline {
-        let rule = pick(&self.rules);
+        let rule = pick(self.rules);
         let name = self
             .rules
             .rules()
@@ -419,12 +486,59 @@ fn opt_time(s: Option<&str>) -> Result<Option<DateTime<Utc>>> {
     s.map(time::from_db).transpose()
 }
 
-fn first_time(conn: &Connection, sql: &str, id: &str) -> Result<Option<DateTime<Utc>>> {
-    let s: Option<String> = conn
-        .query_row(sql, params![id], |r| r.get(0))
-        .optional()?
-        .flatten();
-    opt_time(s.as_deref())
+/// What a complaint's deadlines depend on, read with the complaint in one query:
+/// [`ComplaintClock::COLUMNS`] selects it from `complaints c JOIN intakes i`, so a register of many
+/// complaints computes their deadlines without a query per complaint.
+#[derive(Clone, Debug)]
+pub struct ComplaintClock {
+    pub id: String,
+    estate_id: String,
+    policy_version: Option<i64>,
+    grade: Grade,
+    received_at: String,
+    closed_at: Option<String>,
+    requested_by: Option<String>,
+    /// First attempt that reached someone.
+    contacted: Option<String>,
+    /// First agreed attempt.
+    agreed: Option<String>,
+    /// Last grade change.
+    graded: Option<String>,
+    /// First dispatch.
+    dispatched: Option<String>,
+}
+
+impl ComplaintClock {
+    /// The select list (aliases `c` = complaints, `i` = its intake); [`ComplaintClock::WIDTH`]
+    /// columns, read by [`ComplaintClock::from_row`].
+    pub const COLUMNS: &'static str = "c.id, c.estate_id, c.policy_version, c.grade,
+        i.received_at, c.closed_at, c.requested_by,
+        (SELECT min(a.at) FROM complaint_attempts a WHERE a.complaint_id = c.id
+            AND a.voided_at IS NULL AND a.result <> 'no_answer'),
+        (SELECT min(a.at) FROM complaint_attempts a WHERE a.complaint_id = c.id
+            AND a.voided_at IS NULL AND a.result = 'agreed'),
+        (SELECT max(e.at) FROM events e WHERE e.entity = 'complaint' AND e.entity_id = c.id
+            AND e.kind = 'grade'),
+        (SELECT min(e.at) FROM events e WHERE e.entity = 'complaint' AND e.entity_id = c.id
+            AND e.kind = 'status' AND json_extract(e.data, '$.to') = 'dispatched')";
+    pub const WIDTH: usize = 11;
+
+    /// Reads the clock from the row's columns `at..at + WIDTH`.
+    pub fn from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<ComplaintClock> {
+        Ok(ComplaintClock {
+            id: r.get(at)?,
+            estate_id: r.get(at + 1)?,
+            policy_version: r.get(at + 2)?,
+            grade: r.get(at + 3)?,
+            received_at: r.get(at + 4)?,
+            closed_at: r.get(at + 5)?,
+            requested_by: r.get(at + 6)?,
+            contacted: r.get(at + 7)?,
+            agreed: r.get(at + 8)?,
+            graded: r.get(at + 9)?,
+            dispatched: r.get(at + 10)?,
+        })
+    }
 }
 
 /// A complaint's deadlines: owner contact, handling plan, and the first response of its grade.
@@ -433,38 +547,46 @@ pub fn for_complaint(
     complaint: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<Deadline>> {
-    let c = complaints::load(conn, complaint)?;
-    let p = match c.policy_version {
-        Some(v) => policy_at_version(conn, &c.estate_id, v)?,
-        None => policy::current(conn, &c.estate_id)?,
-    };
-    let ctx = Context::new(conn, &c.estate_id, p, SubjectKind::Complaint, &c.id, now)?;
+    for_complaint_with(conn, &mut RuleBook::default(), complaint, now)
+}
+
+/// [`for_complaint`] with rules loaded once for many complaints.
+pub fn for_complaint_with(
+    conn: &Connection,
+    book: &mut RuleBook,
+    complaint: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Deadline>> {
+    let key = validate::fold_fullwidth(complaint.trim());
+    let clock = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM complaints c JOIN intakes i ON i.id = c.intake_id
+             WHERE c.id = ?1 OR c.no = upper(?1)",
+            ComplaintClock::COLUMNS
+        ))?
+        .query_row(params![key], |r| ComplaintClock::from_row(r, 0))
+        .optional()?
+        .ok_or_else(|| Error::not_found("投诉", complaint.trim()))?;
+    complaint_deadlines(conn, book, &clock, now)
+}
+
+/// The deadlines of a complaint whose clock was read already.
+pub fn complaint_deadlines(
+    conn: &Connection,
+    book: &mut RuleBook,
+    c: &ComplaintClock,
+    now: DateTime<Utc>,
+) -> Result<Vec<Deadline>> {
+    let pauses = book.pauses_of(conn, SubjectKind::Complaint, &c.id)?;
+    let rules = book.get(conn, &c.estate_id, c.policy_version)?;
+    let ctx = Context::new(rules, pauses, now);
     let received = time::from_db(&c.received_at)?;
     let closed = opt_time(c.closed_at.as_deref())?;
-    let contacted = first_time(
-        conn,
-        "SELECT min(at) FROM complaint_attempts
-         WHERE complaint_id = ?1 AND voided_at IS NULL AND result <> 'no_answer'",
-        &c.id,
-    )?;
-    let agreed = first_time(
-        conn,
-        "SELECT min(at) FROM complaint_attempts
-         WHERE complaint_id = ?1 AND voided_at IS NULL AND result = 'agreed'",
-        &c.id,
-    )?;
+    let contacted = opt_time(c.contacted.as_deref())?;
+    let agreed = opt_time(c.agreed.as_deref())?;
     let plan_met = [agreed, closed].into_iter().flatten().min();
-    let graded = first_time(
-        conn,
-        "SELECT max(at) FROM events WHERE entity = 'complaint' AND entity_id = ?1 AND kind = 'grade'",
-        &c.id,
-    )?;
-    let dispatched = first_time(
-        conn,
-        "SELECT min(at) FROM events WHERE entity = 'complaint' AND entity_id = ?1
-         AND kind = 'status' AND json_extract(data, '$.to') = 'dispatched'",
-        &c.id,
-    )?;
+    let graded = opt_time(c.graded.as_deref())?;
+    let dispatched = opt_time(c.dispatched.as_deref())?;
     let grade_start = graded.unwrap_or(received).max(received);
     let response = match c.grade {
         Grade::Major => ctx.rule(|r| &r.response_major, grade_start, dispatched),
@@ -485,17 +607,90 @@ pub fn for_complaint(
     ])
 }
 
+/// What a repair order's deadlines depend on, read with the order in one query:
+/// [`RepairClock::COLUMNS`] selects it from `repair_orders r`.
+#[derive(Clone, Debug)]
+pub struct RepairClock {
+    pub id: String,
+    estate_id: String,
+    policy_version: Option<i64>,
+    urgency: Urgency,
+    kind: RepairKind,
+    scale: Option<RepairScale>,
+    reported_at: String,
+    dispatched_at: Option<String>,
+    arrived_at: Option<String>,
+    finished_at: Option<String>,
+    signed_off_at: Option<String>,
+    safety_related: bool,
+    leak_related: bool,
+    /// First 回访 done.
+    visited: Option<String>,
+}
+
+impl RepairClock {
+    /// The select list (alias `r` = repair_orders); [`RepairClock::WIDTH`] columns.
+    pub const COLUMNS: &'static str = "r.id, r.estate_id, r.policy_version, r.urgency, r.kind,
+        r.scale, r.reported_at, r.dispatched_at, r.arrived_at, r.finished_at, r.signed_off_at,
+        r.safety_related, r.leak_related,
+        (SELECT min(f.done_at) FROM followups f WHERE f.subject_kind = 'repair'
+            AND f.subject_id = r.id AND f.status = 'done')";
+    pub const WIDTH: usize = 14;
+
+    /// Reads the clock from the row's columns `at..at + WIDTH`.
+    pub fn from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<RepairClock> {
+        Ok(RepairClock {
+            id: r.get(at)?,
+            estate_id: r.get(at + 1)?,
+            policy_version: r.get(at + 2)?,
+            urgency: r.get(at + 3)?,
+            kind: r.get(at + 4)?,
+            scale: r.get(at + 5)?,
+            reported_at: r.get(at + 6)?,
+            dispatched_at: r.get(at + 7)?,
+            arrived_at: r.get(at + 8)?,
+            finished_at: r.get(at + 9)?,
+            signed_off_at: r.get(at + 10)?,
+            safety_related: r.get(at + 11)?,
+            leak_related: r.get(at + 12)?,
+            visited: r.get(at + 13)?,
+        })
+    }
+}
+
 /// A repair order's deadlines: on site, finished, and (once signed off) its 回访.
 pub fn for_repair(conn: &Connection, order: &str, now: DateTime<Utc>) -> Result<Vec<Deadline>> {
-    let o = repairs::order(conn, order)?;
-    let version: Option<i64> = conn
-        .prepare_cached("SELECT policy_version FROM repair_orders WHERE id = ?1")?
-        .query_row([&o.id], |r| r.get(0))?;
-    let p = match version {
-        Some(v) => policy_at_version(conn, &o.estate_id, v)?,
-        None => policy::current(conn, &o.estate_id)?,
-    };
-    let ctx = Context::new(conn, &o.estate_id, p, SubjectKind::Repair, &o.id, now)?;
+    for_repair_with(conn, &mut RuleBook::default(), order, now)
+}
+
+/// [`for_repair`] with rules loaded once for many orders.
+pub fn for_repair_with(
+    conn: &Connection,
+    book: &mut RuleBook,
+    order: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Deadline>> {
+    let clock = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM repair_orders r WHERE r.id = ?1 OR r.no = ?1",
+            RepairClock::COLUMNS
+        ))?
+        .query_row(params![order.trim()], |r| RepairClock::from_row(r, 0))
+        .optional()?
+        .ok_or_else(|| Error::not_found("维修单", order))?;
+    repair_deadlines(conn, book, &clock, now)
+}
+
+/// The deadlines of a repair order whose clock was read already.
+pub fn repair_deadlines(
+    conn: &Connection,
+    book: &mut RuleBook,
+    o: &RepairClock,
+    now: DateTime<Utc>,
+) -> Result<Vec<Deadline>> {
+    let pauses = book.pauses_of(conn, SubjectKind::Repair, &o.id)?;
+    let rules = book.get(conn, &o.estate_id, o.policy_version)?;
+    let ctx = Context::new(rules, pauses, now);
     let reported = time::from_db(&o.reported_at)?;
     let arrived = opt_time(o.arrived_at.as_deref())?;
     let finished = opt_time(o.finished_at.as_deref())?;
@@ -518,12 +713,7 @@ pub fn for_repair(conn: &Connection, order: &str, now: DateTime<Utc>) -> Result<
         _ => ctx.rule(|r| &r.repair_general, reported, finished),
     });
     if let Some(signed) = opt_time(o.signed_off_at.as_deref())? {
-        let visited = first_time(
-            conn,
-            "SELECT min(done_at) FROM followups
-             WHERE subject_kind = 'repair' AND subject_id = ?1 AND status = 'done'",
-            &o.id,
-        )?;
+        let visited = opt_time(o.visited.as_deref())?;
         out.push(if o.safety_related {
             ctx.rule(|r| &r.repair_followup_safety, signed, visited)
         } else if o.leak_related {
@@ -539,8 +729,10 @@ pub fn for_repair(conn: &Connection, order: &str, now: DateTime<Utc>) -> Result<
 /// (the policy rule when none was recorded).
 pub fn for_slip(conn: &Connection, slip: &str, now: DateTime<Utc>) -> Result<Vec<Deadline>> {
     let s = slips::load(conn, slip)?;
-    let p = policy::current(conn, &s.estate_id)?;
-    let ctx = Context::new(conn, &s.estate_id, p, SubjectKind::Slip, &s.id, now)?;
+    let mut book = RuleBook::default();
+    let pauses = book.pauses_of(conn, SubjectKind::Slip, &s.id)?;
+    let rules = book.get(conn, &s.estate_id, None)?;
+    let ctx = Context::new(rules, pauses, now);
     let created = time::from_db(&s.created_at)?;
     let returned = opt_time(s.returned_at.as_deref())?;
     Ok(vec![match opt_time(s.deadline_at.as_deref())? {
@@ -553,7 +745,7 @@ pub fn for_slip(conn: &Connection, slip: &str, now: DateTime<Utc>) -> Result<Vec
 // Pauses
 
 /// What a pause stops.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
     Complaint,

@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use crate::deadlines::{self, DeadlineState};
+use crate::deadlines::{self, ComplaintClock, DeadlineState, RepairClock};
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::time;
@@ -278,12 +278,6 @@ fn count(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<i64> 
     Ok(conn.query_row(sql, p, |r| r.get(0))?)
 }
 
-fn ids(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map(p, |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// Rows of (key, count) with the label given by `label`, in the query's order.
 fn counts(
     conn: &Connection,
@@ -415,10 +409,18 @@ pub fn compute(
         WHERE r.estate_id = ?1 AND r.voided_at IS NULL
           AND r.status IN ('finished','signed_off','closed')
           AND r.finished_at >= ?2 AND r.finished_at < ?3";
-    let finished = ids(conn, &format!("SELECT r.id {FINISHED} ORDER BY r.id"), p)?;
     let mut timely = 0;
-    for id in &finished {
-        let all_met = deadlines::for_repair(conn, id, now)?
+    let mut finished = 0;
+    let mut book = deadlines::RuleBook::for_many();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} {FINISHED} ORDER BY r.id",
+        RepairClock::COLUMNS
+    ))?;
+    let mut rows = stmt.query(p)?;
+    while let Some(r) = rows.next()? {
+        let clock = RepairClock::from_row(r, 0)?;
+        finished += 1;
+        let all_met = deadlines::repair_deadlines(conn, &mut book, &clock, now)?
             .iter()
             .filter(|d| !d.rule.starts_with("repair_followup"))
             .all(|d| d.state == DeadlineState::Met);
@@ -457,8 +459,14 @@ pub fn compute(
     // third deadline of `for_complaint`), counted once it is met or has come due.
     let mut response_num = 0;
     let mut response_den = 0;
-    for id in ids(conn, &format!("SELECT c.id {VALID} ORDER BY c.id"), p)? {
-        let ds = deadlines::for_complaint(conn, &id, now)?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} {VALID} ORDER BY c.id",
+        ComplaintClock::COLUMNS
+    ))?;
+    let mut rows = stmt.query(p)?;
+    while let Some(r) = rows.next()? {
+        let clock = ComplaintClock::from_row(r, 0)?;
+        let ds = deadlines::complaint_deadlines(conn, &mut book, &clock, now)?;
         let Some(first) = ds
             .iter()
             .find(|d| d.rule.starts_with("response_") || d.rule == "settle_general")
@@ -496,7 +504,7 @@ pub fn compute(
         Kpi::new(
             REPAIR_TIMELY,
             timely,
-            finished.len() as i64,
+            finished,
             t.repair_timely_pct,
             AtLeast,
         ),

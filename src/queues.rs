@@ -34,7 +34,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::complaints::{self, Complaint};
-use crate::deadlines::{self, Deadline, DeadlineState};
+use crate::deadlines::{self, Deadline, DeadlineState, RuleBook};
 use crate::error::Result;
 use crate::followups;
 use crate::grading::{self, Escalation, EscalationKind};
@@ -289,8 +289,13 @@ fn open_complaint_ids(conn: &Connection, estate_id: &str) -> Result<Vec<String>>
     )
 }
 
-fn complaint_draft(conn: &Connection, c: Complaint, now: DateTime<Utc>) -> Result<Draft> {
-    let ds = deadlines::for_complaint(conn, &c.id, now)?;
+fn complaint_draft(
+    conn: &Connection,
+    book: &mut RuleBook,
+    c: Complaint,
+    now: DateTime<Utc>,
+) -> Result<Draft> {
+    let ds = deadlines::for_complaint_with(conn, book, &c.id, now)?;
     Ok(Draft {
         kind: "complaint",
         customer: c.customer.clone().or(c.person_name.clone()),
@@ -314,9 +319,10 @@ pub fn complaints(
     now: DateTime<Utc>,
 ) -> Result<Vec<QueueItem>> {
     let p = queue_policy(conn, estate_id)?;
+    let mut book = RuleBook::for_many();
     let drafts = open_complaint_ids(conn, estate_id)?
         .iter()
-        .map(|id| complaint_draft(conn, complaints::load(conn, id)?, now))
+        .map(|id| complaint_draft(conn, &mut book, complaints::load(conn, id)?, now))
         .collect::<Result<_>>()?;
     finish(conn, &p, drafts)
 }
@@ -356,8 +362,13 @@ pub fn slips(conn: &Connection, estate_id: &str, now: DateTime<Utc>) -> Result<V
     finish(conn, &p, drafts)
 }
 
-fn repair_draft(conn: &Connection, o: RepairOrder, now: DateTime<Utc>) -> Result<Draft> {
-    let ds = deadlines::for_repair(conn, &o.id, now)?;
+fn repair_draft(
+    conn: &Connection,
+    book: &mut RuleBook,
+    o: RepairOrder,
+    now: DateTime<Utc>,
+) -> Result<Draft> {
+    let ds = deadlines::for_repair_with(conn, book, &o.id, now)?;
     Ok(Draft {
         kind: "repair",
         customer: o.customer_name.or(o.reporter_name),
@@ -378,6 +389,7 @@ fn repair_draft(conn: &Connection, o: RepairOrder, now: DateTime<Utc>) -> Result
 /// order (urgent ones first after the overdue).
 pub fn repairs(conn: &Connection, estate_id: &str, now: DateTime<Utc>) -> Result<Vec<QueueItem>> {
     let p = queue_policy(conn, estate_id)?;
+    let mut book = RuleBook::for_many();
     let drafts = ids(
         conn,
         "SELECT id FROM repair_orders WHERE estate_id = ?1
@@ -386,7 +398,7 @@ pub fn repairs(conn: &Connection, estate_id: &str, now: DateTime<Utc>) -> Result
         estate_id,
     )?
     .iter()
-    .map(|id| repair_draft(conn, repairs::order(conn, id)?, now))
+    .map(|id| repair_draft(conn, &mut book, repairs::order(conn, id)?, now))
     .collect::<Result<_>>()?;
     finish(conn, &p, drafts)
 }
@@ -472,12 +484,14 @@ fn duration_words(seconds: i64) -> String {
 pub fn escalate_overdue(w: &mut Write, estate_id: &str) -> Result<Vec<Escalation>> {
     let pol = policy::current(&w.tx, estate_id)?;
     let mut out = Vec::new();
+    let mut book = deadlines::RuleBook::for_many();
     for id in open_complaint_ids(&w.tx, estate_id)? {
         let c = complaints::load(&w.tx, &id)?;
-        let mut overdue: Vec<Deadline> = deadlines::for_complaint(&w.tx, &c.id, w.now)?
-            .into_iter()
-            .filter(|d| d.state == DeadlineState::Overdue)
-            .collect();
+        let mut overdue: Vec<Deadline> =
+            deadlines::for_complaint_with(&w.tx, &mut book, &c.id, w.now)?
+                .into_iter()
+                .filter(|d| d.state == DeadlineState::Overdue)
+                .collect();
         overdue.sort_by(|a, b| a.due_at.cmp(&b.due_at));
         for d in overdue {
             let (kind, what) = match d.rule.as_str() {

@@ -67,6 +67,9 @@ impl Store {
 
     fn init(conn: Connection, file: bool) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Registers and reports run a few dozen distinct statements per row; with rusqlite's
+        // default of 16 cached statements they would be parsed again on every row.
+        conn.set_prepared_statement_cache_capacity(256);
         if file {
             let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {

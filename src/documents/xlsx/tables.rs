@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Row};
 
 use super::sheet::{Cell, Column, Width};
-use crate::deadlines::{self, DeadlineState};
+use crate::deadlines::{self, ComplaintClock, DeadlineState};
 use crate::error::Result;
 use crate::intake::Intake;
 use crate::kpi::{Comparison, Count, HandlingTime, Kpi};
@@ -91,7 +91,8 @@ pub fn each_complaint(
              WHERE a.complaint_id = c.id AND a.voided_at IS NULL),
             c.close_result, c.closed_at, c.satisfaction, f.result,
             (SELECT fa.note FROM followup_attempts fa WHERE fa.followup_id = f.id
-             ORDER BY fa.at DESC, fa.rowid DESC LIMIT 1)
+             ORDER BY fa.at DESC, fa.rowid DESC LIMIT 1),
+            {clock}
          FROM complaints c JOIN intakes i ON i.id = c.intake_id
          LEFT JOIN customers cu ON cu.id = c.customer_id
          LEFT JOIN units u ON u.id = c.unit_id
@@ -102,15 +103,17 @@ pub fn each_complaint(
              ORDER BY f2.created_at DESC, f2.rowid DESC LIMIT 1)
          WHERE c.estate_id = ?1 AND c.voided_at IS NULL AND c.status <> 'voided'
            AND i.received_at >= ?2 AND i.received_at < ?3
-         ORDER BY i.received_at, c.no"
+         ORDER BY i.received_at, c.no",
+        clock = ComplaintClock::COLUMNS
     ))?;
     let rows = stmt.query_map(
         params![estate_id, time::to_db(from), time::to_db(to)],
-        complaint_row,
+        |r| Ok((complaint_row(r)?, ComplaintClock::from_row(r, 22)?)),
     )?;
+    let mut book = deadlines::RuleBook::for_many();
     let mut rows = rows.map(|r| {
-        let mut c = r?;
-        let ds = deadlines::for_complaint(conn, &c.id, now)?;
+        let (mut c, clock) = r?;
+        let ds = deadlines::complaint_deadlines(conn, &mut book, &clock, now)?;
         c.deadline = ds
             .iter()
             .find(|d| d.rule.starts_with("response_") || d.rule == "settle_general")
