@@ -201,7 +201,11 @@ fn copy_verified(conn: &Connection, target: &Path, doing: &str) -> Result<()> {
         copy.query_row("PRAGMA journal_mode=DELETE", [], |_| Ok(()))
             .map_err(|e| db_failure(doing, &tmp, e))?;
         drop(copy);
-        fs::File::open(&tmp)
+        // Opened for writing: Windows' FlushFileBuffers (behind `sync_all`) refuses a read-only
+        // handle with "access denied", which would fail every backup there.
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&tmp)
             .and_then(|f| f.sync_all())
             .map_err(|e| io_failure(doing, &tmp, e))?;
         verify_file(&tmp)?;
