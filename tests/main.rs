@@ -22,3 +22,4 @@ mod repairs;
 mod search;
 mod slips;
 mod store;
+mod windows;
