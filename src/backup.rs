@@ -195,13 +195,22 @@ fn copy_verified(conn: &Connection, target: &Path, doing: &str) -> Result<()> {
     // Creating the file first tells a read-only folder apart from an SQLite failure.
     fs::File::create(&tmp).map_err(|e| io_failure(doing, dir, e))?;
     let out = (|| {
-        conn.backup(MAIN_DB, &tmp, None::<fn(rusqlite::backup::Progress)>)
-            .map_err(|e| db_failure(doing, &tmp, e))?;
-        let copy = Connection::open(&tmp).map_err(|e| db_failure(doing, &tmp, e))?;
+        conn.backup(
+            MAIN_DB,
+            store::sqlite_path(&tmp),
+            None::<fn(rusqlite::backup::Progress)>,
+        )
+        .map_err(|e| db_failure(doing, &tmp, e))?;
+        let copy =
+            Connection::open(store::sqlite_path(&tmp)).map_err(|e| db_failure(doing, &tmp, e))?;
         copy.query_row("PRAGMA journal_mode=DELETE", [], |_| Ok(()))
             .map_err(|e| db_failure(doing, &tmp, e))?;
         drop(copy);
-        fs::File::open(&tmp)
+        // Opened for writing: Windows' FlushFileBuffers (behind `sync_all`) refuses a read-only
+        // handle with "access denied", which would fail every backup there.
+        fs::OpenOptions::new()
+            .write(true)
+            .open(&tmp)
             .and_then(|f| f.sync_all())
             .map_err(|e| io_failure(doing, &tmp, e))?;
         verify_file(&tmp)?;
@@ -231,7 +240,7 @@ pub fn verify_file(path: &Path) -> Result<i64> {
     let name = path.display();
     let bad = |why: String| Error::Corrupt(format!("文件 {name} 未通过校验：{why}"));
     let conn = Connection::open_with_flags(
-        path,
+        store::sqlite_path(path),
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| bad(format!("无法打开（{e}）")))?;
@@ -341,8 +350,11 @@ pub fn restore(db_path: &Path, backup_file: &Path, now: DateTime<Utc>) -> Result
         Error::Corrupt(why) => Error::Corrupt(format!("备份不可用，未恢复：{why}")),
         other => other,
     })?;
-    let src = Connection::open_with_flags(backup_file, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| db_failure("读取备份", backup_file, e))?;
+    let src = Connection::open_with_flags(
+        store::sqlite_path(backup_file),
+        OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .map_err(|e| db_failure("读取备份", backup_file, e))?;
     let found: i64 = src.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > store::schema_version() {
         return Err(Error::SchemaTooNew {
@@ -351,7 +363,8 @@ pub fn restore(db_path: &Path, backup_file: &Path, now: DateTime<Utc>) -> Result
         });
     }
     let existed = fs::metadata(db_path).is_ok_and(|m| m.len() > 0);
-    let mut live = Connection::open(db_path).map_err(|e| db_failure("打开数据库", db_path, e))?;
+    let mut live = Connection::open(store::sqlite_path(db_path))
+        .map_err(|e| db_failure("打开数据库", db_path, e))?;
     live.busy_timeout(std::time::Duration::from_secs(2))?;
     live.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
         .map_err(|e| db_failure("打开数据库", db_path, e))?;

@@ -23,3 +23,4 @@ mod repairs;
 mod search;
 mod slips;
 mod store;
+mod windows;

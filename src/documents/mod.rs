@@ -85,7 +85,9 @@ where
 {
     let temp = temp_path(target)?;
     let result = write(&temp).and_then(|()| {
-        fs::File::open(&temp)?.sync_all()?;
+        // Opened for writing: Windows' FlushFileBuffers (behind `sync_all`) refuses a read-only
+        // handle with "access denied", which would fail every document there.
+        fs::OpenOptions::new().write(true).open(&temp)?.sync_all()?;
         fs::rename(&temp, target)?;
         if let Some(dir) = target.parent() {
             // Persist the rename itself; not possible (nor needed) on every platform.

@@ -14,7 +14,7 @@
 
 mod audit;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -47,6 +47,42 @@ pub fn schema_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
+/// The form of `path` to hand to SQLite. Windows refuses a path of 260 characters or more
+/// (`MAX_PATH`) unless it is written in the extended form `\\?\C:\…` (`\\?\UNC\server\share\…`).
+/// Rust's own file calls switch to that form by themselves, SQLite's Windows VFS does not, so a
+/// data or backup folder deep in a network share would open for Rust and fail in SQLite. Long paths
+/// are therefore made absolute and extended; short ones, and every path elsewhere, stay as given.
+pub fn sqlite_path(path: &Path) -> PathBuf {
+    #[cfg(windows)]
+    {
+        use std::ffi::OsString;
+        use std::os::windows::ffi::{OsStrExt, OsStringExt};
+        // MAX_PATH less room for the "-journal", "-wal" and "-shm" files SQLite puts beside it.
+        const LONG: usize = 240;
+        if path.as_os_str().encode_wide().count() < LONG {
+            return path.to_path_buf();
+        }
+        let Ok(abs) = std::path::absolute(path) else {
+            return path.to_path_buf();
+        };
+        let wide: Vec<u16> = abs.as_os_str().encode_wide().collect();
+        let has = |prefix: &str| wide.starts_with(&prefix.encode_utf16().collect::<Vec<_>>());
+        let extended: Vec<u16> = if has(r"\\?\") || has(r"\\.\") {
+            return abs;
+        } else if has(r"\\") {
+            r"\\?\UNC\"
+                .encode_utf16()
+                .chain(wide[2..].iter().copied())
+                .collect()
+        } else {
+            r"\\?\".encode_utf16().chain(wide.iter().copied()).collect()
+        };
+        PathBuf::from(OsString::from_wide(&extended))
+    }
+    #[cfg(not(windows))]
+    path.to_path_buf()
+}
+
 /// An open FrontDesk database.
 pub struct Store {
     conn: Connection,
@@ -56,7 +92,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path)?;
+        let conn = Connection::open(sqlite_path(path))?;
         Self::init(conn, true)
     }
 
