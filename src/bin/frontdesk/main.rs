@@ -243,13 +243,33 @@ pub fn read_json<T: DeserializeOwned>(arg: &str) -> Result<T> {
     let text = if arg.trim_start().starts_with('{') || arg.trim_start().starts_with('[') {
         arg.to_string()
     } else if arg == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        s
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes)?;
+        utf8_text("-", bytes)?
     } else {
-        std::fs::read_to_string(arg)?
+        read_text(arg)?
     };
     Ok(serde_json::from_str(&text)?)
+}
+
+/// A text file as UTF-8 (a byte-order mark, as Notepad writes, is dropped); a file in another
+/// encoding (Notepad's "ANSI" is GBK on a Chinese Windows) is refused with a message saying so.
+pub fn read_text(path: &str) -> Result<String> {
+    utf8_text(path, std::fs::read(path)?)
+}
+
+fn utf8_text(name: &str, bytes: Vec<u8>) -> Result<String> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    String::from_utf8(bytes).map_err(|_| {
+        Error::invalid(
+            "file",
+            "文件",
+            format!("{name} 不是 UTF-8 编码（记事本的“ANSI”即 GBK）：请在记事本中“另存为”并选择 UTF-8"),
+        )
+    })
 }
 
 /// Serialises a result for printing.
@@ -452,7 +472,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                 }
                 EstateCommand::SetPolicy { json, note } => {
                     let p: frontdesk::policy::Policy = if json.ends_with(".toml") {
-                        frontdesk::policy::from_toml(&std::fs::read_to_string(json)?)?
+                        frontdesk::policy::from_toml(&read_text(json)?)?
                     } else {
                         read_json(json)?
                     };
