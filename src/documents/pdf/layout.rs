@@ -676,7 +676,7 @@ impl<'a> Flow<'a> {
                 let cut = fit.min(lines.len());
                 let (head, tail) = lines.split_at(cut);
                 let tail = if cell.label && !head.is_empty() {
-                    vec![format!("{}（续）", head.join(""))]
+                    face.lines(&format!("{}（续）", cell.text), w - 2.0 * PAD, grid.size)
                 } else {
                     tail.to_vec()
                 };

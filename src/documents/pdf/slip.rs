@@ -47,7 +47,7 @@ pub(super) fn render(
         first = false;
         y
     });
-    let mut flow = Flow::new(&format!("{} {}", slip.title, slip.no), paper, 30.0, header)?;
+    let mut flow = Flow::new(&format!("{} {}", slip.title, slip.no), paper, 34.0, header)?;
     let width = paper.width - 2.0 * MARGIN;
     let grid = Grid::proportional(MARGIN, width, &[1.0, 1.7, 1.0, 1.7, 1.0, 1.7], 10.0);
     let phone = slip
@@ -133,16 +133,11 @@ fn header(
     registered: &str,
 ) -> f32 {
     let width = page.width - 2.0 * MARGIN;
-    let title = if first {
-        title.to_string()
-    } else {
-        format!("{title}（续页）")
-    };
     page.text(
         MARGIN,
         24.0,
         width,
-        &title,
+        title,
         Style::new(18.0).bold().align(Align::Center),
     );
     // Barcode top right, the number under it (what the scanner types, for people to read).
@@ -171,7 +166,12 @@ fn header(
             Style::new(13.0).bold().colour(RED).align(Align::Center),
         );
     }
-    let info = format!("编号：{}　　登记时间：{}", slip.no, local(Some(registered)));
+    let info = format!(
+        "编号：{}　　登记时间：{}{}",
+        slip.no,
+        local(Some(registered)),
+        if first { "" } else { "　　（续页）" }
+    );
     page.text(MARGIN, 58.0, 0.0, &info, Style::new(9.5));
     74.0
 }
