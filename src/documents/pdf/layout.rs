@@ -9,12 +9,14 @@
 //!   instead of an invisible .notdef glyph, and control characters never reach the page.
 //! - Fonts are embedded as subsets (only the glyphs used), so a slip stays small.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use printpdf::{
     Color, FontId, Line, LineDashPattern, LinePoint, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem, TextRenderingMode,
+    PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    TextRenderingMode,
 };
 
 use crate::error::{Error, Result};
@@ -584,12 +586,10 @@ impl<'a> Flow<'a> {
     /// A document titled `title` on `paper`, content ending `bottom_margin` above the page's foot;
     /// the first page is opened (and `header` drawn on it) at once.
     pub fn new(title: &str, paper: Paper, bottom_margin: f32, header: Header<'a>) -> Result<Self> {
-        let face = Face::get()?;
-        let mut doc = PdfDocument::new(title);
-        let font = doc.add_font(&face.font);
+        Face::get()?;
         let mut flow = Flow {
-            doc,
-            font,
+            doc: PdfDocument::new(title),
+            font: FontId::new(),
             paper,
             pages: Vec::new(),
             header,
@@ -768,6 +768,29 @@ impl<'a> Flow<'a> {
         self.y += h;
     }
 
+    /// The font this document embeds: a sparse copy of the face holding only the glyphs drawn
+    /// (see `sparse`), or the whole face if that cannot be built.
+    fn document_font(&self) -> Result<ParsedFont> {
+        let face = Face::get()?;
+        let mut chars = BTreeMap::new();
+        for op in self.pages.iter().flat_map(|p| &p.ops) {
+            if let Op::ShowText { items } = op {
+                for item in items {
+                    if let TextItem::Text(s) = item {
+                        for c in s.chars() {
+                            if let Some(gid) = face.font.lookup_glyph_index(c as u32) {
+                                chars.insert(c, gid);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(super::sparse::sparse(FONT_BYTES, &chars)
+            .and_then(|bytes| ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()))
+            .unwrap_or_else(|| face.font.clone()))
+    }
+
     /// Writes “第 N 页，共 M 页” (and `footer` at the left) at the foot of every page, then
     /// serialises the document with its metadata and the font subset.
     pub fn finish(mut self, footer: &str, now: DateTime<Utc>) -> Result<Rendered> {
@@ -794,6 +817,12 @@ impl<'a> Flow<'a> {
         info.metadata_date = date;
         info.producer = "FrontDesk".into();
         info.creator = "FrontDesk".into();
+        let font = self.document_font()?;
+        self.doc
+            .resources
+            .fonts
+            .map
+            .insert(self.font.clone(), PdfFont::new(font));
         let (w, h) = (Pt(self.paper.width), Pt(self.paper.height));
         self.doc.pages = self
             .pages

@@ -20,6 +20,7 @@ mod record;
 mod register;
 mod repair;
 mod slip;
+mod sparse;
 
 use std::path::Path;
 
