@@ -165,7 +165,7 @@ pub fn month_report(
     });
     flow.table(&half, head, rows, &mut |_: u64| {});
 
-    flow.heading("六、平均处理时长（本月结案）", 12.0, 40.0);
+    flow.heading("六、平均处理时长（本月结案）", 12.0, 60.0);
     let grid = Grid::proportional(MARGIN, width, &[2.0, 1.0, 1.5], 9.0);
     let head = Row::new(
         ["投诉等级", "结案件数", "平均处理时长（小时）"]

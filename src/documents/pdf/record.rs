@@ -200,7 +200,7 @@ fn history(flow: &mut Flow, d: &ComplaintDetail) {
     let header = |cols: &[&str]| Row::new(cols.iter().map(|c| Cell::label(*c)).collect());
     let values = |cols: Vec<String>| Row::new(cols.into_iter().map(Cell::value).collect());
 
-    flow.heading("一、联系与处理记录", 11.0, 30.0);
+    flow.heading("一、联系与处理记录", 11.0, 60.0);
     let grid = Grid::proportional(MARGIN, width, &[1.5, 0.9, 0.8, 1.2, 3.6, 1.0], size);
     if d.attempts.is_empty() {
         none(flow, size, "联系记录");
@@ -223,7 +223,7 @@ fn history(flow: &mut Flow, d: &ComplaintDetail) {
         );
     }
 
-    flow.heading("二、协调单", 11.0, 30.0);
+    flow.heading("二、协调单", 11.0, 60.0);
     let grid = Grid::proportional(
         MARGIN,
         width,
@@ -262,7 +262,7 @@ fn history(flow: &mut Flow, d: &ComplaintDetail) {
         );
     }
 
-    flow.heading("三、回访", 11.0, 30.0);
+    flow.heading("三、回访", 11.0, 60.0);
     let grid = Grid::proportional(MARGIN, width, &[1.4, 0.8, 0.9, 1.4, 0.9, 3.0], size);
     if d.followups.is_empty() {
         none(flow, size, "回访");
@@ -313,7 +313,7 @@ fn history(flow: &mut Flow, d: &ComplaintDetail) {
         );
     }
 
-    flow.heading("四、处理经过", 11.0, 30.0);
+    flow.heading("四、处理经过", 11.0, 60.0);
     let grid = Grid::proportional(MARGIN, width, &[1.4, 0.9, 1.0, 4.5], size);
     let rows = d.events.iter().map(|e| {
         values(vec![
