@@ -29,8 +29,10 @@ pub enum Command {
     Repair {
         /// Repair order number.
         no: String,
+        /// Output PDF file.
         #[arg(long)]
         out: PathBuf,
+        /// Full phone numbers (supervisors; audited).
         #[arg(long)]
         full_phones: bool,
     },
@@ -38,8 +40,10 @@ pub enum Command {
     Complaint {
         /// Complaint number, e.g. LH-TS2026-0001.
         no: String,
+        /// Output PDF file.
         #[arg(long)]
         out: PathBuf,
+        /// Full phone numbers (supervisors; audited).
         #[arg(long)]
         full_phones: bool,
     },
@@ -51,8 +55,10 @@ pub enum Command {
         /// Last day, inclusive, YYYY-MM-DD (default: today).
         #[arg(long)]
         to: Option<String>,
+        /// Output PDF file.
         #[arg(long)]
         out: PathBuf,
+        /// Full phone numbers (supervisors; audited).
         #[arg(long)]
         full_phones: bool,
     },
@@ -60,6 +66,7 @@ pub enum Command {
     Month {
         /// The month, YYYY-MM.
         month: String,
+        /// Output PDF file.
         #[arg(long)]
         out: PathBuf,
     },
