@@ -76,6 +76,45 @@ pub fn unmask(w: &mut Write, estate_id: &str, document: &str) -> Result<Disclosu
     Ok(Disclosure::Full)
 }
 
+/// The month-end pair: the workbook for the files and the PDF report for the manager.
+#[derive(Clone, Debug, Serialize)]
+pub struct MonthEnd {
+    pub workbook: xlsx::Written,
+    pub report: pdf::Written,
+}
+
+/// Writes the month's workbook and PDF report into `dir` as `<小区>客服月报<YYYY-MM>.xlsx/.pdf`
+/// (one click in the app, one command in the CLI). Progress covers the workbook's rows.
+pub fn month_end(
+    conn: &rusqlite::Connection,
+    estate_id: &str,
+    month: &xlsx::Period,
+    now: chrono::DateTime<chrono::Utc>,
+    disclosure: Disclosure,
+    dir: &Path,
+    progress: Progress,
+) -> Result<MonthEnd> {
+    let estate = crate::estate::estate(conn, estate_id)?;
+    let stem = format!("{}客服月报{}", estate.name, month.from.format("%Y-%m"));
+    let workbook = xlsx::month_workbook(
+        conn,
+        estate_id,
+        month,
+        now,
+        disclosure,
+        &dir.join(format!("{stem}.xlsx")),
+        progress,
+    )?;
+    let report = pdf::month_report(
+        conn,
+        estate_id,
+        month.from,
+        now,
+        &dir.join(format!("{stem}.pdf")),
+    )?;
+    Ok(MonthEnd { workbook, report })
+}
+
 /// Writes a document through `write`, which receives a temporary path in the target's folder; the
 /// temporary file is synced and renamed to `target` only when `write` succeeded, and removed when
 /// it failed.

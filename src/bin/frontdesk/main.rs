@@ -129,6 +129,17 @@ enum Command {
     /// Excel (XLSX) documents: registers, logs, the month-end workbook.
     #[command(subcommand)]
     Xlsx(xlsx::Command),
+    /// Month end in one go: the workbook (XLSX) and the manager's report (PDF) of a month.
+    MonthEnd {
+        /// The month, YYYY-MM.
+        month: String,
+        /// Folder for the two files (created if missing).
+        #[arg(long)]
+        dir: PathBuf,
+        /// Full phone numbers in the workbook (supervisors only; audited).
+        #[arg(long)]
+        full_phones: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -267,7 +278,9 @@ fn utf8_text(name: &str, bytes: Vec<u8>) -> Result<String> {
         Error::invalid(
             "file",
             "文件",
-            format!("{name} 不是 UTF-8 编码（记事本的“ANSI”即 GBK）：请在记事本中“另存为”并选择 UTF-8"),
+            format!(
+                "{name} 不是 UTF-8 编码（记事本的“ANSI”即 GBK）：请在记事本中“另存为”并选择 UTF-8"
+            ),
         )
     })
 }
@@ -275,6 +288,26 @@ fn utf8_text(name: &str, bytes: Vec<u8>) -> Result<String> {
 /// Serialises a result for printing.
 pub fn to_json(v: impl serde::Serialize) -> Result<serde_json::Value> {
     Ok(serde_json::to_value(v)?)
+}
+
+/// Phones in a document: masked, or full after the audited supervisor check.
+pub fn disclosure(
+    ctx: &mut Ctx,
+    full: bool,
+    document: &str,
+) -> Result<frontdesk::documents::Disclosure> {
+    if !full {
+        return Ok(frontdesk::documents::Disclosure::Masked);
+    }
+    let eid = ctx.estate.id.clone();
+    ctx.write(|w| frontdesk::documents::unmask(w, &eid, document))
+}
+
+/// Progress of a long export, on stderr every 10,000 rows.
+pub fn progress(done: u64, total: u64) {
+    if total >= 10_000 && (done % 10_000 == 0 || done == total) {
+        eprintln!("已写入 {done}/{total} 行");
+    }
 }
 
 /// Personal data as the signed-in staff member may see it ([`frontdesk::privacy`]).
@@ -490,6 +523,26 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Repair(c) => repairs::run(&mut signed_in(cli)?, c),
         Command::Pdf(c) => pdf::run(&mut signed_in(cli)?, c),
         Command::Xlsx(c) => xlsx::run(&mut signed_in(cli)?, c),
+        Command::MonthEnd {
+            month,
+            dir,
+            full_phones,
+        } => {
+            let mut ctx = signed_in(cli)?;
+            let m = frontdesk::documents::xlsx::Period::month(month)?;
+            let d = disclosure(&mut ctx, *full_phones, &format!("客服月报 {}", m.label()))?;
+            std::fs::create_dir_all(dir)?;
+            let (eid, now) = (ctx.estate.id.clone(), ctx.store.now());
+            to_json(frontdesk::documents::month_end(
+                ctx.store.conn(),
+                &eid,
+                &m,
+                now,
+                d,
+                dir,
+                &mut progress,
+            )?)
+        }
         Command::Backup { dir, kind, if_due } => {
             let store = open(cli, true)?;
             let dir = backup_dir(cli, dir)?;

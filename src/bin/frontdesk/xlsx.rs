@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use frontdesk::documents::xlsx::{self, Period};
-use frontdesk::documents::{self, Disclosure};
 use frontdesk::{time, Result};
 
 use crate::Ctx;
@@ -62,15 +61,6 @@ pub enum Command {
     },
 }
 
-/// Masked, or full after the audited supervisor check.
-fn disclosure(ctx: &mut Ctx, full: bool, document: &str) -> Result<Disclosure> {
-    if !full {
-        return Ok(Disclosure::Masked);
-    }
-    let eid = ctx.estate.id.clone();
-    ctx.write(|w| documents::unmask(w, &eid, document))
-}
-
 fn period(a: &PeriodArgs) -> Result<Period> {
     Period::new(
         time::parse_date("from", "开始日期", &a.from)?,
@@ -79,11 +69,6 @@ fn period(a: &PeriodArgs) -> Result<Period> {
 }
 
 /// Prints progress of a long export on stderr.
-fn progress(done: u64, total: u64) {
-    if total >= 10_000 && (done % 10_000 == 0 || done == total) {
-        eprintln!("已写入 {done}/{total} 行");
-    }
-}
 
 pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
     let eid = ctx.estate.id.clone();
@@ -94,7 +79,7 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             out,
             full_phones,
         } => {
-            let d = disclosure(ctx, *full_phones, &format!("协调单 {no}"))?;
+            let d = crate::disclosure(ctx, *full_phones, &format!("协调单 {no}"))?;
             xlsx::slip_form(ctx.store.conn(), no, now, d, out)?
         }
         Command::Month {
@@ -103,8 +88,16 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             full_phones,
         } => {
             let m = Period::month(month)?;
-            let d = disclosure(ctx, *full_phones, &format!("客服月报 {}", m.label()))?;
-            xlsx::month_workbook(ctx.store.conn(), &eid, &m, now, d, out, &mut progress)?
+            let d = crate::disclosure(ctx, *full_phones, &format!("客服月报 {}", m.label()))?;
+            xlsx::month_workbook(
+                ctx.store.conn(),
+                &eid,
+                &m,
+                now,
+                d,
+                out,
+                &mut crate::progress,
+            )?
         }
         Command::Register(a)
         | Command::Slips(a)
@@ -121,16 +114,16 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                 Command::PhoneLog(_) => "电话接待记录本",
                 _ => "客户服务需求记录表",
             };
-            let d = disclosure(ctx, a.full_phones, &format!("{name} {}", p.label()))?;
+            let d = crate::disclosure(ctx, a.full_phones, &format!("{name} {}", p.label()))?;
             let conn = ctx.store.conn();
             let out = &a.out;
             match cmd {
                 Command::Register(_) => {
-                    xlsx::complaint_register(conn, &eid, &p, now, d, out, &mut progress)?
+                    xlsx::complaint_register(conn, &eid, &p, now, d, out, &mut crate::progress)?
                 }
                 Command::Slips(_) => xlsx::slip_register(conn, &eid, &p, now, d, out)?,
                 Command::Repairs(_) => {
-                    xlsx::repair_register(conn, &eid, &p, now, d, out, &mut progress)?
+                    xlsx::repair_register(conn, &eid, &p, now, d, out, &mut crate::progress)?
                 }
                 Command::Followups(_) => xlsx::followup_list(conn, &eid, &p, now, d, out)?,
                 Command::PhoneLog(_) => xlsx::phone_log(conn, &eid, &p, now, d, out)?,

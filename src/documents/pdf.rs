@@ -1,1 +1,0 @@
-//! PDF documents (placeholder: replaced by the PDF work).
