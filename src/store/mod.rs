@@ -189,6 +189,7 @@ impl Iterator for HumanNumbers {
 
 /// What [`Store::verify`] found.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VerifyReport {
     pub integrity_ok: bool,
     pub integrity: Vec<String>,
@@ -381,6 +382,7 @@ impl Write<'_> {
 
 /// One entry of a record's event log (status, grade, …).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Event {
     pub at: String,
     pub actor_id: String,
