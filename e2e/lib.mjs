@@ -3,7 +3,7 @@
 // tauri-driver with a fresh data folder (FRONTDESK_DATA_DIR and the XDG folders), so runs are
 // isolated. tauri-driver is stopped with SIGTERM (SIGKILL leaves WebKitWebDriver behind).
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir, homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -26,6 +26,19 @@ async function waitPort(port, ms) {
     await sleep(50)
   }
   throw new Error(`tauri-driver did not listen on ${port}`)
+}
+
+/** The pids of FrontDesk apps started on `dataDir` (found by their environment). */
+function appPids(dataDir) {
+  const pids = []
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue
+    try {
+      if (!readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('frontdesk-app')) continue
+      if (readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(`FRONTDESK_DATA_DIR=${dataDir}`)) pids.push(Number(p))
+    } catch {}
+  }
+  return pids
 }
 
 /** Starts the app on a fresh data folder (optionally prepared by `prepare(dataDir)`). */
@@ -53,9 +66,18 @@ export async function launch(name, prepare) {
   await browser.setWindowSize(1366, 768).catch(() => {})
   const stop = async () => {
     await browser.deleteSession().catch(() => {})
+    // The app is single-instance: make sure this run's app is gone before the next spec starts it.
+    for (const pid of appPids(dataDir)) {
+      try {
+        process.kill(pid, 'SIGTERM')
+      } catch {}
+    }
+    for (let i = 0; i < 50 && appPids(dataDir).length; i++) await sleep(100)
     driver.kill('SIGTERM')
     await new Promise((r) => (driver.exitCode != null ? r() : driver.once('exit', r)))
-    rmSync(root, { recursive: true, force: true })
+    try {
+      rmSync(root, { recursive: true, force: true, maxRetries: 5 })
+    } catch {}
   }
   return { browser, dataDir, stop, ...helpers(browser) }
 }
@@ -93,15 +115,26 @@ function helpers(b) {
         return false
       }, { timeout: 10000, timeoutMsg: `no option ${text}` })
     },
+    /** Clicks a table row (the first, or the one with a cell reading `text`) of the table `#id`. */
+    async row(id, text) {
+      const xp = text ? `//*[@id='${id}']//tbody/tr[.//td[normalize-space(.)='${text}']]/td[2]` : `//*[@id='${id}']//tbody/tr[1]/td[2]`
+      const el = await b.$(xp)
+      await el.waitForExist({ timeout: 10000 })
+      await b.execute((e) => e.click(), el)
+    },
     async text(sel) {
       return (await visible(sel)).getText()
     },
-    /** Waits until the element's text contains `want`. */
+    /** Waits until the element's text (textContent: tables too) contains `want` (text or RegExp). */
     async waitText(sel, want, ms = 10000) {
       await b.waitUntil(async () => {
-        const el = await b.$(sel)
-        return (await el.isExisting()) && (await el.getText()).includes(want)
-      }, { timeout: ms, timeoutMsg: `${sel} never showed ${want}` })
+        const text = await b.execute((s) => document.querySelector(s)?.textContent ?? '', sel)
+        return want instanceof RegExp ? want.test(text) : text.includes(want)
+      }, { timeout: ms, timeoutMsg: `${sel} never showed ${want}` }).catch(async (e) => {
+        const file = join(tmpdir(), `fd-e2e-failure-${Date.now()}.png`)
+        writeFileSync(file, Buffer.from(await b.takeScreenshot(), 'base64'))
+        throw new Error(`${e.message} (screenshot: ${file})`)
+      })
     },
     async screen(name) {
       await this.click(`[data-screen="${name}"]`)

@@ -28,12 +28,13 @@ try {
   await shot('02-intake')
   for (const [i, s] of ['complaints', 'slips', 'repairs', 'followups', 'customers', 'export', 'settings'].entries()) {
     await app.screen(s)
-    if (s === 'repairs') await (await app.visible(`//div[@id='repair-queue']//tbody/tr[1]`)).click()
-    if (s === 'customers') await (await app.visible(`//div[@id='customer-list']//tbody/tr[1]`)).click()
-    if (s === 'slips') await (await app.visible(`//div[@id='slip-register']//tbody/tr[1]`)).click().catch(() => {})
+    if (s === 'repairs') await app.row('repair-queue')
+    if (s === 'customers') await app.row('customer-list')
+    if (s === 'slips') await app.row('slip-register').catch(() => {})
+    if (s === 'followups') await app.row('followup-list').catch(() => {})
     await shot(`${String(i + 3).padStart(2, '0')}-${s}`)
     if (s === 'complaints') {
-      await (await app.visible(`//div[@id='complaint-queue']//tbody/tr[1]//button`)).click()
+      await app.browser.execute(() => document.querySelector('#complaint-queue tbody tr button')?.click())
       await app.visible('#screen-complaint')
       await shot('03b-complaint-page')
     }
