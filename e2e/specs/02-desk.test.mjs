@@ -63,6 +63,12 @@ test('complaint: opened from the intake, attempt, close, then the 回访 call', 
   await app.waitText('#complaint-queue', cno)
   await app.browser.url(await app.browser.getUrl().then((u) => u.replace(/#.*$/, `#/complaints/${cno}`)))
   await app.visible('#screen-complaint')
+  // Dispatch first (a registered complaint takes no attempts).
+  await app.keys('F2')
+  await app.click('.el-dialog .el-select')
+  await app.choose('客服中心')
+  await app.click('#dispatch-ok')
+  await app.waitText('#complaint-status', '已派单')
   await app.keys('F3')
   await app.type('contact', '业主')
   await app.type('said', '已安排保洁加派清运')
