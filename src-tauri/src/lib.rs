@@ -123,10 +123,10 @@ fn start_logging(paths: &Paths) -> Option<tracing_appender::non_blocking::Worker
     Some(guard)
 }
 
-/// The app with its state, for the real window and for the shell tests (mock runtime).
-pub fn app_builder<R: Runtime>(state: AppState) -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
-        .manage(state)
+/// The app with its state on `base` (`tauri::Builder::default()` for the real window,
+/// `tauri::test::mock_builder()` for the shell tests).
+pub fn app_builder<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    base.manage(state)
         .invoke_handler(specta_builder::<R>().invoke_handler())
 }
 
@@ -143,7 +143,7 @@ pub fn run() {
     let _log = start_logging(&paths);
     tracing::info!(data_dir = %paths.data_dir.display(), "FrontDesk starting");
     let state = AppState::open(paths);
-    let app = app_builder::<tauri::Wry>(state)
+    let app = app_builder(tauri::Builder::default(), state)
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.unminimize();

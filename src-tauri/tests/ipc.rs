@@ -26,7 +26,7 @@ fn scratch(name: &str) -> PathBuf {
 
 fn shell_at(dir: PathBuf) -> Shell {
     let state = AppState::open(Paths::under(&dir));
-    let app = frontdesk_app::app_builder::<MockRuntime>(state)
+    let app = frontdesk_app::app_builder(tauri::test::mock_builder(), state)
         .build(mock_context(noop_assets()))
         .expect("app");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -103,13 +103,12 @@ fn first_run_intake_slip_complaint_through_ipc() {
 
     let intake = s.ok(
         "intake_record",
-        json!({"input": {"channel": "来电", "kind": "投诉", "unit": "3-2-1201", "phone": "13800138000",
+        json!({"input": {"channel": "来电", "kind": "投诉", "phone": "13800138000",
             "content": "楼上漏水，天花板发霉😀"}}),
     );
     let no = intake["no"].as_str().unwrap().to_string();
     assert!(no.starts_with("LH-DJ"), "{no}");
-    let lookup = s.ok("intake_lookup", json!({"query": "3-2-1201"}));
-    assert_eq!(lookup["unit"]["code"], "3-2-1201");
+    let lookup = s.ok("intake_lookup", json!({"query": "13800138000"}));
     assert_eq!(
         lookup["recent_intakes"][0]["content"],
         "楼上漏水，天花板发霉😀"
@@ -140,6 +139,7 @@ fn first_run_intake_slip_complaint_through_ipc() {
         "complaint_attempt",
         json!({"id": cno, "input": {"method": "电话", "said": "已安排维修", "result": "达成一致"}}),
     );
+    s.ok("complaint_confirm", json!({"id": cno}));
     let closed = s.ok(
         "complaint_close",
         json!({"id": cno, "input": {"result": "已修复", "satisfaction": "满意"}}),

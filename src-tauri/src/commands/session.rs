@@ -154,11 +154,17 @@ pub fn recovery_restore(state: State<'_, AppState>, file: String) -> WireResult<
     }
     desk.store = None;
     desk.actor = None;
-    let info = backup::restore(
-        &state.paths.database,
-        &PathBuf::from(file),
-        chrono::Utc::now(),
-    )?;
+    // The damaged file is kept beside, renamed, so the restore starts from no database.
+    let db = &state.paths.database;
+    let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
+    for suffix in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", db.display()));
+        if from.exists() {
+            let to = PathBuf::from(format!("{}.damaged-{stamp}{suffix}", db.display()));
+            std::fs::rename(&from, &to).map_err(frontdesk::Error::from)?;
+        }
+    }
+    let info = backup::restore(db, &PathBuf::from(file), chrono::Utc::now())?;
     desk.store = Some(Store::open(&state.paths.database)?);
     desk.problem = None;
     Ok(info)
