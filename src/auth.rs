@@ -20,6 +20,7 @@ pub const MAX_FAILED_LOGINS: i64 = 5;
 
 /// The staff member on whose behalf an operation runs.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Actor {
     pub staff_id: String,
     pub name: String,

@@ -35,6 +35,7 @@ use crate::time;
 
 /// Why a backup was taken; part of its file name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum BackupKind {
     /// The first start of a day.
@@ -92,6 +93,7 @@ impl BackupKind {
 
 /// How many backups of each rotated kind to keep.
 #[derive(Clone, Copy, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BackupPolicy {
     pub keep_daily: usize,
     pub keep_monthly: usize,
@@ -110,6 +112,7 @@ impl Default for BackupPolicy {
 
 /// One backup file in the backup folder.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BackupInfo {
     pub file: PathBuf,
     pub kind: BackupKind,
@@ -120,6 +123,7 @@ pub struct BackupInfo {
 
 /// What [`backup_if_due`] did.
 #[derive(Debug, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DueReport {
     pub made: Vec<BackupInfo>,
     /// Old backups removed by rotation.
@@ -128,6 +132,7 @@ pub struct DueReport {
 
 /// What [`restore`] did.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RestoreInfo {
     pub database: PathBuf,
     pub restored_from: PathBuf,

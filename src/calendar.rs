@@ -33,6 +33,7 @@ const SHIPPED: &[&str] = &[
 
 /// One shipped year as stored in the asset file.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct YearFile {
     year: i32,
     provisional: bool,
@@ -42,6 +43,7 @@ struct YearFile {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct HolidayRange {
     name: String,
     from: NaiveDate,
@@ -49,6 +51,7 @@ struct HolidayRange {
 }
 
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 struct MakeUpDay {
     name: String,
     date: NaiveDate,
@@ -56,6 +59,7 @@ struct MakeUpDay {
 
 /// Where a day's status comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DaySource {
     /// The estate's own override.
@@ -70,6 +74,7 @@ pub enum DaySource {
 
 /// How one day counts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Day {
     pub date: NaiveDate,
     pub working: bool,
@@ -80,6 +85,7 @@ pub struct Day {
 
 /// A shipped year's provenance, for display.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ShippedYear {
     pub year: i32,
     pub provisional: bool,
@@ -88,6 +94,7 @@ pub struct ShippedYear {
 
 /// A year of the calendar: its special days and provenance.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct YearView {
     pub year: i32,
     pub shipped: Option<ShippedYear>,
@@ -100,6 +107,7 @@ pub struct YearView {
 
 /// An estate's override row.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Override {
     pub id: String,
     pub estate_id: String,
@@ -114,6 +122,7 @@ pub struct Override {
 
 /// Setting one day for the estate.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct DayInput {
     /// `YYYY-MM-DD`.

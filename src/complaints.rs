@@ -39,6 +39,7 @@ use crate::vocab::{
 
 /// The facts the grading rules read (households, money, media, lawsuit…).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Facts {
     /// Safety of customers harmed or at risk.
     pub safety_risk: bool,
@@ -69,6 +70,7 @@ impl Default for Facts {
 
 /// A complaint with the intake it came from (summary) and the names of everyone it refers to.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Complaint {
     pub id: String,
     pub estate_id: String,
@@ -124,6 +126,7 @@ pub struct Complaint {
 /// When opening, a missing field takes its default. When updating, a missing field is left as it
 /// is and an empty text clears an optional field. Enumerated fields take the code or the label.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct ComplaintInput {
     /// The intake (登记) the complaint comes from: id or number. Only when opening.
@@ -158,6 +161,7 @@ pub struct ComplaintInput {
 
 /// One communication or coordination attempt (沟通记录).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Attempt {
     pub id: String,
     pub complaint_id: String,
@@ -173,6 +177,7 @@ pub struct Attempt {
 
 /// An attempt as entered.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct AttemptInput {
     /// When (default: now); Beijing time when no offset is given.
@@ -191,6 +196,7 @@ pub struct AttemptInput {
 
 /// Closing a complaint.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct CloseInput {
     /// The handling result told to the owner.
@@ -201,6 +207,7 @@ pub struct CloseInput {
 
 /// Setting the grade by hand.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct GradeInput {
     /// 一般 / 重要 / 热点 / 重大.
@@ -210,6 +217,7 @@ pub struct GradeInput {
 
 /// A complaint with its whole history: the intake, attempts, events, slips and 回访.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComplaintDetail {
     pub complaint: Complaint,
     pub intake: Intake,

@@ -40,6 +40,7 @@ use crate::vocab::{Relation, Tier, VipCardStatus};
 
 /// A customer as the register holds them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Customer {
     pub id: String,
     pub estate_id: String,
@@ -73,6 +74,7 @@ pub struct Customer {
 /// A customer as the clerk enters or edits them. On an edit, a field left out keeps its value
 /// and an empty text clears an optional field.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct CustomerInput {
     /// 房号, e.g. `3-2-1201` or `3栋2单元1201`; must be in the register.
@@ -609,6 +611,7 @@ fn live(conn: &Connection, key: &str) -> Result<Customer> {
 
 /// Which customers to list. Every given condition must hold.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct CustomerFilter {
     /// Only this unit (must be in the register).
@@ -675,6 +678,7 @@ pub fn list(conn: &Connection, estate_id: &str, filter: &CustomerFilter) -> Resu
 
 /// A tier change as the customer's file shows it.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TierChange {
     pub at: String,
     pub by: String,
@@ -685,6 +689,7 @@ pub struct TierChange {
 
 /// A customer's whole file: particulars, every VIP card, the tier history.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerFile {
     pub customer: Customer,
     pub vip_cards: Vec<VipCard>,
@@ -732,6 +737,7 @@ pub fn show(conn: &Connection, key: &str) -> Result<CustomerFile> {
 
 /// A tier change as entered.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct TierInput {
     /// A / B / C / D (or A类 …).
@@ -852,6 +858,7 @@ impl VipLevel {
 
 /// A VIP card.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VipCard {
     pub id: String,
     pub customer_id: String,
@@ -941,6 +948,7 @@ fn active_card(conn: &Connection, c: &Customer) -> Result<VipCard> {
 
 /// A VIP card as issued or renewed.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct VipCardInput {
     /// 0 集团领导 / 1 政府官员 / 2 其他. Required at issue; a renewal keeps the old level if left out.
@@ -1182,6 +1190,7 @@ pub fn renew_vip_card(w: &mut Write, key: &str, input: &VipCardInput) -> Result<
 
 /// Revoking VIP status.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct RevokeInput {
     /// Why (required): malicious arrears, harm to the group …
@@ -1260,6 +1269,7 @@ pub fn set_vip_assistant(w: &mut Write, key: &str, staff: Option<&str>) -> Resul
 
 /// One line of the 《VIP客户登记表》.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VipRegisterLine {
     pub card_no: String,
     pub customer_id: String,
@@ -1279,6 +1289,7 @@ pub struct VipRegisterLine {
 
 /// Which cards the VIP register lists.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct VipFilter {
     /// Only active cards whose last valid day is within this many days from today (expired

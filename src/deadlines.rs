@@ -42,6 +42,7 @@ use crate::vocab::{Grade, RepairKind, RepairScale, Urgency};
 
 /// How a rule's amount is counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Minutes,
@@ -54,6 +55,7 @@ pub enum Unit {
 
 /// One deadline rule.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// What the desk sees, e.g. 联系业主.
@@ -98,6 +100,7 @@ fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
 
 /// The deadline rules and the weekend, part of the estate's policy document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct DeadlinePolicy {
     /// Rest days of the week, ISO numbers (1 = Monday … 7 = Sunday).
@@ -206,6 +209,7 @@ impl DeadlinePolicy {
 
 /// Where a deadline stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineState {
     OnTime,
@@ -229,6 +233,7 @@ impl DeadlineState {
 
 /// One deadline of a case, as of `now`.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Deadline {
     /// The rule's name in the policy (`complaint_contact` …).
     pub rule: String,
@@ -746,6 +751,7 @@ pub fn for_slip(conn: &Connection, slip: &str, now: DateTime<Utc>) -> Result<Vec
 
 /// What a pause stops.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
     Complaint,
@@ -809,6 +815,7 @@ fn subject(conn: &Connection, kind: SubjectKind, id_or_no: &str) -> Result<(Stri
 
 /// One pause of a subject's deadlines.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Pause {
     pub id: String,
     pub estate_id: String,
@@ -826,6 +833,7 @@ pub struct Pause {
 
 /// Pausing a subject's deadlines.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct PauseInput {
     /// Why (e.g. 业主出差，下周回来).
@@ -954,6 +962,7 @@ pub fn resume(w: &mut Write, kind: SubjectKind, id_or_no: &str) -> Result<Pause>
 
 /// A subject's deadlines (by kind and id or number) and its pauses.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Overview {
     pub subject_kind: SubjectKind,
     pub subject_id: String,

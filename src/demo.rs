@@ -140,6 +140,7 @@ pub fn init(
 
 /// What [`load`] created.
 #[derive(Debug, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DemoSummary {
     pub estate: String,
     pub staff_password: String,

@@ -14,6 +14,7 @@ use crate::validate::{self, TextRule};
 use crate::vocab::Role;
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Estate {
     pub id: String,
     pub name: String,
@@ -23,6 +24,7 @@ pub struct Estate {
 
 /// Input for a new estate.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct EstateInput {
     pub name: Option<String>,
@@ -127,6 +129,7 @@ pub fn only_estate(conn: &Connection) -> Result<Estate> {
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Department {
     pub id: String,
     pub estate_id: String,
@@ -209,6 +212,7 @@ pub fn departments(conn: &Connection, estate_id: &str) -> Result<Vec<Department>
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Staff {
     pub id: String,
     pub estate_id: String,
@@ -223,6 +227,7 @@ pub struct Staff {
 
 /// Input for a new staff member.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct StaffInput {
     pub login: Option<String>,
@@ -413,6 +418,7 @@ pub fn void_staff(w: &mut Write, login: &str, reason: Option<&str>) -> Result<()
 }
 
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Unit {
     pub id: String,
     pub estate_id: String,

@@ -25,6 +25,7 @@ use crate::vocab::{FollowupResult, FollowupStatus, SubjectKind};
 
 /// A 回访 task with its calls.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Followup {
     pub id: String,
     pub estate_id: String,
@@ -46,6 +47,7 @@ pub struct Followup {
 
 /// One 回访 call.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FollowupCall {
     pub id: String,
     pub at: String,
@@ -57,6 +59,7 @@ pub struct FollowupCall {
 
 /// A task in the due list, with what the clerk needs to make the call.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DueFollowup {
     pub id: String,
     pub subject_kind: SubjectKind,
@@ -72,6 +75,7 @@ pub struct DueFollowup {
 
 /// The result of a 回访 call.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct FollowupInput {
     /// 满意 / 基本满意 / 不满意 / 联系不上.

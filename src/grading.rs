@@ -38,6 +38,7 @@ use crate::vocab::{AttemptResult, ComplaintStatus, Grade, Identification, Role};
 
 /// Who handles a grade and how fast the first response must come.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct Duty {
     /// The person responsible (总经理, 总经理助理, 项目经理, 客户主管).
@@ -57,6 +58,7 @@ impl Default for Duty {
 
 /// Escalation rules.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct EscalationPolicy {
     /// Failed attempts (未达成一致 / 未联系上) on one complaint within `window_days` that escalate.
@@ -84,6 +86,7 @@ impl Default for EscalationPolicy {
 
 /// The grading table (domain.md "Grading"), every threshold configurable.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct GradingPolicy {
     /// 重大: distinct households of the estate with the same issue.
@@ -244,6 +247,7 @@ pub fn validate(p: &GradingPolicy) -> Result<()> {
 
 /// What the rules say about a complaint now.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Assessment {
     pub complaint_id: String,
     pub complaint_no: String,
@@ -584,6 +588,7 @@ pub(crate) fn raise_grade(w: &mut Write, complaint_id: &str, context: &str) -> R
 
 /// A grade raised by [`regrade_all`].
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct GradeChange {
     pub complaint_no: String,
     pub from: Grade,
@@ -620,6 +625,7 @@ pub fn regrade_all(w: &mut Write, estate_id: &str) -> Result<Vec<GradeChange>> {
 
 /// One problem of an estate that several complaints report.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Issue {
     pub id: String,
     pub estate_id: String,
@@ -632,6 +638,7 @@ pub struct Issue {
 
 /// Linking a complaint to the same problem.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct LinkInput {
     /// An issue's id, or another complaint (number or id) reporting the same problem.
@@ -813,6 +820,7 @@ pub fn unlink(w: &mut Write, complaint: &str, reason: Option<&str>) -> Result<Co
 
 /// A suggested issue (or unlinked complaint) that may be the same problem.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Candidate {
     /// `issue` or `complaint`: what to pass to [`link`] as `to`.
     pub kind: String,
@@ -976,6 +984,7 @@ impl EscalationKind {
 
 /// One escalation, with the complaint it concerns.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Escalation {
     pub id: String,
     pub estate_id: String,
@@ -1217,6 +1226,7 @@ pub fn acknowledge(w: &mut Write, id: &str, note: Option<&str>) -> Result<Escala
 
 /// A complaint's grading explained: the assessment now, its issue, escalations and grade events.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Explanation {
     pub assessment: Assessment,
     pub issue: Option<Issue>,

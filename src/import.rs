@@ -36,6 +36,7 @@ use crate::vocab::Tier;
 
 /// One problem found in one row of an import file.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RowProblem {
     /// The row number as the spreadsheet shows it (1-based, header is row 1).
     pub row: usize,
@@ -45,6 +46,7 @@ pub struct RowProblem {
 
 /// What an import found (preview) or did.
 #[derive(Clone, Debug, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ImportReport {
     /// The file's name.
     pub file: String,

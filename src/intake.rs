@@ -21,6 +21,7 @@ use crate::vocab::{Channel, IntakeKind, Tier};
 
 /// A recorded contact.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Intake {
     pub id: String,
     pub estate_id: String,
@@ -48,6 +49,7 @@ pub struct Intake {
 
 /// A contact as the clerk enters it. Enumerated fields take the code or the Chinese label.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct IntakeInput {
     /// When the contact came in (default: now). `2026-11-23 09:30` is Beijing time.
@@ -527,6 +529,7 @@ pub fn void(w: &mut Write, id_or_no: &str, reason: Option<&str>) -> Result<Intak
 
 /// A customer as the look-up shows them.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerCard {
     pub id: String,
     pub name: String,
@@ -540,6 +543,7 @@ pub struct CustomerCard {
 
 /// A case (complaint or repair order) as the look-up lists it.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CaseLine {
     /// `complaint` or `repair`.
     pub kind: String,
@@ -555,6 +559,7 @@ pub struct CaseLine {
 
 /// What the desk sees after typing a unit or a phone.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Lookup {
     pub query: String,
     pub unit: Option<Unit>,

@@ -25,6 +25,7 @@ use crate::vocab::{Channel, ComplaintStatus, Grade, IntakeKind};
 
 /// The targets the company publishes, in percent.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct KpiTargets {
     /// 有效投诉处理率 ≥ this.
@@ -103,6 +104,7 @@ impl Default for KpiTargets {
 
 /// How a value is judged against its target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Comparison {
     #[serde(rename = "≥")]
     AtLeast,
@@ -126,6 +128,7 @@ impl Comparison {
 
 /// One KPI for the period.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Kpi {
     pub key: &'static str,
     pub label: &'static str,
@@ -166,6 +169,7 @@ impl Kpi {
 
 /// A count for one value of a breakdown.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Count {
     pub key: String,
     pub label: String,
@@ -174,6 +178,7 @@ pub struct Count {
 
 /// Average handling time of the complaints of one group.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HandlingTime {
     pub key: String,
     pub label: String,
@@ -184,6 +189,7 @@ pub struct HandlingTime {
 
 /// Average handling times of the complaints closed in the period.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HandlingTimes {
     pub by_grade: Vec<HandlingTime>,
     pub by_category: Vec<HandlingTime>,
@@ -192,6 +198,7 @@ pub struct HandlingTimes {
 
 /// Complaints registered in the period, broken down.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ComplaintCounts {
     pub by_grade: Vec<Count>,
     pub by_category: Vec<Count>,
@@ -201,6 +208,7 @@ pub struct ComplaintCounts {
 
 /// Intakes received in the period, broken down.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct IntakeCounts {
     pub by_channel: Vec<Count>,
     pub by_kind: Vec<Count>,
@@ -208,6 +216,7 @@ pub struct IntakeCounts {
 
 /// The KPI report of one estate for one period.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct KpiReport {
     pub estate_id: String,
     /// First day of the period (Beijing).

@@ -12,6 +12,7 @@ use crate::store::Write;
 
 /// The policy document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct Policy {
     /// Complaint content categories (Longfor's by default).
@@ -32,6 +33,7 @@ pub struct Policy {
 
 /// VIP cards.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct VipPolicy {
     /// The two letters that start every card number (`JK`).
@@ -44,6 +46,7 @@ pub struct VipPolicy {
 
 /// 回访 due times.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct FollowupPolicy {
     /// Hours after a complaint is closed.
@@ -58,6 +61,7 @@ pub struct FollowupPolicy {
 
 /// Repair fees.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct RepairPolicy {
     /// Material cost up to which the repair supervisor confirms the fee; above it the owner's
@@ -67,6 +71,7 @@ pub struct RepairPolicy {
 
 /// 协调单 handling.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct CoordinationPolicy {
     /// Hours the responsible department has to answer a slip.
@@ -142,6 +147,7 @@ impl Default for CoordinationPolicy {
 
 /// Paper a 协调单 is printed on.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum SlipPaper {
     /// A5 landscape, the usual slip (the default).
@@ -153,6 +159,7 @@ pub enum SlipPaper {
 
 /// Printed documents.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct DocumentPolicy {
     /// Paper of the 协调单.
@@ -161,6 +168,7 @@ pub struct DocumentPolicy {
 
 /// Log-in sessions at the desk.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct SessionPolicy {
     /// Minutes without input after which the app locks and asks for the password again.
@@ -175,6 +183,7 @@ impl Default for SessionPolicy {
 
 /// A policy with its version number.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Versioned {
     pub version: i64,
     pub policy: Policy,

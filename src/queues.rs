@@ -48,6 +48,7 @@ use crate::vocab::{Grade, Role, Tier, Urgency};
 
 /// How the work lists are ordered and whom overdue complaints are escalated to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct QueuePolicy {
     /// Tiers in handling order; unlisted tiers come after the listed ones. D always ranks as C
@@ -103,6 +104,7 @@ impl QueuePolicy {
 
 /// The deadline that governs an item's place.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Due {
     /// The deadline rule (`complaint_contact` …, `followup` for a 回访).
     pub rule: String,
@@ -130,6 +132,7 @@ impl From<&Deadline> for Due {
 
 /// One entry of a work list.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QueueItem {
     /// `complaint`, `slip`, `repair` or `followup`.
     pub kind: &'static str,
@@ -519,6 +522,7 @@ pub fn escalate_overdue(w: &mut Write, estate_id: &str) -> Result<Vec<Escalation
 
 /// What one time tick did.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Tick {
     pub regraded: Vec<grading::GradeChange>,
     pub escalated: Vec<Escalation>,

@@ -55,6 +55,7 @@ const PRICE_ITEM: &str = "price_item";
 
 /// One line of the 维修有偿服务项目及收费标准.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PriceItem {
     pub id: String,
     pub estate_id: String,
@@ -70,6 +71,7 @@ pub struct PriceItem {
 
 /// A price item as the supervisor enters it. On update, absent fields keep their value.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct PriceItemInput {
     /// The item's number on the list, unique among live items.
@@ -296,6 +298,7 @@ pub fn price_list(
 
 /// A repair work order as stored. Times are in the stored UTC form; money in fen.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RepairOrder {
     pub id: String,
     pub estate_id: String,
@@ -357,6 +360,7 @@ pub struct RepairOrder {
 
 /// A repair report as the clerk enters it. Enumerated fields take the code or the Chinese label.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct RepairInput {
     /// The intake (登记) this order comes from, by id or number: unit, customer, phone, name,
@@ -388,6 +392,7 @@ pub struct RepairInput {
 
 /// Dispatching an order to a repairer.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct DispatchInput {
     /// The repairer (维修工) by login, name or id.
@@ -398,6 +403,7 @@ pub struct DispatchInput {
 
 /// A step that only records its time (接单, 到场, 财务确认).
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct StepInput {
     /// When it happened (default now); `2026-11-23 10:05` is Beijing time.
@@ -406,6 +412,7 @@ pub struct StepInput {
 
 /// What the repairer reports when the work is done.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct FinishInput {
     pub work_done: Option<String>,
@@ -431,6 +438,7 @@ pub struct FinishInput {
 
 /// The owner's written agreement to an expensive repair.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct AgreementInput {
     /// Agreement number or what was agreed.
@@ -441,6 +449,7 @@ pub struct AgreementInput {
 
 /// The owner's sign-off on the slip.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct SignOffInput {
     /// The owner signed the slip; when not, the comment says why.
@@ -452,6 +461,7 @@ pub struct SignOffInput {
 
 /// Which orders [`list`] returns. Absent fields do not filter.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct RepairFilter {
     pub status: Option<String>,
@@ -470,6 +480,7 @@ pub struct RepairFilter {
 
 /// Who must confirm an order's fee.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum FeeApproval {
     /// Free, or charged at list price with no material cost.
@@ -482,6 +493,7 @@ pub enum FeeApproval {
 
 /// An order with its history and the measures the service promises are judged by.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RepairDetail {
     #[serde(flatten)]
     pub order: RepairOrder,

@@ -108,6 +108,7 @@ pub fn remove(w: &Write, kind: &str, ref_id: &str) -> Result<()> {
 
 /// One search hit.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Hit {
     pub kind: String,
     pub id: String,

@@ -29,6 +29,7 @@ use crate::vocab::SlipStatus;
 
 /// A slip as printed and as the register lists it.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Slip {
     pub id: String,
     pub estate_id: String,
@@ -69,6 +70,7 @@ pub struct Slip {
 
 /// A new slip.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct SlipInput {
     /// The intake (id or number). Either this or `complaint`.
@@ -87,6 +89,7 @@ pub struct SlipInput {
 
 /// Handing a printed slip to the responsible person.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct HandOverInput {
     /// Who received it: a staff login/name, or any name (default: the responsible person).
@@ -97,6 +100,7 @@ pub struct HandOverInput {
 
 /// The slip comes back.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct ReturnInput {
     /// When (default: now).
@@ -109,6 +113,7 @@ pub struct ReturnInput {
 
 /// A print of a slip.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Printed {
     pub slip: Slip,
     /// A 补打: the slip had been printed before.
@@ -118,6 +123,7 @@ pub struct Printed {
 
 /// One line of the 前台协调单登记表.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RegisterRow {
     pub no: String,
     pub created_at: String,

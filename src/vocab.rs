@@ -8,7 +8,8 @@ macro_rules! vocabulary {
     ($(#[$m:meta])* $name:ident, $what:literal { $($variant:ident = $code:literal / $label:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
+        pub enum $name { $(#[cfg_attr(feature = "specta", specta(rename = $code))] $variant),+ }
 
         impl $name {
             /// Every word, in display order.

@@ -278,6 +278,7 @@ impl Iterator for HumanNumbers {
 
 /// What [`Store::verify`] found.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VerifyReport {
     pub integrity_ok: bool,
     pub integrity: Vec<String>,
@@ -470,6 +471,7 @@ impl Write<'_> {
 
 /// One entry of a record's event log (status, grade, …).
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Event {
     pub at: String,
     pub actor_id: String,

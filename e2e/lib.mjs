@@ -1,0 +1,150 @@
+// Drives the real FrontDesk window: tauri-driver (2.x) in front of Debian's WebKitWebDriver, under
+// the Xvfb display that `xvfb-run` gives the whole test command. Each spec gets its own
+// tauri-driver with a fresh data folder (FRONTDESK_DATA_DIR and the XDG folders), so runs are
+// isolated. tauri-driver is stopped with SIGTERM (SIGKILL leaves WebKitWebDriver behind).
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir, homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import net from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { remote } from 'webdriverio'
+
+export const APP = resolve(process.env.FRONTDESK_APP ?? fileURLToPath(new URL('../target/debug/frontdesk-app', import.meta.url)))
+const DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver')
+let nextPort = 4444 + Math.floor(Math.random() * 200) * 2
+
+async function waitPort(port, ms) {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    const ok = await new Promise((r) => {
+      const s = net.connect(port, '127.0.0.1', () => (s.end(), r(true)))
+      s.on('error', () => r(false))
+    })
+    if (ok) return
+    await sleep(50)
+  }
+  throw new Error(`tauri-driver did not listen on ${port}`)
+}
+
+/** The pids of FrontDesk apps started on `dataDir` (found by their environment). */
+function appPids(dataDir) {
+  const pids = []
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue
+    try {
+      if (!readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('frontdesk-app')) continue
+      if (readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(`FRONTDESK_DATA_DIR=${dataDir}`)) pids.push(Number(p))
+    } catch {}
+  }
+  return pids
+}
+
+/** Starts the app on a fresh data folder (optionally prepared by `prepare(dataDir)`). */
+export async function launch(name, prepare) {
+  const root = mkdtempSync(join(tmpdir(), `fd-e2e-${name}-`))
+  const dataDir = join(root, 'data')
+  if (prepare) await prepare(dataDir)
+  const env = {
+    ...process.env,
+    FRONTDESK_DATA_DIR: dataDir,
+    XDG_DATA_HOME: join(root, 'xdg-data'),
+    XDG_CONFIG_HOME: join(root, 'xdg-config'),
+    XDG_CACHE_HOME: join(root, 'xdg-cache'),
+  }
+  const port = nextPort
+  nextPort += 2
+  const driver = spawn(DRIVER, ['--port', String(port), '--native-port', String(port + 1)], { env, stdio: ['ignore', 'inherit', 'inherit'] })
+  await waitPort(port, 10000)
+  const browser = await remote({
+    hostname: '127.0.0.1',
+    port,
+    logLevel: 'error',
+    capabilities: { 'tauri:options': { application: APP }, 'wdio:enforceWebDriverClassic': true },
+  })
+  await browser.setWindowSize(1366, 768).catch(() => {})
+  const stop = async () => {
+    await browser.deleteSession().catch(() => {})
+    // The app is single-instance: make sure this run's app is gone before the next spec starts it.
+    for (const pid of appPids(dataDir)) {
+      try {
+        process.kill(pid, 'SIGTERM')
+      } catch {}
+    }
+    for (let i = 0; i < 50 && appPids(dataDir).length; i++) await sleep(100)
+    driver.kill('SIGTERM')
+    await new Promise((r) => (driver.exitCode != null ? r() : driver.once('exit', r)))
+    try {
+      rmSync(root, { recursive: true, force: true, maxRetries: 5 })
+    } catch {}
+  }
+  return { browser, dataDir, stop, ...helpers(browser) }
+}
+
+function helpers(b) {
+  const visible = async (sel, ms = 10000) => {
+    const el = await b.$(sel)
+    await el.waitForDisplayed({ timeout: ms })
+    return el
+  }
+  return {
+    visible,
+    /** Types into the input named `name` (replacing its value). */
+    async type(name, text, scope = '') {
+      const el = await visible(`${scope} [name="${name}"]`)
+      await el.click()
+      await el.clearValue()
+      await el.setValue(text)
+      return el
+    },
+    async click(sel) {
+      const el = await visible(sel)
+      await el.waitForClickable({ timeout: 10000 })
+      await el.click()
+    },
+    /** Presses keys (e.g. 'F8', ['Control', 'Enter']). */
+    async keys(k) {
+      await b.keys(k)
+    },
+    /** Picks an option by its text in the drop-down that is open. */
+    async choose(text) {
+      const xp = `//li[contains(@class,'el-select-dropdown__item')][normalize-space(.)='${text}' or starts-with(normalize-space(.), '${text}')]`
+      await b.waitUntil(async () => {
+        for (const el of await b.$$(xp)) if (await el.isDisplayed()) return (await el.click(), true)
+        return false
+      }, { timeout: 10000, timeoutMsg: `no option ${text}` })
+    },
+    /** Clicks a table row (the first, or the one with a cell reading `text`) of the table `#id`. */
+    async row(id, text) {
+      const xp = text ? `//*[@id='${id}']//tbody/tr[.//td[normalize-space(.)='${text}']]/td[2]` : `//*[@id='${id}']//tbody/tr[1]/td[2]`
+      const el = await b.$(xp)
+      await el.waitForExist({ timeout: 10000 })
+      await b.execute((e) => e.click(), el)
+    },
+    async text(sel) {
+      return (await visible(sel)).getText()
+    },
+    /** Waits until the element's text (textContent: tables too) contains `want` (text or RegExp). */
+    async waitText(sel, want, ms = 10000) {
+      await b.waitUntil(async () => {
+        const text = await b.execute((s) => document.querySelector(s)?.textContent ?? '', sel)
+        return want instanceof RegExp ? want.test(text) : text.includes(want)
+      }, { timeout: ms, timeoutMsg: `${sel} never showed ${want}` }).catch(async (e) => {
+        const file = join(tmpdir(), `fd-e2e-failure-${Date.now()}.png`)
+        writeFileSync(file, Buffer.from(await b.takeScreenshot(), 'base64'))
+        throw new Error(`${e.message} (screenshot: ${file})`)
+      })
+    },
+    async screen(name) {
+      await this.click(`[data-screen="${name}"]`)
+      await visible(`#screen-${name}`)
+    },
+    async success(want) {
+      await b.waitUntil(async () => {
+        for (const el of await b.$$('.el-message--success')) if ((await el.getText()).includes(want)) return true
+        return false
+      }, { timeout: 10000, timeoutMsg: `no success message ${want}` })
+    },
+  }
+}

@@ -1,0 +1,275 @@
+//! 投诉台账, 协调单 and 回访: complaints through their life, slips, follow-up calls, deadlines and
+//! the work queues in the policy's order.
+
+use frontdesk::complaints::{
+    self, Attempt, AttemptInput, CloseInput, Complaint, ComplaintDetail, ComplaintFilter,
+    ComplaintInput, GradeInput,
+};
+use frontdesk::deadlines::{self, Overview, Pause, PauseInput, SubjectKind};
+use frontdesk::followups::{self, DueFollowup, Followup, FollowupInput};
+use frontdesk::grading::{self, Explanation};
+use frontdesk::queues::{self, QueueItem};
+use frontdesk::slips::{self, HandOverInput, Printed, RegisterRow, ReturnInput, Slip, SlipInput};
+use frontdesk::vocab::{ComplaintStatus, Grade};
+use serde::Deserialize;
+use tauri::State;
+
+use super::Period;
+use crate::error::WireResult;
+use crate::state::AppState;
+
+/// The register's filters as the UI sends them (words as codes or Chinese labels).
+#[derive(Debug, Default, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct ComplaintQuery {
+    pub status: Option<String>,
+    pub grade: Option<String>,
+    pub category: Option<String>,
+    pub department: Option<String>,
+    /// Opened in this period (both ends optional).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub open_only: bool,
+}
+
+impl ComplaintQuery {
+    fn filter(&self, now: chrono::DateTime<chrono::Utc>) -> frontdesk::Result<ComplaintFilter> {
+        let blank = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let (status, grade, from, to) = (
+            blank(&self.status),
+            blank(&self.grade),
+            blank(&self.from),
+            blank(&self.to),
+        );
+        let period = Period {
+            from: from.clone().or(to.clone()),
+            to: to.clone().or(from.clone()),
+        };
+        let bounds = (from.is_some() || to.is_some())
+            .then(|| period.bounds(now))
+            .transpose()?;
+        Ok(ComplaintFilter {
+            status: status
+                .map(|s| ComplaintStatus::parse("status", "投诉状态", &s))
+                .transpose()?,
+            grade: grade
+                .map(|s| Grade::parse("grade", "投诉等级", &s))
+                .transpose()?,
+            category: blank(&self.category),
+            department: blank(&self.department),
+            from: bounds.filter(|_| from.is_some()).map(|b| b.0),
+            to: bounds.filter(|_| to.is_some()).map(|b| b.1),
+            open_only: self.open_only,
+            limit: Some(500),
+        })
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_queue(state: State<'_, AppState>) -> WireResult<Vec<QueueItem>> {
+    state.read(|s, eid| queues::complaints(s.conn(), eid, s.now()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_list(
+    state: State<'_, AppState>,
+    query: ComplaintQuery,
+) -> WireResult<Vec<Complaint>> {
+    state.read(|s, eid| complaints::list(s.conn(), eid, &query.filter(s.now())?))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_get(state: State<'_, AppState>, id: String) -> WireResult<ComplaintDetail> {
+    state.read(|s, _| complaints::get(s.conn(), &id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_explain(state: State<'_, AppState>, id: String) -> WireResult<Explanation> {
+    state.read(|s, _| grading::explain(s.conn(), &id, s.now()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_open(state: State<'_, AppState>, input: ComplaintInput) -> WireResult<Complaint> {
+    state.write(|w, eid| complaints::open(w, eid, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_update(
+    state: State<'_, AppState>,
+    id: String,
+    input: ComplaintInput,
+) -> WireResult<Complaint> {
+    state.write(|w, _| complaints::update(w, &id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_attempt(
+    state: State<'_, AppState>,
+    id: String,
+    input: AttemptInput,
+) -> WireResult<Attempt> {
+    state.write(|w, _| complaints::add_attempt(w, &id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_confirm(state: State<'_, AppState>, id: String) -> WireResult<Complaint> {
+    state.write(|w, _| complaints::request_confirmation(w, &id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_close(
+    state: State<'_, AppState>,
+    id: String,
+    input: CloseInput,
+) -> WireResult<Complaint> {
+    state.write(|w, _| complaints::close(w, &id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_reopen(
+    state: State<'_, AppState>,
+    id: String,
+    reason: String,
+) -> WireResult<Complaint> {
+    state.write(|w, _| complaints::reopen(w, &id, Some(&reason)))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_void(
+    state: State<'_, AppState>,
+    id: String,
+    reason: String,
+) -> WireResult<Complaint> {
+    state.write(|w, _| complaints::void(w, &id, Some(&reason)))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_set_grade(
+    state: State<'_, AppState>,
+    id: String,
+    input: GradeInput,
+) -> WireResult<Complaint> {
+    state.write(|w, _| complaints::set_grade(w, &id, &input))
+}
+
+/// Deadlines of a subject: `kind` is complaint, repair or slip.
+#[tauri::command]
+#[specta::specta]
+pub fn deadline_show(state: State<'_, AppState>, kind: String, id: String) -> WireResult<Overview> {
+    state.read(|s, _| deadlines::show(s.conn(), SubjectKind::parse(&kind)?, &id, s.now()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn deadline_pause(
+    state: State<'_, AppState>,
+    kind: String,
+    id: String,
+    input: PauseInput,
+) -> WireResult<Pause> {
+    state.write(|w, _| deadlines::pause(w, SubjectKind::parse(&kind)?, &id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn deadline_resume(state: State<'_, AppState>, kind: String, id: String) -> WireResult<Pause> {
+    state.write(|w, _| deadlines::resume(w, SubjectKind::parse(&kind)?, &id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn slip_create(state: State<'_, AppState>, input: SlipInput) -> WireResult<Slip> {
+    state.write(|w, eid| slips::create(w, eid, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn slip_get(state: State<'_, AppState>, id: String) -> WireResult<Slip> {
+    state.read(|s, _| slips::load(s.conn(), &id))
+}
+
+/// Prints a slip (the first print is the original, later ones are 补打). Until the PDF documents
+/// land this records the print; the PDF is then written and opened here.
+#[tauri::command]
+#[specta::specta]
+pub fn slip_print(state: State<'_, AppState>, id: String) -> WireResult<Printed> {
+    state.write(|w, _| slips::print(w, &id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn slip_hand_over(
+    state: State<'_, AppState>,
+    id: String,
+    input: HandOverInput,
+) -> WireResult<Slip> {
+    state.write(|w, _| slips::hand_over(w, &id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn slip_return(state: State<'_, AppState>, id: String, input: ReturnInput) -> WireResult<Slip> {
+    state.write(|w, _| slips::record_return(w, &id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn slip_file(state: State<'_, AppState>, id: String) -> WireResult<Slip> {
+    state.write(|w, _| slips::file(w, &id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn slip_void(state: State<'_, AppState>, id: String, reason: String) -> WireResult<Slip> {
+    state.write(|w, _| slips::void(w, &id, Some(&reason)))
+}
+
+/// Finds a slip by its number as a barcode scanner types it.
+#[tauri::command]
+#[specta::specta]
+pub fn slip_find(state: State<'_, AppState>, text: String) -> WireResult<Slip> {
+    state.read(|s, eid| slips::find_by_no(s.conn(), eid, &text))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn slip_register(state: State<'_, AppState>, period: Period) -> WireResult<Vec<RegisterRow>> {
+    state.read(|s, eid| {
+        let (from, to) = period.bounds(s.now())?;
+        slips::register(s.conn(), eid, from, to)
+    })
+}
+
+/// 回访 due by the end of today, oldest first.
+#[tauri::command]
+#[specta::specta]
+pub fn followup_due(state: State<'_, AppState>) -> WireResult<Vec<DueFollowup>> {
+    state.read(|s, eid| followups::due(s.conn(), eid, Period::default().bounds(s.now())?.1))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn followup_record(
+    state: State<'_, AppState>,
+    id: String,
+    input: FollowupInput,
+) -> WireResult<Followup> {
+    state.write(|w, _| followups::record(w, &id, &input))
+}

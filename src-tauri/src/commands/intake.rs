@@ -1,0 +1,47 @@
+//! 前台登记: look-up, recording a contact, today's contacts, voiding one; full-text search.
+
+use frontdesk::intake::{self, Intake, IntakeInput, Lookup};
+use frontdesk::search::{self, Hit};
+use tauri::State;
+
+use super::Period;
+use crate::error::WireResult;
+use crate::state::AppState;
+
+#[tauri::command]
+#[specta::specta]
+pub fn intake_lookup(state: State<'_, AppState>, query: String) -> WireResult<Lookup> {
+    state.read(|s, eid| intake::lookup(s.conn(), eid, &query, s.now()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn intake_record(state: State<'_, AppState>, input: IntakeInput) -> WireResult<Intake> {
+    state.write(|w, eid| intake::record(w, eid, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn intake_list(state: State<'_, AppState>, period: Period) -> WireResult<Vec<Intake>> {
+    state.read(|s, eid| {
+        let (from, to) = period.bounds(s.now())?;
+        intake::list(s.conn(), eid, from, to, None, 500)
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn intake_void(state: State<'_, AppState>, id: String, reason: String) -> WireResult<Intake> {
+    state.write(|w, _| intake::void(w, &id, Some(&reason)))
+}
+
+/// Full-text search (1 character and up); `kind` limits it to intake/complaint/slip/repair/customer.
+#[tauri::command]
+#[specta::specta]
+pub fn search(
+    state: State<'_, AppState>,
+    query: String,
+    kind: Option<String>,
+) -> WireResult<Vec<Hit>> {
+    state.read(|s, eid| search::search(s.conn(), eid, &query, kind.as_deref(), 100))
+}

@@ -1,0 +1,110 @@
+//! 报修派工: repair orders from report to sign-off, the dispatch list and the price list.
+
+use frontdesk::queues::{self, QueueItem};
+use frontdesk::repairs::{
+    self, DispatchInput, FinishInput, PriceItem, RepairDetail, RepairFilter, RepairInput,
+    RepairOrder, SignOffInput, StepInput,
+};
+use tauri::State;
+
+use crate::error::WireResult;
+use crate::state::AppState;
+
+#[tauri::command]
+#[specta::specta]
+pub fn repair_queue(state: State<'_, AppState>) -> WireResult<Vec<QueueItem>> {
+    state.read(|s, eid| queues::repairs(s.conn(), eid, s.now()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn repair_list(
+    state: State<'_, AppState>,
+    filter: RepairFilter,
+) -> WireResult<Vec<RepairOrder>> {
+    state.read(|s, eid| repairs::list(s.conn(), eid, &filter))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn repair_get(state: State<'_, AppState>, id: String) -> WireResult<RepairDetail> {
+    state.read(|s, _| repairs::get(s.conn(), &id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn repair_create(state: State<'_, AppState>, input: RepairInput) -> WireResult<RepairOrder> {
+    state.write(|w, eid| repairs::create(w, eid, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn repair_dispatch(
+    state: State<'_, AppState>,
+    id: String,
+    input: DispatchInput,
+) -> WireResult<RepairOrder> {
+    state.write(|w, _| repairs::dispatch(w, &id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn repair_accept(
+    state: State<'_, AppState>,
+    id: String,
+    input: StepInput,
+) -> WireResult<RepairOrder> {
+    state.write(|w, _| repairs::accept(w, &id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn repair_arrive(
+    state: State<'_, AppState>,
+    id: String,
+    input: StepInput,
+) -> WireResult<RepairOrder> {
+    state.write(|w, _| repairs::arrive(w, &id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn repair_finish(
+    state: State<'_, AppState>,
+    id: String,
+    input: FinishInput,
+) -> WireResult<RepairOrder> {
+    state.write(|w, _| repairs::finish(w, &id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn repair_confirm_fee(state: State<'_, AppState>, id: String) -> WireResult<RepairOrder> {
+    state.write(|w, _| repairs::confirm_fee(w, &id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn repair_sign_off(
+    state: State<'_, AppState>,
+    id: String,
+    input: SignOffInput,
+) -> WireResult<RepairOrder> {
+    state.write(|w, _| repairs::sign_off(w, &id, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn repair_void(
+    state: State<'_, AppState>,
+    id: String,
+    reason: String,
+) -> WireResult<RepairOrder> {
+    state.write(|w, _| repairs::void(w, &id, Some(&reason)))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn price_list(state: State<'_, AppState>) -> WireResult<Vec<PriceItem>> {
+    state.read(|s, eid| repairs::price_list(s.conn(), eid, false))
+}

@@ -1,0 +1,171 @@
+//! Start-up, first run (set-up wizard or demo data), signing in and out, the idle lock, and the
+//! recovery screen's backups when the database is unusable.
+
+use std::path::PathBuf;
+
+use frontdesk::backup::{self, BackupInfo, RestoreInfo};
+use frontdesk::demo::{self, DemoSummary};
+use frontdesk::estate::Estate;
+use frontdesk::{auth, policy, Actor, Store};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use crate::error::{WireError, WireResult};
+use crate::state::AppState;
+
+/// Where the app is: first run, broken database, or ready for a clerk.
+#[derive(Debug, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Setup,
+    Broken,
+    Ready,
+}
+
+#[derive(Debug, Serialize, specta::Type)]
+pub struct AppStatus {
+    pub phase: Phase,
+    /// Why the database is unusable (phase `broken`).
+    pub problem: Option<String>,
+    pub estate: Option<Estate>,
+    pub actor: Option<Actor>,
+    /// Minutes without input before the desk locks (policy `session.idle_minutes`).
+    pub idle_minutes: i64,
+    /// The policy's complaint categories (the pickers' choices).
+    pub categories: Vec<String>,
+    pub data_dir: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
+    let estate = state.estate();
+    let desk = state.desk();
+    let policy = match (&desk.store, &estate) {
+        (Some(s), Some(e)) => policy::current(s.conn(), &e.id)?.policy,
+        _ => policy::Policy::default(),
+    };
+    let phase = match (&desk.problem, &estate) {
+        (Some(_), _) => Phase::Broken,
+        (None, None) => Phase::Setup,
+        (None, Some(_)) => Phase::Ready,
+    };
+    Ok(AppStatus {
+        phase,
+        problem: desk.problem.clone(),
+        estate,
+        actor: desk.actor.clone(),
+        idle_minutes: policy.session.idle_minutes,
+        categories: policy.complaint_categories,
+        data_dir: state.paths.data_dir.display().to_string(),
+    })
+}
+
+/// The set-up wizard's first page: the estate and its first supervisor.
+#[derive(Debug, Default, Deserialize, specta::Type)]
+#[serde(default)]
+pub struct SetupInput {
+    pub estate_name: String,
+    pub estate_code: String,
+    pub slip_title: Option<String>,
+    pub admin_login: String,
+    pub admin_name: String,
+    pub admin_password: String,
+}
+
+/// Creates the estate (with the default departments) and the first supervisor, signed in.
+#[tauri::command]
+#[specta::specta]
+pub fn setup_init(state: State<'_, AppState>, input: SetupInput) -> WireResult<Actor> {
+    state
+        .with_store(|s| {
+            let slip_title = input.slip_title.as_deref().filter(|t| !t.trim().is_empty());
+            demo::init(
+                s,
+                &input.estate_name,
+                &input.estate_code,
+                slip_title,
+                &input.admin_login,
+                &input.admin_name,
+                &input.admin_password,
+            )?;
+            auth::login(s, &input.admin_login, &input.admin_password)
+        })
+        .inspect(|a| state.desk().actor = Some(a.clone()))
+}
+
+/// Loads the demo estate (龙湖花园); staff sign in with the demo password.
+#[tauri::command]
+#[specta::specta]
+pub fn demo_load(state: State<'_, AppState>) -> WireResult<DemoSummary> {
+    state.with_store(|s| demo::load(s, demo::DEMO_SEED))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn login(state: State<'_, AppState>, login: String, password: String) -> WireResult<Actor> {
+    state
+        .with_store(|s| auth::login(s, &login, &password))
+        .inspect(|a| state.desk().actor = Some(a.clone()))
+}
+
+/// Signs the clerk out (switching clerk, or the idle lock): the next command needs a sign-in.
+#[tauri::command]
+#[specta::specta]
+pub fn logout(state: State<'_, AppState>) {
+    state.desk().actor = None;
+}
+
+/// The backups on the recovery screen, newest first, each checked (`verified_entries` is the
+/// number of audit entries, or the error).
+#[derive(Debug, Serialize, specta::Type)]
+pub struct CheckedBackup {
+    pub backup: BackupInfo,
+    pub ok: bool,
+    pub problem: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn recovery_backups(state: State<'_, AppState>) -> WireResult<Vec<CheckedBackup>> {
+    Ok(backup::list(&state.paths.backups)?
+        .into_iter()
+        .map(|b| {
+            let check = backup::verify_file(&b.file);
+            CheckedBackup {
+                ok: check.is_ok(),
+                problem: check.err().map(|e| e.to_string()),
+                backup: b,
+            }
+        })
+        .collect())
+}
+
+/// Replaces the unusable database by a backup, then opens it (nobody is signed in afterwards).
+#[tauri::command]
+#[specta::specta]
+pub fn recovery_restore(state: State<'_, AppState>, file: String) -> WireResult<RestoreInfo> {
+    let mut desk = state.desk();
+    if desk.problem.is_none() {
+        return Err(WireError::new(
+            "state",
+            "数据库正常，无需恢复；恢复备份请在“设置 › 备份”中进行",
+        ));
+    }
+    desk.store = None;
+    desk.actor = None;
+    // The damaged file is kept beside, renamed, so the restore starts from no database.
+    let db = &state.paths.database;
+    let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
+    for suffix in ["", "-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", db.display()));
+        if from.exists() {
+            let to = PathBuf::from(format!("{}.damaged-{stamp}{suffix}", db.display()));
+            std::fs::rename(&from, &to).map_err(frontdesk::Error::from)?;
+        }
+    }
+    let info = backup::restore(db, &PathBuf::from(file), chrono::Utc::now())?;
+    desk.store = Some(Store::open(&state.paths.database)?);
+    desk.problem = None;
+    Ok(info)
+}

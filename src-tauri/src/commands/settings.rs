@@ -1,0 +1,120 @@
+//! 设置: the estate, departments, staff, the policy (as TOML text, versioned by the core) and
+//! backups (manual backup, list, restore).
+
+use frontdesk::backup::{self, BackupInfo, BackupKind};
+use frontdesk::estate::{self, Department, Estate, Staff, StaffInput};
+use frontdesk::{auth, policy, Error};
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::{WireError, WireResult};
+use crate::state::AppState;
+
+/// The estate with its departments and staff (the lists every form's pickers use).
+#[derive(Debug, Serialize, specta::Type)]
+pub struct EstateView {
+    pub estate: Estate,
+    pub departments: Vec<Department>,
+    pub staff: Vec<Staff>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn estate_show(state: State<'_, AppState>) -> WireResult<EstateView> {
+    state.read(|s, eid| {
+        Ok(EstateView {
+            estate: estate::estate(s.conn(), eid)?,
+            departments: estate::departments(s.conn(), eid)?,
+            staff: estate::staff_list(s.conn(), eid)?,
+        })
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn department_add(state: State<'_, AppState>, name: String) -> WireResult<Department> {
+    state.write(|w, eid| estate::add_department(w, eid, Some(&name)))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn staff_add(state: State<'_, AppState>, input: StaffInput) -> WireResult<Staff> {
+    state.write(|w, eid| estate::add_staff(w, eid, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn staff_set_password(
+    state: State<'_, AppState>,
+    login: String,
+    password: String,
+) -> WireResult<()> {
+    state.write(|w, _| estate::set_password(w, &login, &password))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn staff_void(state: State<'_, AppState>, login: String, reason: String) -> WireResult<()> {
+    state.write(|w, _| estate::void_staff(w, &login, Some(&reason)))
+}
+
+/// The current policy as TOML, with its version in a first comment line.
+#[tauri::command]
+#[specta::specta]
+pub fn policy_toml(state: State<'_, AppState>) -> WireResult<String> {
+    state.read(|s, eid| {
+        let v = policy::current(s.conn(), eid)?;
+        Ok(format!(
+            "# 政策第 {} 版\n{}",
+            v.version,
+            policy::to_toml(&v.policy)?
+        ))
+    })
+}
+
+/// Saves the edited TOML as a new policy version (applies to new decisions only).
+#[tauri::command]
+#[specta::specta]
+pub fn policy_save(
+    state: State<'_, AppState>,
+    toml: String,
+    note: Option<String>,
+) -> WireResult<i64> {
+    state.write(|w, eid| policy::save(w, eid, &policy::from_toml(&toml)?, note.as_deref()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn backup_now(state: State<'_, AppState>) -> WireResult<BackupInfo> {
+    state.signed_in_store(|s, a| {
+        a.require(auth::SUPERVISORS, "手动备份")?;
+        backup::backup_now(s, &state.paths.backups, BackupKind::Manual, s.now())
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn backup_list(state: State<'_, AppState>) -> WireResult<Vec<BackupInfo>> {
+    state.read(|_, _| backup::list(&state.paths.backups))
+}
+
+/// Replaces the database by a backup (supervisor); everyone must sign in again afterwards.
+#[tauri::command]
+#[specta::specta]
+pub fn backup_restore(state: State<'_, AppState>, file: String) -> WireResult<backup::RestoreInfo> {
+    let mut desk = state.desk();
+    let actor = desk
+        .actor
+        .clone()
+        .ok_or_else(|| WireError::new("signed_out", "请先登录"))?;
+    actor.require(auth::SUPERVISORS, "从备份恢复")?;
+    desk.store = None;
+    desk.actor = None;
+    let restored = backup::restore(
+        &state.paths.database,
+        std::path::Path::new(&file),
+        chrono::Utc::now(),
+    );
+    desk.store = Some(frontdesk::Store::open(&state.paths.database)?);
+    restored.map_err(Error::into)
+}

@@ -1,0 +1,50 @@
+//! The one error that crosses the IPC boundary.
+//!
+//! Every command returns `Result<T, WireError>`. `code` is stable and is what the UI branches on
+//! (`invalid` with `field`, `denied`, `not_found`, `state`, `import` with `rows`, `corrupt`,
+//! `schema_too_new`, `internal`, and the shell's own `signed_out` and `setup`); `message` is the
+//! Chinese text shown to the clerk as is.
+
+use frontdesk::import::RowProblem;
+use frontdesk::Error;
+use serde::Serialize;
+
+#[derive(Debug, Serialize, specta::Type)]
+pub struct WireError {
+    pub code: String,
+    pub message: String,
+    /// The input key of the bad field, for `invalid`.
+    pub field: Option<String>,
+    /// Row-level problems, for `import`.
+    pub rows: Option<Vec<RowProblem>>,
+}
+
+impl WireError {
+    /// An error raised by the shell itself (not the core).
+    pub fn new(code: &str, message: impl Into<String>) -> WireError {
+        WireError {
+            code: code.into(),
+            message: message.into(),
+            field: None,
+            rows: None,
+        }
+    }
+}
+
+impl From<Error> for WireError {
+    fn from(e: Error) -> WireError {
+        let mut w = WireError::new(e.code(), e.to_string());
+        match e {
+            Error::Invalid { field, .. } => w.field = Some(field.to_string()),
+            Error::Import(rows) => w.rows = Some(rows),
+            Error::Database(_) | Error::Io(_) | Error::Json(_) => {
+                tracing::error!(error = %w.message, "internal error");
+            }
+            _ => {}
+        }
+        w
+    }
+}
+
+/// What every command returns.
+pub type WireResult<T> = std::result::Result<T, WireError>;

@@ -1,0 +1,167 @@
+//! FrontDesk's desktop shell (Tauri 2): the desk's screens (`ui/`) over the core crate.
+//!
+//! Invariants: the shell holds no business rule. Each command ([`commands`]) takes the state, calls
+//! one core function and maps the error to the one [`error::WireError`]. The data folder is
+//! resolved once at start ([`state::Paths::resolve`], `FRONTDESK_DATA_DIR` overrides it); the log
+//! rolls daily in `<data>/logs`. Only one instance runs: a second launch focuses the first window.
+//! The TypeScript bindings (`ui/src/bindings.ts`) are generated from these signatures by
+//! [`specta_builder`] and committed; a test fails when they are out of date.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use tauri::{Manager, RunEvent, Runtime};
+
+use crate::state::{AppState, Paths};
+
+/// Every command, for the IPC handler and for the TypeScript bindings.
+pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
+    use commands::{customers, desk, intake, repairs, session, settings};
+    tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
+        session::app_status,
+        session::setup_init,
+        session::demo_load,
+        session::login,
+        session::logout,
+        session::recovery_backups,
+        session::recovery_restore,
+        intake::intake_lookup,
+        intake::intake_record,
+        intake::intake_list,
+        intake::intake_void,
+        intake::search,
+        desk::complaint_queue,
+        desk::complaint_list,
+        desk::complaint_get,
+        desk::complaint_explain,
+        desk::complaint_open,
+        desk::complaint_update,
+        desk::complaint_attempt,
+        desk::complaint_confirm,
+        desk::complaint_close,
+        desk::complaint_reopen,
+        desk::complaint_void,
+        desk::complaint_set_grade,
+        desk::deadline_show,
+        desk::deadline_pause,
+        desk::deadline_resume,
+        desk::slip_create,
+        desk::slip_get,
+        desk::slip_print,
+        desk::slip_hand_over,
+        desk::slip_return,
+        desk::slip_file,
+        desk::slip_void,
+        desk::slip_find,
+        desk::slip_register,
+        desk::followup_due,
+        desk::followup_record,
+        repairs::repair_queue,
+        repairs::repair_list,
+        repairs::repair_get,
+        repairs::repair_create,
+        repairs::repair_dispatch,
+        repairs::repair_accept,
+        repairs::repair_arrive,
+        repairs::repair_finish,
+        repairs::repair_confirm_fee,
+        repairs::repair_sign_off,
+        repairs::repair_void,
+        repairs::price_list,
+        customers::customer_list,
+        customers::customer_show,
+        customers::customer_add,
+        customers::customer_update,
+        customers::customer_set_tier,
+        customers::vip_issue,
+        customers::vip_renew,
+        customers::vip_reissue,
+        customers::vip_revoke,
+        customers::vip_register,
+        settings::estate_show,
+        settings::department_add,
+        settings::staff_add,
+        settings::staff_set_password,
+        settings::staff_void,
+        settings::policy_toml,
+        settings::policy_save,
+        settings::backup_now,
+        settings::backup_list,
+        settings::backup_restore,
+    ])
+}
+
+/// Writes the TypeScript bindings of every command and type to `path`.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    let ts = specta_typescript::Typescript::default()
+        .bigint(specta_typescript::BigIntExportBehavior::Number)
+        .header("// Generated from the Rust commands by `cargo test -p frontdesk-app` with\n// FRONTDESK_UPDATE_BINDINGS=1. Do not edit.\n// @ts-nocheck");
+    specta_builder::<tauri::Wry>()
+        .export(ts, path)
+        .map_err(|e| e.to_string())
+}
+
+/// Logs to `<data>/logs/frontdesk.<date>.log`, one file a day, the last 30 kept.
+fn start_logging(paths: &Paths) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let appender = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("frontdesk")
+        .filename_suffix("log")
+        .max_log_files(30)
+        .build(&paths.logs)
+        .ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FRONTDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// The app with its state on `base` (`tauri::Builder::default()` for the real window,
+/// `tauri::test::mock_builder()` for the shell tests).
+pub fn app_builder<R: Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    base.manage(state)
+        .invoke_handler(specta_builder::<R>().invoke_handler())
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    let paths = match Paths::resolve() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("FrontDesk：{e}");
+            std::process::exit(1);
+        }
+    };
+    let _ = std::fs::create_dir_all(&paths.logs);
+    let _log = start_logging(&paths);
+    tracing::info!(data_dir = %paths.data_dir.display(), "FrontDesk starting");
+    let state = AppState::open(paths);
+    let app = app_builder(tauri::Builder::default(), state)
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }))
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|app, event| {
+            if let RunEvent::Exit = event {
+                app.state::<AppState>().backup_on_exit();
+            }
+        }),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start");
+            eprintln!("FrontDesk 无法启动：{e}");
+            std::process::exit(1);
+        }
+    }
+}

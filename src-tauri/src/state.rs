@@ -1,0 +1,190 @@
+//! The shell's state: where the data lives (resolved once), the open store and who is signed in.
+//!
+//! Invariants: the store is only touched under the one mutex, so commands never interleave inside
+//! a write; a command that needs a clerk fails with `signed_out` when nobody is signed in (or the
+//! desk is locked); a database that fails to open or verify is never used: the shell keeps the
+//! problem and offers the recovery screen (restore the latest good backup) instead.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use frontdesk::estate::{self, Estate};
+use frontdesk::{backup, Actor, Error, Result, Store, Write};
+
+use crate::error::{WireError, WireResult};
+
+/// The environment variable that redirects the data folder (also used by the CLI and the tests).
+pub const DATA_DIR_ENV: &str = "FRONTDESK_DATA_DIR";
+
+/// The folders and files of one desk.
+#[derive(Clone, Debug)]
+pub struct Paths {
+    pub data_dir: PathBuf,
+    pub database: PathBuf,
+    pub backups: PathBuf,
+    pub logs: PathBuf,
+}
+
+impl Paths {
+    /// `FRONTDESK_DATA_DIR`, else the user's data folder (`%APPDATA%\FrontDesk\FrontDesk\data`,
+    /// `~/.local/share/frontdesk` …).
+    pub fn resolve() -> Result<Paths> {
+        let dir = match std::env::var_os(DATA_DIR_ENV) {
+            Some(d) => PathBuf::from(d),
+            None => directories::ProjectDirs::from("cn", "FrontDesk", "FrontDesk")
+                .map(|p| p.data_dir().to_path_buf())
+                .ok_or_else(|| Error::State("找不到用户数据目录".into()))?,
+        };
+        Ok(Paths::under(&dir))
+    }
+
+    pub fn under(dir: &Path) -> Paths {
+        Paths {
+            data_dir: dir.to_path_buf(),
+            database: dir.join("frontdesk.sqlite3"),
+            backups: dir.join("backups"),
+            logs: dir.join("logs"),
+        }
+    }
+}
+
+/// The mutable part: the store (none before set-up or when broken) and the signed-in clerk.
+pub struct Desk {
+    pub store: Option<Store>,
+    pub actor: Option<Actor>,
+    /// Why the database could not be used (the recovery screen shows it).
+    pub problem: Option<String>,
+}
+
+pub struct AppState {
+    pub paths: Paths,
+    desk: Mutex<Desk>,
+}
+
+/// Opens and verifies the database; `Ok(None)` when there is none yet.
+fn open_verified(paths: &Paths) -> Result<Option<Store>> {
+    if !paths.database.exists() {
+        return Ok(None);
+    }
+    let store = Store::open(&paths.database)?;
+    let report = store.verify()?;
+    if !report.ok() {
+        return Err(Error::Corrupt(format!(
+            "完整性：{}；审计链首个断点：{:?}",
+            report.integrity.join("; "),
+            report.audit_first_broken
+        )));
+    }
+    Ok(Some(store))
+}
+
+impl AppState {
+    /// Opens the desk's database (if any); a failure is kept as the problem, never raised.
+    pub fn open(paths: Paths) -> AppState {
+        let (store, problem) = match open_verified(&paths) {
+            Ok(store) => (store, None),
+            Err(e) => {
+                tracing::error!(error = %e, "database unusable");
+                (None, Some(e.to_string()))
+            }
+        };
+        if let Some(s) = &store {
+            if estate::only_estate(s.conn()).is_ok() {
+                match backup::backup_if_due(s, &paths.backups, s.now(), &Default::default()) {
+                    Ok(r) => tracing::info!(made = r.made.len(), "start-up backups"),
+                    Err(e) => tracing::warn!(error = %e, "start-up backup failed"),
+                }
+            }
+        }
+        AppState {
+            paths,
+            desk: Mutex::new(Desk {
+                store,
+                actor: None,
+                problem,
+            }),
+        }
+    }
+
+    /// The desk, locked. A poisoned lock (a panic in a command) is recovered: the store's
+    /// transactions roll back on their own, so the data is consistent.
+    pub fn desk(&self) -> MutexGuard<'_, Desk> {
+        self.desk.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` on the store (created on first use, for set-up and demo data) with no clerk.
+    pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> WireResult<T> {
+        let mut desk = self.desk();
+        if desk.problem.is_some() {
+            return Err(WireError::new("corrupt", "数据库无法使用，请先从备份恢复"));
+        }
+        if desk.store.is_none() {
+            std::fs::create_dir_all(&self.paths.data_dir).map_err(Error::from)?;
+            desk.store = Some(Store::open(&self.paths.database)?);
+        }
+        let store = desk.store.as_mut().ok_or_else(not_set_up)?;
+        Ok(f(store)?)
+    }
+
+    /// A read as the signed-in clerk: the store and the estate id.
+    pub fn read<T>(&self, f: impl FnOnce(&Store, &str) -> Result<T>) -> WireResult<T> {
+        let desk = self.desk();
+        let (store, actor) = signed_in(&desk)?;
+        Ok(f(store, &actor.estate_id)?)
+    }
+
+    /// One write (one transaction) as the signed-in clerk, with the estate id.
+    pub fn write<T>(&self, f: impl FnOnce(&mut Write, &str) -> Result<T>) -> WireResult<T> {
+        let mut desk = self.desk();
+        let actor = signed_in(&desk)?.1.clone();
+        let store = desk.store.as_mut().ok_or_else(not_set_up)?;
+        Ok(store.write(&actor, |w| f(w, &actor.estate_id))?)
+    }
+
+    /// A write that needs the store itself (set-up, demo data, verification), as a clerk.
+    pub fn signed_in_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store, &Actor) -> Result<T>,
+    ) -> WireResult<T> {
+        let mut desk = self.desk();
+        let actor = signed_in(&desk)?.1.clone();
+        let store = desk.store.as_mut().ok_or_else(not_set_up)?;
+        Ok(f(store, &actor)?)
+    }
+
+    /// The estate of the database, if it is set up.
+    pub fn estate(&self) -> Option<Estate> {
+        let desk = self.desk();
+        desk.store
+            .as_ref()
+            .and_then(|s| estate::only_estate(s.conn()).ok())
+    }
+
+    /// The on-exit backup (`BackupKind::OnExit`), when the app closes with a usable database.
+    pub fn backup_on_exit(&self) {
+        let desk = self.desk();
+        if let Some(s) = desk
+            .store
+            .as_ref()
+            .filter(|s| estate::only_estate(s.conn()).is_ok())
+        {
+            match backup::backup_now(s, &self.paths.backups, backup::BackupKind::OnExit, s.now()) {
+                Ok(b) => tracing::info!(file = %b.file.display(), "on-exit backup"),
+                Err(e) => tracing::warn!(error = %e, "on-exit backup failed"),
+            }
+        }
+    }
+}
+
+fn not_set_up() -> WireError {
+    WireError::new("setup", "尚未初始化：请先完成设置向导或载入演示数据")
+}
+
+fn signed_in(desk: &Desk) -> WireResult<(&Store, &Actor)> {
+    let store = desk.store.as_ref().ok_or_else(not_set_up)?;
+    let actor = desk
+        .actor
+        .as_ref()
+        .ok_or_else(|| WireError::new("signed_out", "请先登录"))?;
+    Ok((store, actor))
+}

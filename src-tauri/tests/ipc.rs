@@ -1,0 +1,251 @@
+//! Shell tests: commands called through Tauri's IPC on the mock runtime, as the UI calls them.
+//! They check the wiring (names, argument names, results) and the wire error, not the core's
+//! rules (the core's own tests do that).
+
+use std::path::PathBuf;
+
+use frontdesk_app::state::{AppState, Paths};
+use serde_json::{json, Value};
+use tauri::test::{get_ipc_response, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+struct Shell {
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    dir: PathBuf,
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("frontdesk-app-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn shell_at(dir: PathBuf) -> Shell {
+    let state = AppState::open(Paths::under(&dir));
+    let app = frontdesk_app::app_builder(tauri::test::mock_builder(), state)
+        .build(mock_context(noop_assets()))
+        .expect("app");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("window");
+    Shell {
+        _app: app,
+        window,
+        dir,
+    }
+}
+
+impl Shell {
+    /// Calls a command; `Ok(value)` or `Err(wire error as JSON)`.
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().expect("url"),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().expect("json"))
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        match self.call(cmd, args) {
+            Ok(v) => panic!("{cmd} succeeded unexpectedly: {v}"),
+            Err(e) => e,
+        }
+    }
+}
+
+fn set_up(name: &str) -> Shell {
+    let s = shell_at(scratch(name));
+    assert_eq!(s.ok("app_status", json!({}))["phase"], "setup");
+    s.ok(
+        "setup_init",
+        json!({"input": {"estate_name": "龙湖花园", "estate_code": "LH", "slip_title": null,
+            "admin_login": "wang", "admin_name": "王主管", "admin_password": "secret123"}}),
+    );
+    s
+}
+
+#[test]
+fn first_run_intake_slip_complaint_through_ipc() {
+    let s = set_up("flow");
+    let status = s.ok("app_status", json!({}));
+    assert_eq!(status["phase"], "ready");
+    assert_eq!(status["actor"]["name"], "王主管");
+    assert_eq!(status["idle_minutes"], 15);
+    s.ok("department_add", json!({"name": "绿化部"}));
+    s.ok(
+        "staff_add",
+        json!({"input": {"login": "sun", "name": "孙师傅", "role": "维修工", "department": "工程维修部",
+            "phone": null, "password": "secret123"}}),
+    );
+    let view = s.ok("estate_show", json!({}));
+    assert!(view["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["name"] == "绿化部"));
+
+    let intake = s.ok(
+        "intake_record",
+        json!({"input": {"channel": "来电", "kind": "投诉", "phone": "13800138000",
+            "content": "楼上漏水，天花板发霉😀"}}),
+    );
+    let no = intake["no"].as_str().unwrap().to_string();
+    assert!(no.starts_with("LH-DJ"), "{no}");
+    let lookup = s.ok("intake_lookup", json!({"query": "13800138000"}));
+    assert_eq!(
+        lookup["recent_intakes"][0]["content"],
+        "楼上漏水，天花板发霉😀"
+    );
+
+    let slip = s.ok(
+        "slip_create",
+        json!({"input": {"intake": no, "department": "工程维修部"}}),
+    );
+    let slip_no = slip["no"].as_str().unwrap().to_string();
+    let found = s.ok(
+        "slip_find",
+        json!({"text": format!("  {} ", slip_no.to_lowercase())}),
+    );
+    assert_eq!(found["no"], slip_no);
+    assert_eq!(s.ok("slip_print", json!({"id": slip_no}))["reprint"], false);
+    assert_eq!(s.ok("slip_print", json!({"id": slip_no}))["reprint"], true);
+    let register = s.ok("slip_register", json!({"period": {}}));
+    assert_eq!(register.as_array().unwrap().len(), 1);
+
+    let c = s.ok(
+        "complaint_open",
+        json!({"input": {"intake": no, "category": "物业管理", "responsible_department": "工程维修部"}}),
+    );
+    let cno = c["no"].as_str().unwrap().to_string();
+    assert_eq!(s.ok("complaint_queue", json!({}))[0]["no"], cno);
+    s.ok(
+        "complaint_attempt",
+        json!({"id": cno, "input": {"method": "电话", "said": "已安排维修", "result": "达成一致"}}),
+    );
+    s.ok("complaint_confirm", json!({"id": cno}));
+    let closed = s.ok(
+        "complaint_close",
+        json!({"id": cno, "input": {"result": "已修复", "satisfaction": "满意"}}),
+    );
+    assert_eq!(closed["status"], "closed");
+    let detail = s.ok("complaint_get", json!({"id": cno}));
+    assert_eq!(detail["attempts"].as_array().unwrap().len(), 1);
+    assert_eq!(detail["followups"][0]["status"], "pending");
+}
+
+#[test]
+fn wire_errors_name_the_field_and_the_kind() {
+    let s = set_up("errors");
+    let e = s.err(
+        "intake_record",
+        json!({"input": {"channel": "来电", "kind": "投诉", "phone": "123", "content": "x"}}),
+    );
+    assert_eq!(e["code"], "invalid");
+    assert_eq!(e["field"], "phone");
+    assert!(e["message"].as_str().unwrap().contains("电话"), "{e}");
+
+    let e = s.err("complaint_get", json!({"id": "LH-TS2099-9999"}));
+    assert_eq!(e["code"], "not_found");
+
+    s.ok("logout", json!({}));
+    let e = s.err("intake_lookup", json!({"query": "3-2-1201"}));
+    assert_eq!(e["code"], "signed_out");
+    let e = s.err("login", json!({"login": "wang", "password": "nope"}));
+    assert_eq!(e["code"], "denied");
+    assert!(
+        e["message"].as_str().unwrap().contains("用户名或密码错误"),
+        "{e}"
+    );
+    let e = s.err(
+        "setup_init",
+        json!({"input": {"estate_name": "x", "estate_code": "XX",
+        "admin_login": "a", "admin_name": "a", "admin_password": "secret123"}}),
+    );
+    assert_eq!(e["code"], "state");
+}
+
+#[test]
+fn demo_data_backups_and_recovery_from_a_corrupt_database() {
+    let s = shell_at(scratch("demo"));
+    let summary = s.ok("demo_load", json!({}));
+    assert_eq!(summary["staff_password"], "demo1234");
+    s.ok("login", json!({"login": "li", "password": "demo1234"}));
+    assert!(!s
+        .ok("complaint_queue", json!({}))
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert!(!s
+        .ok("repair_queue", json!({}))
+        .as_array()
+        .unwrap()
+        .is_empty());
+    s.ok("followup_due", json!({}));
+    assert_eq!(s.err("backup_now", json!({}))["code"], "denied");
+    s.ok("login", json!({"login": "wang", "password": "demo1234"}));
+    let b = s.ok("backup_now", json!({}));
+    assert_eq!(b["kind"], "manual");
+    assert_eq!(s.ok("backup_list", json!({})).as_array().unwrap().len(), 1);
+    let dir = s.dir.clone();
+    drop(s);
+
+    // Damage the database: the app starts on the recovery screen and restores the backup.
+    let db = dir.join("frontdesk.sqlite3");
+    let _ = std::fs::remove_file(dir.join("frontdesk.sqlite3-wal"));
+    let mut bytes = std::fs::read(&db).expect("db");
+    bytes[..100].copy_from_slice(&[0x55; 100]);
+    std::fs::write(&db, bytes).expect("write");
+    let s = shell_at(dir);
+    let status = s.ok("app_status", json!({}));
+    assert_eq!(status["phase"], "broken", "{status}");
+    assert_eq!(
+        s.err("login", json!({"login": "wang", "password": "demo1234"}))["code"],
+        "corrupt"
+    );
+    let backups = s.ok("recovery_backups", json!({}));
+    let good = backups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["ok"] == true)
+        .expect("a good backup");
+    s.ok("recovery_restore", json!({"file": good["backup"]["file"]}));
+    assert_eq!(s.ok("app_status", json!({}))["phase"], "ready");
+    s.ok("login", json!({"login": "wang", "password": "demo1234"}));
+}
+
+/// The committed `ui/src/bindings.ts` matches the commands. Regenerate with
+/// `FRONTDESK_UPDATE_BINDINGS=1 cargo test -p frontdesk-app bindings`.
+#[test]
+fn bindings_are_up_to_date() {
+    let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+    if std::env::var_os("FRONTDESK_UPDATE_BINDINGS").is_some() {
+        frontdesk_app::export_bindings(&committed).expect("export");
+        return;
+    }
+    let fresh = scratch("bindings").join("bindings.ts");
+    frontdesk_app::export_bindings(&fresh).expect("export");
+    let want = std::fs::read_to_string(&fresh).expect("fresh");
+    let have = std::fs::read_to_string(&committed).unwrap_or_default();
+    assert!(
+        want == have,
+        "ui/src/bindings.ts is out of date: run FRONTDESK_UPDATE_BINDINGS=1 cargo test -p frontdesk-app bindings"
+    );
+}
