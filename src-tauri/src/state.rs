@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use frontdesk::estate::{self, Estate};
+use frontdesk::privacy::{self, Redact, View};
 use frontdesk::{backup, Actor, Error, Result, Store, Write};
 
 use crate::error::{WireError, WireResult};
@@ -131,6 +132,17 @@ impl AppState {
         let desk = self.desk();
         let (store, actor) = signed_in(&desk)?;
         Ok(f(store, &actor.estate_id)?)
+    }
+
+    /// A read of personal data, as the signed-in clerk may see it ([`frontdesk::privacy`]).
+    pub fn seen<T: Redact>(
+        &self,
+        view: View,
+        f: impl FnOnce(&Store, &str) -> Result<T>,
+    ) -> WireResult<T> {
+        let desk = self.desk();
+        let (store, actor) = signed_in(&desk)?;
+        Ok(privacy::redacted(f(store, &actor.estate_id)?, actor, view))
     }
 
     /// One write (one transaction) as the signed-in clerk, with the estate id.

@@ -5,6 +5,7 @@ use frontdesk::customers::{
     self, Customer, CustomerFile, CustomerFilter, CustomerInput, RevokeInput, TierInput, VipCard,
     VipCardInput, VipFilter, VipRegisterLine,
 };
+use frontdesk::privacy::View;
 use tauri::State;
 
 use crate::error::WireResult;
@@ -16,13 +17,13 @@ pub fn customer_list(
     state: State<'_, AppState>,
     filter: CustomerFilter,
 ) -> WireResult<Vec<Customer>> {
-    state.read(|s, eid| customers::list(s.conn(), eid, &filter))
+    state.seen(View::List, |s, eid| customers::list(s.conn(), eid, &filter))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn customer_show(state: State<'_, AppState>, id: String) -> WireResult<CustomerFile> {
-    state.read(|s, _| customers::show(s.conn(), &id))
+    state.seen(View::Record, |s, _| customers::show(s.conn(), &id))
 }
 
 #[tauri::command]

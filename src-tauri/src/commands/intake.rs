@@ -1,6 +1,7 @@
 //! 前台登记: look-up, recording a contact, today's contacts, voiding one; full-text search.
 
 use frontdesk::intake::{self, Intake, IntakeInput, Lookup};
+use frontdesk::privacy::View;
 use frontdesk::search::{self, Hit};
 use tauri::State;
 
@@ -11,7 +12,9 @@ use crate::state::AppState;
 #[tauri::command]
 #[specta::specta]
 pub fn intake_lookup(state: State<'_, AppState>, query: String) -> WireResult<Lookup> {
-    state.read(|s, eid| intake::lookup(s.conn(), eid, &query, s.now()))
+    state.seen(View::List, |s, eid| {
+        intake::lookup(s.conn(), eid, &query, s.now())
+    })
 }
 
 #[tauri::command]
@@ -23,7 +26,7 @@ pub fn intake_record(state: State<'_, AppState>, input: IntakeInput) -> WireResu
 #[tauri::command]
 #[specta::specta]
 pub fn intake_list(state: State<'_, AppState>, period: Period) -> WireResult<Vec<Intake>> {
-    state.read(|s, eid| {
+    state.seen(View::List, |s, eid| {
         let (from, to) = period.bounds(s.now())?;
         intake::list(s.conn(), eid, from, to, None, 500)
     })
