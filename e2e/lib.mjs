@@ -11,7 +11,8 @@ import net from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { remote } from 'webdriverio'
 
-export const APP = resolve(process.env.FRONTDESK_APP ?? fileURLToPath(new URL('../target/debug/frontdesk-app', import.meta.url)))
+const TARGET = process.env.CARGO_TARGET_DIR ?? fileURLToPath(new URL('../target', import.meta.url))
+export const APP = resolve(process.env.FRONTDESK_APP ?? resolve(TARGET, 'debug/frontdesk-app'))
 const DRIVER = process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver')
 let nextPort = 4444 + Math.floor(Math.random() * 200) * 2
 
