@@ -12,9 +12,7 @@ use frontdesk::documents::pdf::{self, code128_modules, code128_symbols, wrap};
 use frontdesk::documents::{self, Disclosure};
 use frontdesk::intake::IntakeInput;
 use frontdesk::policy::{self, SlipPaper};
-use frontdesk::repairs::{
-    self, DispatchInput, FinishInput, PriceItemInput, RepairInput, StepInput,
-};
+use frontdesk::repairs::{self, DispatchInput, FinishInput, RepairInput, StepInput};
 use frontdesk::slips::{self, Slip, SlipInput};
 use frontdesk::{Error, Store};
 use lopdf::content::Content;
@@ -595,23 +593,8 @@ fn slip_paper_follows_the_estate_policy() {
 
 #[test]
 fn repair_order_in_three_parts_with_fees() {
-    let mut d = desk();
-    let (sup, clerk, eid) = (d.supervisor.clone(), d.clerk.clone(), d.estate.id.clone());
-    d.store
-        .write(&sup, |w| {
-            repairs::add_price_item(
-                w,
-                &eid,
-                &PriceItemInput {
-                    code: Some("P01".into()),
-                    name: Some("更换水龙头".into()),
-                    unit: Some("个".into()),
-                    price: Some("35".into()),
-                    note: None,
-                },
-            )
-        })
-        .unwrap();
+    let mut d = crate::repairs::setup();
+    let (clerk, eid) = (d.clerk.clone(), d.estate.id.clone());
     let o = d
         .store
         .write(&clerk, |w| {

@@ -19,7 +19,7 @@ pub mod intake;
 mod kpi;
 mod privacy;
 mod queues;
-mod repairs;
+pub mod repairs;
 mod search;
 mod slips;
 mod store;

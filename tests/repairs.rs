@@ -44,7 +44,7 @@ fn listed_finish() -> FinishInput {
 }
 
 /// A desk with price item P01 更换水龙头 ¥35/个.
-fn setup() -> Desk {
+pub fn setup() -> Desk {
     let mut d = desk();
     let (sup, eid) = (d.supervisor.clone(), d.estate.id.clone());
     d.store
