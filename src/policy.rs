@@ -29,6 +29,8 @@ pub struct Policy {
     pub queues: crate::queues::QueuePolicy,
     pub documents: DocumentPolicy,
     pub session: SessionPolicy,
+    /// Backup folder and rotation.
+    pub backup: crate::backup::BackupPolicy,
 }
 
 /// VIP cards.
@@ -103,6 +105,7 @@ impl Default for Policy {
             queues: crate::queues::QueuePolicy::default(),
             documents: DocumentPolicy::default(),
             session: SessionPolicy::default(),
+            backup: crate::backup::BackupPolicy::default(),
         }
     }
 }
@@ -271,6 +274,7 @@ fn validate(p: &Policy) -> Result<()> {
     crate::grading::validate(&p.grading)?;
     p.deadlines.validate()?;
     p.kpi_targets.validate()?;
+    p.backup.validate()?;
     if !(1..=480).contains(&p.session.idle_minutes) {
         return Err(Error::invalid(
             "session.idle_minutes",

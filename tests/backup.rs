@@ -347,3 +347,109 @@ fn kill_harness_loses_nothing() {
     assert_eq!(v["tamper cases detected"], 200, "{v}");
     assert!(v["records reported committed"].as_u64().unwrap() > 0, "{v}");
 }
+
+/// The backup folder chosen in the policy (a USB stick, a share): checked for writing, saved as a
+/// policy version by a supervisor, used by the automatic backups; bad choices say why and change
+/// nothing.
+#[test]
+fn backup_folder_is_chosen_in_the_policy_checked_and_audited() {
+    let mut d = desk();
+    let eid = d.estate.id.clone();
+    let root = scratch("folder-choice");
+    let default = root.join("data").join("backups");
+    let usb = root.join("U盘 备份");
+
+    // Nothing chosen: the data folder's backups.
+    let p = backup::desk_policy(d.store.conn()).unwrap();
+    assert_eq!(p.folder_or(&default), default);
+
+    // Bad choices: a relative path, a folder under a file. The policy stays as it was.
+    let file = root.join("a file");
+    fs::write(&file, "x").unwrap();
+    let sup = d.supervisor.clone();
+    let (def, f) = (default.clone(), file.join("sub"));
+    assert_rejected(&mut d.store, &sup, "backup.folder", "完整路径", |w| {
+        backup::set_folder(w, &eid, "备份", &def)
+    });
+    let before = snapshot(&d.store);
+    let e = d
+        .store
+        .write(&sup, |w| {
+            backup::set_folder(w, &eid, f.to_str().unwrap(), &def)
+        })
+        .unwrap_err();
+    assert_chinese(&e, "备份文件夹");
+    assert_eq!(before, snapshot(&d.store));
+    // A clerk may not choose it.
+    let clerk = d.clerk.clone();
+    let e = d
+        .store
+        .write(&clerk, |w| {
+            backup::set_folder(w, &eid, usb.to_str().unwrap(), &def)
+        })
+        .unwrap_err();
+    assert!(matches!(e, Error::Denied(_)), "{e:?}");
+
+    // A supervisor chooses the stick: a new policy version, in the audit log; backups go there.
+    let chosen = d
+        .store
+        .write(&sup, |w| {
+            backup::set_folder(w, &eid, usb.to_str().unwrap(), &def)
+        })
+        .unwrap();
+    assert_eq!(chosen, usb);
+    let p = backup::desk_policy(d.store.conn()).unwrap();
+    assert_eq!(p.folder_or(&default), usb);
+    let v = frontdesk::policy::current(d.store.conn(), &eid).unwrap();
+    assert_eq!(v.policy.backup.folder, usb.to_str().unwrap());
+    let audited: i64 = d
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entity = 'policy'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(audited >= 1);
+    let made = backup::backup_if_due(&d.store, &p.folder_or(&default), t0(), &p).unwrap();
+    assert_eq!(made.made.len(), 2);
+    assert!(made.made.iter().all(|b| b.file.starts_with(&usb)));
+    // No probe file is left in the folder.
+    assert_eq!(
+        backup::list(&usb).unwrap().len(),
+        fs::read_dir(&usb).unwrap().count()
+    );
+
+    // Empty = back to the default; Windows paths are accepted wherever the policy is written.
+    d.store
+        .write(&sup, |w| backup::set_folder(w, &eid, "  ", &def))
+        .unwrap();
+    assert_eq!(
+        backup::desk_policy(d.store.conn())
+            .unwrap()
+            .folder_or(&default),
+        default
+    );
+    for ok in [r"E:\物业前台备份", r"\\server\share\备份", "D:/backup"] {
+        let mut p = BackupPolicy::default();
+        p.folder = ok.into();
+        let mut policy = frontdesk::policy::Policy::default();
+        policy.backup = p;
+        let text = frontdesk::policy::to_toml(&policy).unwrap();
+        assert_eq!(
+            frontdesk::policy::from_toml(&text).unwrap().backup.folder,
+            ok
+        );
+        d.store
+            .write(&sup, |w| frontdesk::policy::save(w, &eid, &policy, None))
+            .unwrap();
+    }
+    // Rotation numbers are checked too.
+    let mut policy = frontdesk::policy::Policy::default();
+    policy.backup.keep_daily = 0;
+    let sup2 = sup.clone();
+    assert_rejected(&mut d.store, &sup2, "backup.keep_daily", "1–1000", |w| {
+        frontdesk::policy::save(w, &eid, &policy, None)
+    });
+}

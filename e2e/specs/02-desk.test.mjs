@@ -2,7 +2,15 @@
 // a complaint through to close and its 回访; a repair order end to end; a VIP card issued.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { launch } from '../lib.mjs'
+
+async function waitFile(path) {
+  for (let i = 0; i < 100 && !existsSync(path); i++) await sleep(100)
+  assert.ok(existsSync(path), `${path} was not written`)
+}
 
 const app = await launch('desk')
 after(() => app.stop())
@@ -40,7 +48,10 @@ test('intake: look-up shows the customer, record, one key opens the 协调单, p
   const slip = (await app.text('#intake-result .slip-no')).trim()
   assert.match(slip, /^LH-XT/)
   await app.keys('F7')
-  await app.success('已打印')
+  await app.success('已生成协调单')
+  const pdf = (name) => join(app.dataDir, 'documents', '协调单', name)
+  await waitFile(pdf(`${slip}.pdf`))
+  assert.equal(readFileSync(pdf(`${slip}.pdf`)).subarray(0, 5).toString(), '%PDF-')
   await app.screen('slips')
   await app.waitText('#slip-register', slip)
   // The scanner types the number and Enter.
@@ -48,6 +59,16 @@ test('intake: look-up shows the customer, record, one key opens the 协调单, p
   await app.keys('Enter')
   await app.waitText('#slip-found', slip)
   await app.waitText('#slip-status', '已开单')
+  // Printed again: a second file, marked 补打.
+  await app.keys('F7')
+  await app.success('已补打')
+  await waitFile(pdf(`${slip}-补打1.pdf`))
+  // Handed over to a named recipient.
+  await app.keys('F8')
+  await app.type('handover_to', '李工')
+  await app.click('#handover-save')
+  await app.waitText('#slip-status', '已送达')
+  await app.waitText('#slip-register', '李工')
 })
 
 test('complaint: opened from the intake, attempt, close, then the 回访 call', async () => {
@@ -80,6 +101,10 @@ test('complaint: opened from the intake, attempt, close, then the 回访 call', 
   await app.type('close_result', '已增加清运频次')
   await app.click('#close-save')
   await app.waitText('#complaint-status', '已结案')
+  // The complete record with its history, as PDF.
+  await app.keys(['Control', 'p'])
+  await app.success('已生成《客户投诉处理记录表》')
+  await waitFile(join(app.dataDir, 'documents', '投诉记录', `${cno}.pdf`))
   // Closing schedules its 回访 (due after the policy's days); today's call list gets a call recorded.
   await app.waitText('#screen-complaint', '待回访')
   await app.screen('followups')
@@ -132,4 +157,35 @@ test('customers: issue a VIP card', async () => {
   await app.success('已发VIP卡')
   await app.waitText('#customer-card', 'JK')
   await app.waitText('#customer-tier', 'A')
+})
+
+test('month export: workbook and PDF report with progress, then open the folder', async () => {
+  await app.screen('export')
+  // The month the screen proposes (this month; last month in the first days of a month).
+  const month = await (await app.visible('[name="export_month"]')).getValue()
+  assert.match(month, /^\d{4}-\d{2}$/)
+  await app.keys(['Control', 'Enter'])
+  await app.waitText('#export-result', '月度报告', 60000)
+  await app.waitText('#export-progress', '100%')
+  const dir = join(app.dataDir, 'documents', '月末导出', month)
+  const files = readdirSync(dir)
+  assert.ok(files.some((f) => f.endsWith(`客服月报${month}.xlsx`)), files.join(','))
+  assert.ok(files.some((f) => f.endsWith(`客服月报${month}.pdf`)), files.join(','))
+  for (const f of files) assert.ok(!f.includes('.tmp'), `left a temporary file ${f}`)
+})
+
+test('settings: verify the audit chain; choose a backup folder and back up into it', async () => {
+  await app.screen('settings')
+  await app.click(`//div[contains(@class,'el-tabs__item')][normalize-space(.)='备份']`)
+  await app.visible('#backup-now')
+  await app.click('#audit-verify')
+  await app.waitText('#verify-result', '校验通过')
+  const usb = resolve(app.dataDir, '..', 'U盘 备份')
+  await app.type('backup_folder', usb)
+  await app.click('#backup-folder-save')
+  await app.success('备份文件夹')
+  await app.click('#backup-now')
+  await app.success('备份完成')
+  await app.waitText('#backup-list', 'U盘 备份')
+  assert.ok(readdirSync(usb).some((f) => f.endsWith('-manual.sqlite3')))
 })

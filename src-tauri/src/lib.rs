@@ -17,7 +17,7 @@ use crate::state::{AppState, Paths};
 
 /// Every command, for the IPC handler and for the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    use commands::{customers, desk, intake, repairs, session, settings};
+    use commands::{customers, desk, documents, intake, repairs, session, settings};
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         session::app_status,
         session::setup_init,
@@ -48,7 +48,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         desk::deadline_resume,
         desk::slip_create,
         desk::slip_get,
-        desk::slip_print,
+        documents::slip_print,
+        documents::repair_print,
+        documents::complaint_record_print,
+        documents::month_export,
+        documents::document_open,
         desk::slip_hand_over,
         desk::slip_return,
         desk::slip_file,
@@ -89,6 +93,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         settings::backup_now,
         settings::backup_list,
         settings::backup_restore,
+        settings::backup_folder,
+        settings::backup_folder_set,
+        settings::audit_verify,
     ])
 }
 

@@ -22,29 +22,41 @@ pub const DATA_DIR_ENV: &str = "FRONTDESK_DATA_DIR";
 pub struct Paths {
     pub data_dir: PathBuf,
     pub database: PathBuf,
+    /// The default backup folder (the policy may choose another: a USB stick, a share).
     pub backups: PathBuf,
     pub logs: PathBuf,
+    /// Where printed and exported documents are written (`协调单/`, `派工单/`, `月末导出/` …).
+    pub documents: PathBuf,
 }
 
 impl Paths {
-    /// `FRONTDESK_DATA_DIR`, else the user's data folder (`%APPDATA%\FrontDesk\FrontDesk\data`,
-    /// `~/.local/share/frontdesk` …).
+    /// `FRONTDESK_DATA_DIR` (everything under it, for tests), else the user's data folder
+    /// (`%APPDATA%\FrontDesk\FrontDesk\data`, `~/.local/share/frontdesk` …) with the documents in
+    /// the user's Documents folder (`文档\FrontDesk`).
     pub fn resolve() -> Result<Paths> {
-        let dir = match std::env::var_os(DATA_DIR_ENV) {
-            Some(d) => PathBuf::from(d),
-            None => directories::ProjectDirs::from("cn", "FrontDesk", "FrontDesk")
-                .map(|p| p.data_dir().to_path_buf())
-                .ok_or_else(|| Error::State("找不到用户数据目录".into()))?,
-        };
-        Ok(Paths::under(&dir))
+        if let Some(d) = std::env::var_os(DATA_DIR_ENV) {
+            return Ok(Paths::under(Path::new(&d)));
+        }
+        let dir = directories::ProjectDirs::from("cn", "FrontDesk", "FrontDesk")
+            .map(|p| p.data_dir().to_path_buf())
+            .ok_or_else(|| Error::State("找不到用户数据目录".into()))?;
+        let mut paths = Paths::under(&dir);
+        if let Some(docs) =
+            directories::UserDirs::new().and_then(|u| u.document_dir().map(|d| d.join("FrontDesk")))
+        {
+            paths.documents = docs;
+        }
+        Ok(paths)
     }
 
+    /// Every path under `dir`.
     pub fn under(dir: &Path) -> Paths {
         Paths {
             data_dir: dir.to_path_buf(),
             database: dir.join("frontdesk.sqlite3"),
             backups: dir.join("backups"),
             logs: dir.join("logs"),
+            documents: dir.join("documents"),
         }
     }
 }
@@ -55,6 +67,8 @@ pub struct Desk {
     pub actor: Option<Actor>,
     /// Why the database could not be used (the recovery screen shows it).
     pub problem: Option<String>,
+    /// Why the last automatic backup did not reach the chosen folder (shown until one does).
+    pub backup_warning: Option<String>,
 }
 
 pub struct AppState {
@@ -89,20 +103,26 @@ impl AppState {
                 (None, Some(e.to_string()))
             }
         };
-        if let Some(s) = &store {
-            if estate::only_estate(s.conn()).is_ok() {
-                match backup::backup_if_due(s, &paths.backups, s.now(), &Default::default()) {
+        let backup_warning = store
+            .as_ref()
+            .filter(|s| estate::only_estate(s.conn()).is_ok())
+            .and_then(|s| {
+                let (made, warning) = backup_with_fallback(&paths, s, |dir, policy| {
+                    backup::backup_if_due(s, dir, s.now(), policy)
+                });
+                match made {
                     Ok(r) => tracing::info!(made = r.made.len(), "start-up backups"),
                     Err(e) => tracing::warn!(error = %e, "start-up backup failed"),
                 }
-            }
-        }
+                warning
+            });
         AppState {
             paths,
             desk: Mutex::new(Desk {
                 store,
                 actor: None,
                 problem,
+                backup_warning,
             }),
         }
     }
@@ -180,11 +200,52 @@ impl AppState {
             .as_ref()
             .filter(|s| estate::only_estate(s.conn()).is_ok())
         {
-            match backup::backup_now(s, &self.paths.backups, backup::BackupKind::OnExit, s.now()) {
+            let (made, _) = backup_with_fallback(&self.paths, s, |dir, _| {
+                backup::backup_now(s, dir, backup::BackupKind::OnExit, s.now())
+            });
+            match made {
                 Ok(b) => tracing::info!(file = %b.file.display(), "on-exit backup"),
                 Err(e) => tracing::warn!(error = %e, "on-exit backup failed"),
             }
         }
+    }
+
+    /// The backup folder the policy chose (the data folder's `backups` by default).
+    pub fn backup_folder(&self, store: &Store) -> Result<PathBuf> {
+        Ok(backup::desk_policy(store.conn())?.folder_or(&self.paths.backups))
+    }
+
+    /// The signed-in clerk and a second connection to the database for a long read (an export),
+    /// so the desk stays usable meanwhile (WAL readers do not block the writer).
+    pub fn reader(&self) -> WireResult<(Actor, Store)> {
+        let actor = signed_in(&self.desk())?.1.clone();
+        Ok((actor, Store::open(&self.paths.database)?))
+    }
+}
+
+/// Runs an automatic backup into the policy's folder. When that folder fails (the USB stick is not
+/// plugged in, the share is offline) it backs up into the data folder's `backups` instead, and
+/// returns a warning for the clerk, so a day never passes without a backup.
+fn backup_with_fallback<T>(
+    paths: &Paths,
+    store: &Store,
+    make: impl Fn(&Path, &backup::BackupPolicy) -> Result<T>,
+) -> (Result<T>, Option<String>) {
+    let policy = match backup::desk_policy(store.conn()) {
+        Ok(p) => p,
+        Err(e) => return (Err(e), None),
+    };
+    let chosen = policy.folder_or(&paths.backups);
+    match make(&chosen, &policy) {
+        Err(e) if chosen != paths.backups => {
+            tracing::warn!(error = %e, folder = %chosen.display(), "backup folder unusable");
+            let warning = format!(
+                "备份文件夹不可用（{e}），已改为备份到本机：{}",
+                paths.backups.display()
+            );
+            (make(&paths.backups, &policy), Some(warning))
+        }
+        made => (made, None),
     }
 }
 

@@ -124,8 +124,31 @@ fn first_run_intake_slip_complaint_through_ipc() {
         json!({"text": format!("  {} ", slip_no.to_lowercase())}),
     );
     assert_eq!(found["no"], slip_no);
-    assert_eq!(s.ok("slip_print", json!({"id": slip_no}))["reprint"], false);
-    assert_eq!(s.ok("slip_print", json!({"id": slip_no}))["reprint"], true);
+    // Printing writes the PDF under the documents folder; a second print is a 补打 file.
+    let first = s.ok("slip_print", json!({"id": slip_no, "fullPhones": false}));
+    let again = s.ok("slip_print", json!({"id": slip_no, "fullPhones": false}));
+    let slips = s.dir.join("documents").join("协调单");
+    assert_eq!(
+        first["path"],
+        slips.join(format!("{slip_no}.pdf")).display().to_string()
+    );
+    assert_eq!(
+        again["path"],
+        slips
+            .join(format!("{slip_no}-补打1.pdf"))
+            .display()
+            .to_string()
+    );
+    assert!(std::fs::read(slips.join(format!("{slip_no}-补打1.pdf")))
+        .unwrap()
+        .starts_with(b"%PDF-"));
+    assert_eq!(s.ok("slip_get", json!({"id": slip_no}))["print_count"], 2);
+    // Only files under the documents folder can be opened from the UI.
+    let outside = s.err(
+        "document_open",
+        json!({"path": s.dir.join("frontdesk.sqlite3")}),
+    );
+    assert_eq!(outside["code"], "invalid");
     let register = s.ok("slip_register", json!({"period": {}}));
     assert_eq!(register.as_array().unwrap().len(), 1);
 

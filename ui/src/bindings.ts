@@ -51,9 +51,13 @@ async login(login: string, password: string) : Promise<Result<Actor, WireError>>
 async logout() : Promise<void> {
     await TAURI_INVOKE("logout");
 },
-async recoveryBackups() : Promise<Result<CheckedBackup[], WireError>> {
+/**
+ * `folder`: another folder to look in (the USB stick or share the policy chose: the damaged
+ * database's policy cannot be read); empty = the data folder's `backups`.
+ */
+async recoveryBackups(folder: string | null) : Promise<Result<CheckedBackup[], WireError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("recovery_backups") };
+    return { status: "ok", data: await TAURI_INVOKE("recovery_backups", { folder }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -253,12 +257,58 @@ async slipGet(id: string) : Promise<Result<Slip, WireError>> {
 }
 },
 /**
- * Prints a slip (the first print is the original, later ones are 补打). Until the PDF documents
- * land this records the print; the PDF is then written and opened here.
+ * Prints a 协调单 to `协调单/<no>.pdf` (later prints: `<no>-补打N.pdf`, marked 补打 on the
+ * slip), logging the print in the same transaction.
  */
-async slipPrint(id: string) : Promise<Result<Printed, WireError>> {
+async slipPrint(id: string, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("slip_print", { id }) };
+    return { status: "ok", data: await TAURI_INVOKE("slip_print", { id, fullPhones }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The 派工单 (three parts on one A4) of a repair order, to `派工单/<no>.pdf`.
+ */
+async repairPrint(no: string, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("repair_print", { no, fullPhones }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One complaint's 《客户投诉处理记录表》 with its whole history, to `投诉记录/<no>.pdf`.
+ */
+async complaintRecordPrint(no: string, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("complaint_record_print", { no, fullPhones }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The month-end workbook and PDF report of `month` (YYYY-MM) into `月末导出/<month>/`, with
+ * progress sent on `on_progress` (each percent); the desk stays usable meanwhile.
+ */
+async monthExport(month: string, fullPhones: boolean, onProgress: TAURI_CHANNEL<ExportProgress>) : Promise<Result<MonthExport, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("month_export", { month, fullPhones, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens a written document in the system's viewer (or a folder in the file manager). Only
+ * paths under the documents folder are opened.
+ */
+async documentOpen(path: string) : Promise<Result<null, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("document_open", { path }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -316,11 +366,11 @@ async slipRegister(period: Period) : Promise<Result<RegisterRow[], WireError>> {
 }
 },
 /**
- * 回访 due by the end of today, oldest first.
+ * 回访 due by the end of `until` (YYYY-MM-DD; empty = today), oldest first — overdue ones too.
  */
-async followupDue() : Promise<Result<DueFollowup[], WireError>> {
+async followupDue(until: string | null) : Promise<Result<DueFollowup[], WireError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("followup_due") };
+    return { status: "ok", data: await TAURI_INVOKE("followup_due", { until }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -580,6 +630,9 @@ async backupNow() : Promise<Result<BackupInfo, WireError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The backups in the chosen folder, newest first.
+ */
 async backupList() : Promise<Result<BackupInfo[], WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("backup_list") };
@@ -594,6 +647,37 @@ async backupList() : Promise<Result<BackupInfo[], WireError>> {
 async backupRestore(file: string) : Promise<Result<RestoreInfo, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("backup_restore", { file }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async backupFolder() : Promise<Result<BackupFolder, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_folder") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Chooses the backup folder (a USB stick, a network share; empty = the default), checked for
+ * writing now and saved in the policy (supervisors, audited).
+ */
+async backupFolderSet(folder: string) : Promise<Result<string, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("backup_folder_set", { folder }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks the database (integrity, foreign keys) and walks the audit chain (supervisors).
+ */
+async auditVerify() : Promise<Result<VerifyReport, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("audit_verify") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -627,7 +711,15 @@ idle_minutes: number;
 /**
  * The policy's complaint categories (the pickers' choices).
  */
-categories: string[]; data_dir: string }
+categories: string[]; data_dir: string; 
+/**
+ * Where printed and exported documents go.
+ */
+documents_dir: string; 
+/**
+ * Set when the last automatic backup could not use the chosen folder.
+ */
+backup_warning: string | null }
 /**
  * What the rules say about a complaint now.
  */
@@ -696,6 +788,10 @@ export type AttemptMethod = "phone" | "visit" | "meeting" | "letter" | "online"
  * What a handling attempt achieved.
  */
 export type AttemptResult = "agreed" | "not_agreed" | "no_answer" | "in_progress"
+/**
+ * The backup folder in use and the default one.
+ */
+export type BackupFolder = { folder: string; default_folder: string }
 /**
  * One backup file in the backup folder.
  */
@@ -979,6 +1075,14 @@ repairer: string | null;
  */
 at: string | null }
 /**
+ * A document written to disk.
+ */
+export type DocumentFile = { path: string; 
+/**
+ * Pages (PDF) or data rows (XLSX).
+ */
+count: number; bytes: number }
+/**
  * The deadline that governs an item's place.
  */
 export type Due = { 
@@ -1015,6 +1119,10 @@ export type Event = { at: string; actor_id: string; actor: string; kind: string;
  * A complaint's grading explained: the assessment now, its issue, escalations and grade events.
  */
 export type Explanation = { assessment: Assessment; issue: Issue | null; escalations: Escalation[]; grade_events: Event[] }
+/**
+ * Progress of the month export, as `(done, total)` rows of the workbook.
+ */
+export type ExportProgress = { done: number; total: number }
 /**
  * Who must confirm an order's fee.
  */
@@ -1229,6 +1337,10 @@ recent_intakes: Intake[] }
  */
 export type MaterialCheck = "qualified" | "unqualified"
 /**
+ * The month-end pair and the folder they are in.
+ */
+export type MonthExport = { folder: string; workbook: DocumentFile; report: DocumentFile }
+/**
  * A subject's deadlines (by kind and id or number) and its pauses.
  */
 export type Overview = { subject_kind: SubjectKind; subject_id: string; deadlines: Deadline[]; pauses: Pause[] }
@@ -1260,14 +1372,6 @@ export type PriceItem = { id: string; estate_id: string; code: string; name: str
  * 次 / 个 / 米 …
  */
 unit: string; price_fen: number; note: string | null; voided: boolean; void_reason: string | null }
-/**
- * A print of a slip.
- */
-export type Printed = { slip: Slip; 
-/**
- * A 补打: the slip had been printed before.
- */
-reprint: boolean; printed_at: string }
 /**
  * One entry of a work list.
  */
@@ -1558,6 +1662,7 @@ export type SubjectKind = "complaint" | "repair"
  * What a pause stops.
  */
 export type SubjectKind = "complaint" | "repair" | "slip"
+export type TAURI_CHANNEL<TSend> = null
 /**
  * Customer tier (A VIP, B, C default, D).
  */
@@ -1591,6 +1696,14 @@ export type Unit = "minutes" | "hours" | "calendar_days" | "working_days" |
  * Repair urgency.
  */
 export type Urgency = "normal" | "urgent"
+/**
+ * What [`Store::verify`] found.
+ */
+export type VerifyReport = { integrity_ok: boolean; integrity: string[]; foreign_key_problems: number; audit_entries: number; 
+/**
+ * The `seq` of the first audit entry whose hash does not match, if any.
+ */
+audit_first_broken: number | null; schema_version: number }
 /**
  * A VIP card.
  */

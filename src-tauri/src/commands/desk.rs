@@ -9,7 +9,7 @@ use frontdesk::deadlines::{self, Overview, Pause, PauseInput, SubjectKind};
 use frontdesk::followups::{self, DueFollowup, Followup, FollowupInput};
 use frontdesk::grading::{self, Explanation};
 use frontdesk::queues::{self, QueueItem};
-use frontdesk::slips::{self, HandOverInput, Printed, RegisterRow, ReturnInput, Slip, SlipInput};
+use frontdesk::slips::{self, HandOverInput, RegisterRow, ReturnInput, Slip, SlipInput};
 use frontdesk::vocab::{ComplaintStatus, Grade};
 use serde::Deserialize;
 use tauri::State;
@@ -205,14 +205,6 @@ pub fn slip_get(state: State<'_, AppState>, id: String) -> WireResult<Slip> {
     state.read(|s, _| slips::load(s.conn(), &id))
 }
 
-/// Prints a slip (the first print is the original, later ones are 补打). Until the PDF documents
-/// land this records the print; the PDF is then written and opened here.
-#[tauri::command]
-#[specta::specta]
-pub fn slip_print(state: State<'_, AppState>, id: String) -> WireResult<Printed> {
-    state.write(|w, _| slips::print(w, &id))
-}
-
 #[tauri::command]
 #[specta::specta]
 pub fn slip_hand_over(
@@ -257,11 +249,18 @@ pub fn slip_register(state: State<'_, AppState>, period: Period) -> WireResult<V
     })
 }
 
-/// 回访 due by the end of today, oldest first.
+/// 回访 due by the end of `until` (YYYY-MM-DD; empty = today), oldest first — overdue ones too.
 #[tauri::command]
 #[specta::specta]
-pub fn followup_due(state: State<'_, AppState>) -> WireResult<Vec<DueFollowup>> {
-    state.read(|s, eid| followups::due(s.conn(), eid, Period::default().bounds(s.now())?.1))
+pub fn followup_due(
+    state: State<'_, AppState>,
+    until: Option<String>,
+) -> WireResult<Vec<DueFollowup>> {
+    let day = Period {
+        from: until.clone(),
+        to: until,
+    };
+    state.read(|s, eid| followups::due(s.conn(), eid, day.bounds(s.now())?.1))
 }
 
 #[tauri::command]

@@ -3,6 +3,7 @@
 
 pub mod customers;
 pub mod desk;
+pub mod documents;
 pub mod intake;
 pub mod repairs;
 pub mod session;

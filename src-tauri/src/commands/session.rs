@@ -34,6 +34,10 @@ pub struct AppStatus {
     /// The policy's complaint categories (the pickers' choices).
     pub categories: Vec<String>,
     pub data_dir: String,
+    /// Where printed and exported documents go.
+    pub documents_dir: String,
+    /// Set when the last automatic backup could not use the chosen folder.
+    pub backup_warning: Option<String>,
 }
 
 #[tauri::command]
@@ -58,6 +62,8 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
         idle_minutes: policy.session.idle_minutes,
         categories: policy.complaint_categories,
         data_dir: state.paths.data_dir.display().to_string(),
+        documents_dir: state.paths.documents.display().to_string(),
+        backup_warning: desk.backup_warning.clone(),
     })
 }
 
@@ -125,20 +131,28 @@ pub struct CheckedBackup {
     pub problem: Option<String>,
 }
 
+/// `folder`: another folder to look in (the USB stick or share the policy chose: the damaged
+/// database's policy cannot be read); empty = the data folder's `backups`.
 #[tauri::command]
 #[specta::specta]
-pub fn recovery_backups(state: State<'_, AppState>) -> WireResult<Vec<CheckedBackup>> {
-    Ok(backup::list(&state.paths.backups)?
-        .into_iter()
-        .map(|b| {
-            let check = backup::verify_file(&b.file);
-            CheckedBackup {
-                ok: check.is_ok(),
-                problem: check.err().map(|e| e.to_string()),
-                backup: b,
-            }
-        })
-        .collect())
+pub fn recovery_backups(
+    state: State<'_, AppState>,
+    folder: Option<String>,
+) -> WireResult<Vec<CheckedBackup>> {
+    let folder = folder.filter(|f| !f.trim().is_empty()).map(PathBuf::from);
+    Ok(
+        backup::list(folder.as_deref().unwrap_or(&state.paths.backups))?
+            .into_iter()
+            .map(|b| {
+                let check = backup::verify_file(&b.file);
+                CheckedBackup {
+                    ok: check.is_ok(),
+                    problem: check.err().map(|e| e.to_string()),
+                    backup: b,
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Replaces the unusable database by a backup, then opens it (nobody is signed in afterwards).

@@ -3,6 +3,7 @@
 
 use frontdesk::backup::{self, BackupInfo, BackupKind};
 use frontdesk::estate::{self, Department, Estate, Staff, StaffInput};
+use frontdesk::store::VerifyReport;
 use frontdesk::{auth, policy, Error};
 use serde::Serialize;
 use tauri::State;
@@ -88,14 +89,53 @@ pub fn policy_save(
 pub fn backup_now(state: State<'_, AppState>) -> WireResult<BackupInfo> {
     state.signed_in_store(|s, a| {
         a.require(auth::SUPERVISORS, "手动备份")?;
-        backup::backup_now(s, &state.paths.backups, BackupKind::Manual, s.now())
+        backup::backup_now(s, &state.backup_folder(s)?, BackupKind::Manual, s.now())
     })
+}
+
+/// The backups in the chosen folder, newest first.
+#[tauri::command]
+#[specta::specta]
+pub fn backup_list(state: State<'_, AppState>) -> WireResult<Vec<BackupInfo>> {
+    state.read(|s, _| backup::list(&state.backup_folder(s)?))
+}
+
+/// The backup folder in use and the default one.
+#[derive(Debug, Serialize, specta::Type)]
+pub struct BackupFolder {
+    pub folder: String,
+    pub default_folder: String,
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn backup_list(state: State<'_, AppState>) -> WireResult<Vec<BackupInfo>> {
-    state.read(|_, _| backup::list(&state.paths.backups))
+pub fn backup_folder(state: State<'_, AppState>) -> WireResult<BackupFolder> {
+    state.read(|s, _| {
+        Ok(BackupFolder {
+            folder: state.backup_folder(s)?.display().to_string(),
+            default_folder: state.paths.backups.display().to_string(),
+        })
+    })
+}
+
+/// Chooses the backup folder (a USB stick, a network share; empty = the default), checked for
+/// writing now and saved in the policy (supervisors, audited).
+#[tauri::command]
+#[specta::specta]
+pub fn backup_folder_set(state: State<'_, AppState>, folder: String) -> WireResult<String> {
+    state
+        .write(|w, eid| backup::set_folder(w, eid, &folder, &state.paths.backups))
+        .map(|d| d.display().to_string())
+}
+
+/// Checks the database (integrity, foreign keys) and walks the audit chain (supervisors).
+#[tauri::command]
+#[specta::specta]
+pub fn audit_verify(state: State<'_, AppState>) -> WireResult<VerifyReport> {
+    state.signed_in_store(|s, a| {
+        a.require(auth::SUPERVISORS, "校验数据库和审计链")?;
+        s.verify()
+    })
 }
 
 /// Replaces the database by a backup (supervisor); everyone must sign in again afterwards.

@@ -24,6 +24,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use frontdesk::backup::BackupPolicy;
 use frontdesk::estate::{self, Estate};
 use frontdesk::privacy::{self, Redact, View};
 use frontdesk::{Actor, Error, Result, Store};
@@ -347,12 +348,13 @@ fn open(cli: &Cli, must_exist: bool) -> Result<Store> {
     Store::open(&path)
 }
 
-/// The backup folder: `--dir`, else `FRONTDESK_BACKUP_DIR`, else `<data dir>/backups`.
-fn backup_dir(cli: &Cli, dir: &Option<PathBuf>) -> Result<PathBuf> {
+/// The backup folder: `--dir`, else `FRONTDESK_BACKUP_DIR`, else the folder chosen in the policy
+/// (`backup.folder`, what the app uses), else `<data dir>/backups`.
+fn backup_dir(cli: &Cli, dir: &Option<PathBuf>, policy: &BackupPolicy) -> Result<PathBuf> {
     match (dir, std::env::var_os("FRONTDESK_BACKUP_DIR")) {
         (Some(d), _) => Ok(d.clone()),
         (None, Some(d)) => Ok(PathBuf::from(d)),
-        (None, None) => Ok(data_dir(cli)?.join("backups")),
+        (None, None) => Ok(policy.folder_or(&data_dir(cli)?.join("backups"))),
     }
 }
 
@@ -545,9 +547,9 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Command::Backup { dir, kind, if_due } => {
             let store = open(cli, true)?;
-            let dir = backup_dir(cli, dir)?;
+            let policy = frontdesk::backup::desk_policy(store.conn())?;
+            let dir = backup_dir(cli, dir, &policy)?;
             if *if_due {
-                let policy = frontdesk::backup::BackupPolicy::default();
                 return to_json(frontdesk::backup::backup_if_due(
                     &store,
                     &dir,
@@ -563,7 +565,13 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                 store.now(),
             )?)
         }
-        Command::Backups { dir } => to_json(frontdesk::backup::list(&backup_dir(cli, dir)?)?),
+        Command::Backups { dir } => {
+            // Also for a damaged database (to find a backup to restore): then the default folder.
+            let policy = open(cli, true)
+                .and_then(|s| frontdesk::backup::desk_policy(s.conn()))
+                .unwrap_or_default();
+            to_json(frontdesk::backup::list(&backup_dir(cli, dir, &policy)?)?)
+        }
         Command::Restore { file } => to_json(frontdesk::backup::restore(
             &db_path(&data_dir(cli)?),
             file,

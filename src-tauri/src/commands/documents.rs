@@ -1,0 +1,213 @@
+//! Printing and exporting: the 协调单 (print, 补打), the 派工单, a complaint's 《客户投诉处理记录表》
+//! and the month-end workbook and report, written under the documents folder; opening a written
+//! file in the system's PDF viewer (where the clerk prints it) or a folder in the file manager.
+//!
+//! Invariants: every file comes from one core function (`frontdesk::documents`), so the app and
+//! the CLI write the same documents. Phone numbers are masked unless a supervisor asks for them
+//! in full, which the core records in the audit log. Only files under the documents folder can
+//! be opened from the UI. The month export reads on its own connection, off the UI thread, and
+//! reports progress on the channel the UI passes.
+
+use std::path::{Path, PathBuf};
+
+use frontdesk::documents::{self, pdf, xlsx, Disclosure};
+use frontdesk::{slips, Error};
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::error::{WireError, WireResult};
+use crate::state::AppState;
+
+/// A document written to disk.
+#[derive(Debug, Serialize, specta::Type)]
+pub struct DocumentFile {
+    pub path: String,
+    /// Pages (PDF) or data rows (XLSX).
+    pub count: u64,
+    pub bytes: u64,
+}
+
+impl From<pdf::Written> for DocumentFile {
+    fn from(w: pdf::Written) -> Self {
+        DocumentFile {
+            path: w.path,
+            count: w.pages as u64,
+            bytes: w.bytes,
+        }
+    }
+}
+
+/// The month-end pair and the folder they are in.
+#[derive(Debug, Serialize, specta::Type)]
+pub struct MonthExport {
+    pub folder: String,
+    pub workbook: DocumentFile,
+    pub report: DocumentFile,
+}
+
+/// Progress of the month export, as `(done, total)` rows of the workbook.
+#[derive(Clone, Debug, Serialize, specta::Type)]
+pub struct ExportProgress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// `<documents>/<kind>/`, created.
+fn folder(state: &AppState, kind: &str) -> frontdesk::Result<PathBuf> {
+    let dir = state.paths.documents.join(kind);
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// A record number as a file name (numbers are `LH-TS2026-0001`; anything else is replaced).
+fn file_name(no: &str, suffix: &str) -> String {
+    let safe: String = no
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{safe}{suffix}.pdf")
+}
+
+/// Masked, or full numbers after the core granted and audited it (supervisors).
+fn disclosure(state: &AppState, full: bool, document: String) -> WireResult<Disclosure> {
+    if !full {
+        return Ok(Disclosure::Masked);
+    }
+    state.write(|w, eid| documents::unmask(w, eid, &document))
+}
+
+/// Prints a 协调单 to `协调单/<no>.pdf` (later prints: `<no>-补打N.pdf`, marked 补打 on the
+/// slip), logging the print in the same transaction.
+#[tauri::command]
+#[specta::specta]
+pub fn slip_print(
+    state: State<'_, AppState>,
+    id: String,
+    full_phones: bool,
+) -> WireResult<DocumentFile> {
+    state
+        .write(|w, eid| {
+            let slip = slips::load(&w.tx, &id)?;
+            let suffix = match slip.print_count {
+                0 => String::new(),
+                n => format!("-补打{n}"),
+            };
+            let out = folder(&state, "协调单")?.join(file_name(&slip.no, &suffix));
+            let d = match full_phones {
+                true => documents::unmask(w, eid, &format!("协调单 {}", slip.no))?,
+                false => Disclosure::Masked,
+            };
+            pdf::print_slip(w, &slip.id, d, &out)
+        })
+        .map(DocumentFile::from)
+}
+
+/// The 派工单 (three parts on one A4) of a repair order, to `派工单/<no>.pdf`.
+#[tauri::command]
+#[specta::specta]
+pub fn repair_print(
+    state: State<'_, AppState>,
+    no: String,
+    full_phones: bool,
+) -> WireResult<DocumentFile> {
+    let d = disclosure(&state, full_phones, format!("派工单 {no}"))?;
+    let out = folder(&state, "派工单")?.join(file_name(&no, ""));
+    state
+        .read(|s, _| pdf::repair_order(s.conn(), &no, d, s.now(), &out))
+        .map(DocumentFile::from)
+}
+
+/// One complaint's 《客户投诉处理记录表》 with its whole history, to `投诉记录/<no>.pdf`.
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_record_print(
+    state: State<'_, AppState>,
+    no: String,
+    full_phones: bool,
+) -> WireResult<DocumentFile> {
+    let d = disclosure(&state, full_phones, format!("客户投诉处理记录表 {no}"))?;
+    let out = folder(&state, "投诉记录")?.join(file_name(&no, ""));
+    state
+        .read(|s, _| pdf::complaint_record(s.conn(), &no, d, s.now(), &out))
+        .map(DocumentFile::from)
+}
+
+/// The month-end workbook and PDF report of `month` (YYYY-MM) into `月末导出/<month>/`, with
+/// progress sent on `on_progress` (each percent); the desk stays usable meanwhile.
+#[tauri::command]
+#[specta::specta]
+pub async fn month_export(
+    state: State<'_, AppState>,
+    month: String,
+    full_phones: bool,
+    on_progress: Channel<ExportProgress>,
+) -> WireResult<MonthExport> {
+    let period = xlsx::Period::month(&month)?;
+    let d = disclosure(&state, full_phones, format!("客服月报 {}", period.label()))?;
+    let dir = folder(&state, "月末导出")?.join(period.from.format("%Y-%m").to_string());
+    let (actor, store) = state.reader()?;
+    let run = move || -> frontdesk::Result<MonthExport> {
+        std::fs::create_dir_all(&dir)?;
+        let mut shown = u64::MAX;
+        let mut progress = |done: u64, total: u64| {
+            let percent = done * 100 / total.max(1);
+            if percent != shown {
+                shown = percent;
+                let _ = on_progress.send(ExportProgress { done, total });
+            }
+        };
+        let m = documents::month_end(
+            store.conn(),
+            &actor.estate_id,
+            &period,
+            store.now(),
+            d,
+            &dir,
+            &mut progress,
+        )?;
+        Ok(MonthExport {
+            folder: dir.display().to_string(),
+            workbook: DocumentFile {
+                path: m.workbook.path.display().to_string(),
+                count: m.workbook.rows,
+                bytes: m.workbook.bytes,
+            },
+            report: m.report.into(),
+        })
+    };
+    tauri::async_runtime::spawn_blocking(run)
+        .await
+        .map_err(|e| WireError::new("state", format!("导出中断：{e}")))?
+        .map_err(WireError::from)
+}
+
+/// Opens a written document in the system's viewer (or a folder in the file manager). Only
+/// paths under the documents folder are opened.
+#[tauri::command]
+#[specta::specta]
+pub fn document_open(state: State<'_, AppState>, path: String) -> WireResult<()> {
+    let path = Path::new(&path);
+    let inside = |root: &Path| {
+        let (Ok(p), Ok(r)) = (path.canonicalize(), root.canonicalize()) else {
+            return false;
+        };
+        p.starts_with(r)
+    };
+    if !inside(&state.paths.documents) {
+        return Err(Error::invalid("path", "文件", "只能打开文档文件夹中的文件").into());
+    }
+    open::that_detached(path).map_err(|e| {
+        WireError::new(
+            "state",
+            format!("无法自动打开（{e}），文件已保存在：{}", path.display()),
+        )
+    })
+}
