@@ -33,6 +33,17 @@ try {
     if (s === 'slips') await app.row('slip-register').catch(() => {})
     if (s === 'followups') await app.row('followup-list').catch(() => {})
     await shot(`${String(i + 3).padStart(2, '0')}-${s}`)
+    if (s === 'export') {
+      await app.keys(['Control', 'Enter'])
+      await app.waitText('#export-result', '月度报告', 60000)
+      await shot('08b-export-done')
+    }
+    if (s === 'settings') {
+      await app.click(`//div[contains(@class,'el-tabs__item')][normalize-space(.)='备份']`)
+      await app.click('#audit-verify')
+      await app.waitText('#verify-result', '校验')
+      await shot('09b-settings-backups')
+    }
     if (s === 'complaints') {
       await app.browser.execute(() => document.querySelector('#complaint-queue tbody tr button')?.click())
       await app.visible('#screen-complaint')

@@ -103,28 +103,39 @@ impl AppState {
                 (None, Some(e.to_string()))
             }
         };
-        let backup_warning = store
-            .as_ref()
-            .filter(|s| estate::only_estate(s.conn()).is_ok())
-            .and_then(|s| {
-                let (made, warning) = backup_with_fallback(&paths, s, |dir, policy| {
-                    backup::backup_if_due(s, dir, s.now(), policy)
-                });
-                match made {
-                    Ok(r) => tracing::info!(made = r.made.len(), "start-up backups"),
-                    Err(e) => tracing::warn!(error = %e, "start-up backup failed"),
-                }
-                warning
-            });
-        AppState {
+        let state = AppState {
             paths,
             desk: Mutex::new(Desk {
                 store,
                 actor: None,
                 problem,
-                backup_warning,
+                backup_warning: None,
             }),
+        };
+        state.daily_backup();
+        state
+    }
+
+    /// The day's (and month's) automatic backup if it is not made yet: at start-up, and once the
+    /// desk is set up or the demo data loaded. Never fails the caller: a failure is logged, and a
+    /// chosen folder that cannot be used leaves a warning for the clerk.
+    pub fn daily_backup(&self) {
+        let mut desk = self.desk();
+        let Some(s) = desk
+            .store
+            .as_ref()
+            .filter(|s| estate::only_estate(s.conn()).is_ok())
+        else {
+            return;
+        };
+        let (made, warning) = backup_with_fallback(&self.paths, s, |dir, policy| {
+            backup::backup_if_due(s, dir, s.now(), policy)
+        });
+        match made {
+            Ok(r) => tracing::info!(made = r.made.len(), "daily backups"),
+            Err(e) => tracing::warn!(error = %e, "daily backup failed"),
         }
+        desk.backup_warning = warning;
     }
 
     /// The desk, locked. A poisoned lock (a panic in a command) is recovered: the store's

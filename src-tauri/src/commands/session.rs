@@ -97,14 +97,19 @@ pub fn setup_init(state: State<'_, AppState>, input: SetupInput) -> WireResult<A
             )?;
             auth::login(s, &input.admin_login, &input.admin_password)
         })
-        .inspect(|a| state.desk().actor = Some(a.clone()))
+        .inspect(|a| {
+            state.desk().actor = Some(a.clone());
+            state.daily_backup();
+        })
 }
 
 /// Loads the demo estate (龙湖花园); staff sign in with the demo password.
 #[tauri::command]
 #[specta::specta]
 pub fn demo_load(state: State<'_, AppState>) -> WireResult<DemoSummary> {
-    state.with_store(|s| demo::load(s, demo::DEMO_SEED))
+    state
+        .with_store(|s| demo::load(s, demo::DEMO_SEED))
+        .inspect(|_| state.daily_backup())
 }
 
 #[tauri::command]
