@@ -1,0 +1,95 @@
+// The desktop app's benchmark (run by scripts/app-bench on the release binary): time from launch to
+// the sign-in screen, from signing in to the intake screen ready for typing, idle memory of the app
+// with its WebKit processes, and the binary's size. Prints one figure a line and a JSON summary.
+//
+// Launch is measured from the app process's own start time (/proc/<pid>/stat), not from the
+// WebDriver session, so the driver's start-up is not counted.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { APP, launch } from './lib.mjs'
+
+const CLI = process.env.FRONTDESK_CLI
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim())
+const bootMs = () => {
+  const [up] = readFileSync('/proc/uptime', 'utf8').split(' ')
+  return Date.now() - Number(up) * 1000
+}
+
+/** The app process (the one whose executable is APP) started by this run. */
+function appPid(dataDir) {
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue
+    try {
+      if (!readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes(`FRONTDESK_DATA_DIR=${dataDir}`)) continue
+      if (readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')[0].endsWith('frontdesk-app')) return Number(p)
+    } catch {}
+  }
+  throw new Error('app process not found')
+}
+
+/** Wall-clock start of a process, in ms since the epoch. */
+function startedAt(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return bootMs() + (Number(fields[19]) / TICKS) * 1000
+}
+
+/** The process and all its descendants. */
+function tree(pid) {
+  const children = new Map()
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(p)])
+    } catch {}
+  }
+  const out = [pid]
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []))
+  return out
+}
+
+/** Proportional set size (shared pages split between the processes), in MB. */
+function pssMb(pids) {
+  let kb = 0
+  for (const p of pids) {
+    try {
+      const m = readFileSync(`/proc/${p}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m)
+      if (m) kb += Number(m[1])
+    } catch {}
+  }
+  return kb / 1024
+}
+
+const app = await launch('bench', async (dataDir) => {
+  mkdirSync(dataDir, { recursive: true })
+  execFileSync(CLI, ['--data-dir', dataDir, 'demo'], { stdio: 'ignore' })
+})
+try {
+  const pid = appPid(app.dataDir)
+  await app.visible('#login', 60000)
+  const loginAt = Date.now()
+  const launchMs = loginAt - startedAt(pid)
+  await app.type('login', 'li')
+  await app.type('password', 'demo1234')
+  const t = Date.now()
+  await app.keys('Enter')
+  await app.browser.waitUntil(
+    () => app.browser.execute(() => document.activeElement?.getAttribute('name') === 'lookup'),
+    { timeout: 30000, interval: 10 },
+  )
+  const signInMs = Date.now() - t
+  await sleep(5000)
+  const pids = tree(pid)
+  const idleMb = pssMb(pids)
+  const binMb = statSync(APP).size / 1024 / 1024
+  console.log(`launch to sign-in screen: ${launchMs.toFixed(0)} ms`)
+  console.log(`sign-in to intake ready for typing: ${signInMs.toFixed(0)} ms`)
+  console.log(`idle memory (PSS, app + ${pids.length - 1} WebKit processes): ${idleMb.toFixed(0)} MB`)
+  console.log(`binary: ${binMb.toFixed(1)} MB (${APP})`)
+  console.log(JSON.stringify({ launch_ms: Math.round(launchMs), sign_in_ms: signInMs, idle_pss_mb: Math.round(idleMb), binary_mb: Number(binMb.toFixed(1)) }))
+} finally {
+  await app.stop()
+}
