@@ -166,8 +166,6 @@ pub enum SlipCmd {
     },
     /// Show a slip by number or id.
     Show { id: String },
-    /// Print a slip (the first print is the original, later ones are marked 补打).
-    Print { id: String },
     /// The slip was handed to the responsible person.
     HandOver {
         id: String,
@@ -368,7 +366,6 @@ fn slip(ctx: &mut Ctx, cmd: &SlipCmd) -> Result<serde_json::Value> {
             to_json(ctx.write(|w| slips::create(w, &eid, &input))?)
         }
         SlipCmd::Show { id } => to_json(slips::load(ctx.store.conn(), id)?),
-        SlipCmd::Print { id } => to_json(ctx.write(|w| slips::print(w, id))?),
         SlipCmd::HandOver { id, to, at } => {
             let input = HandOverInput {
                 to: to.clone(),
