@@ -110,6 +110,32 @@ pub fn slip_print(
         .map(DocumentFile::from)
 }
 
+/// How a record's PDF is drawn: `pdf::repair_order`, `pdf::complaint_record`.
+type RecordPdf = fn(
+    &rusqlite::Connection,
+    &str,
+    Disclosure,
+    chrono::DateTime<chrono::Utc>,
+    &Path,
+) -> frontdesk::Result<pdf::Written>;
+
+/// One record's PDF, `no`, into `<documents>/<kind>/<no>.pdf`; `label` names it in the audit log
+/// when full numbers are asked for.
+fn record_pdf(
+    state: &AppState,
+    kind: &str,
+    label: &str,
+    no: &str,
+    full_phones: bool,
+    draw: RecordPdf,
+) -> WireResult<DocumentFile> {
+    let d = disclosure(state, full_phones, format!("{label} {no}"))?;
+    let out = folder(state, kind)?.join(file_name(no, ""));
+    state
+        .read(|s, _| draw(s.conn(), no, d, s.now(), &out))
+        .map(DocumentFile::from)
+}
+
 /// The 派工单 (three parts on one A4) of a repair order, to `派工单/<no>.pdf`.
 #[tauri::command]
 #[specta::specta]
@@ -118,11 +144,14 @@ pub fn repair_print(
     no: String,
     full_phones: bool,
 ) -> WireResult<DocumentFile> {
-    let d = disclosure(&state, full_phones, format!("派工单 {no}"))?;
-    let out = folder(&state, "派工单")?.join(file_name(&no, ""));
-    state
-        .read(|s, _| pdf::repair_order(s.conn(), &no, d, s.now(), &out))
-        .map(DocumentFile::from)
+    record_pdf(
+        &state,
+        "派工单",
+        "派工单",
+        &no,
+        full_phones,
+        pdf::repair_order,
+    )
 }
 
 /// One complaint's 《客户投诉处理记录表》 with its whole history, to `投诉记录/<no>.pdf`.
@@ -133,11 +162,15 @@ pub fn complaint_record_print(
     no: String,
     full_phones: bool,
 ) -> WireResult<DocumentFile> {
-    let d = disclosure(&state, full_phones, format!("客户投诉处理记录表 {no}"))?;
-    let out = folder(&state, "投诉记录")?.join(file_name(&no, ""));
-    state
-        .read(|s, _| pdf::complaint_record(s.conn(), &no, d, s.now(), &out))
-        .map(DocumentFile::from)
+    let label = "客户投诉处理记录表";
+    record_pdf(
+        &state,
+        "投诉记录",
+        label,
+        &no,
+        full_phones,
+        pdf::complaint_record,
+    )
 }
 
 /// The month-end workbook and PDF report of `month` (YYYY-MM) into `月末导出/<month>/`, with
