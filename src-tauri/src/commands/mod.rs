@@ -5,6 +5,7 @@ pub mod customers;
 pub mod desk;
 pub mod intake;
 pub mod repairs;
+pub mod rules;
 pub mod session;
 pub mod settings;
 
