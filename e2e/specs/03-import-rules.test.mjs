@@ -87,6 +87,15 @@ function xlsx(rows) {
   })
 }
 
+/** Replaces the text of a field that already holds some (WebDriver's clear leaves Vue's model). */
+async function retype(name, text) {
+  const el = await app.visible(`[name="${name}"]`)
+  await el.click()
+  await app.keys(['Control', 'a'])
+  await app.keys('Backspace')
+  await el.addValue(text)
+}
+
 /** Gives the page's hidden file input this file, as the clerk's file chooser would. */
 async function pickFile(name, bytes) {
   await app.browser.execute(
@@ -147,11 +156,11 @@ test('价目表: a bad price shows the field message, then the item is added; a 
   await app.keys('F2')
   await app.type('price_code', 'E2E1')
   await app.type('price_name', '更换门锁芯')
-  await app.type('price_unit', '个')
+  await retype('price_unit', '个')
   await app.type('price_price', '八十')
   await app.keys('Enter')
   await app.waitText('.el-dialog .el-form-item__error', '单价')
-  await app.type('price_price', '80')
+  await retype('price_price', '80')
   await app.keys('Enter')
   await app.success('已添加收费项目')
   await app.waitText('#price-list', '更换门锁芯')
@@ -161,7 +170,7 @@ test('价目表: a bad price shows the field message, then the item is added; a 
   await app.visible('#calendar-days')
   await app.keys('F2')
   const year = (await app.text('#calendar-year')).replace(/\D/g, '')
-  await app.type('day_date', `${year}-06-15`)
+  await retype('day_date', `${year}-06-15`)
   await app.type('day_name', '公司年会')
   await app.keys('Enter')
   await app.success(`已设置 ${year}-06-15`)
