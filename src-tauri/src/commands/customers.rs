@@ -146,10 +146,11 @@ fn upload_path(state: &AppState, upload: &str) -> frontdesk::Result<PathBuf> {
 }
 
 /// Keeps the clerk's file (`data`: its bytes in base64) for the preview and the import; returns
-/// its name, which the other import commands take. Replaces any earlier upload.
+/// its name, which the other import commands take. Replaces any earlier upload. `async`: a large
+/// file is decoded and written away from the window's thread.
 #[tauri::command]
 #[specta::specta]
-pub fn customer_import_upload(
+pub async fn customer_import_upload(
     state: State<'_, AppState>,
     name: String,
     data: String,
