@@ -604,7 +604,8 @@ async backupRestore(file: string) : Promise<Result<RestoreInfo, WireError>> {
 },
 /**
  * Keeps the clerk's file (`data`: its bytes in base64) for the preview and the import; returns
- * its name, which the other import commands take. Replaces any earlier upload.
+ * its name, which the other import commands take. Replaces any earlier upload. `async`: a large
+ * file is decoded and written away from the window's thread.
  */
 async customerImportUpload(name: string, data: string) : Promise<Result<string, WireError>> {
     try {
