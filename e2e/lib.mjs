@@ -91,12 +91,14 @@ function helpers(b) {
   }
   return {
     visible,
-    /** Types into the input named `name` (replacing its value). */
+    /** Types into the input named `name`, replacing its value as a clerk would (select all,
+     *  delete, type: WebDriver's clear does not reach Vue's model). */
     async type(name, text, scope = '') {
       const el = await visible(`${scope} [name="${name}"]`)
       await el.click()
-      await el.clearValue()
-      await el.setValue(text)
+      await b.keys(['Control', 'a'])
+      await b.keys('Backspace')
+      await el.addValue(text)
       return el
     },
     async click(sel) {

@@ -26,7 +26,7 @@ try {
   await app.keys('Enter')
   await app.waitText('#lookup-result', '3-2-502')
   await shot('02-intake')
-  for (const [i, s] of ['complaints', 'slips', 'repairs', 'followups', 'customers', 'export', 'settings'].entries()) {
+  for (const [i, s] of ['complaints', 'slips', 'repairs', 'followups', 'customers', 'export', 'settings', 'rules'].entries()) {
     await app.screen(s)
     if (s === 'repairs') await app.row('repair-queue')
     if (s === 'customers') await app.row('customer-list')
@@ -37,6 +37,17 @@ try {
       await app.keys(['Control', 'Enter'])
       await app.waitText('#export-result', '月度报告', 60000)
       await shot('08b-export-done')
+    }
+    if (s === 'customers') {
+      await app.keys('F4')
+      await app.visible('.el-dialog')
+      await shot('07b-customers-import')
+      await app.keys('Escape')
+    }
+    if (s === 'rules') {
+      await app.keys(['Control', '2'])
+      await app.visible('#calendar-days')
+      await shot('10b-rules-calendar')
     }
     if (s === 'settings') {
       await app.click(`//div[contains(@class,'el-tabs__item')][normalize-space(.)='备份']`)

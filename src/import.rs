@@ -13,6 +13,10 @@
 //! - A row whose unit already has a live customer of that name is a duplicate and skipped, so
 //!   importing the same file again changes nothing but the import's own audit entry.
 //! - Every customer gets its audit entry, and the import one summary entry (`import`).
+//! - Progress ([`Progress`]) is reported as `(done, total)` while rows are checked and inserted:
+//!   a preview counts each data row once; an import counts each row once when checked and each
+//!   valid row once more when inserted. Until checking ends an import's total assumes every row is
+//!   valid (it then shrinks to the real count), so the fraction `done / total` never goes back.
 //! - Cells are read as values: numbers as typed (13800138000.0 → `13800138000`), formulas as
 //!   their cached results, a vertically merged cell (one 房号 over several rows) as its value on
 //!   every row; rows that are empty or only white space are skipped. Row numbers in problems are
@@ -28,6 +32,7 @@ use serde_json::json;
 
 use crate::auth::SUPERVISORS;
 use crate::customers::{self, CustomerInput, Fields, UnitRef, Units};
+use crate::documents::Progress;
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::store::Write;
@@ -293,7 +298,14 @@ struct Analysis {
     ready: Vec<Ready>,
 }
 
-fn analyse(conn: &Connection, estate_id: &str, path: &Path) -> Result<Analysis> {
+/// Reads and checks the file; `checked(done, rows)` is called as data rows are checked (`rows`
+/// counts the sheet's rows under the header, empty ones included).
+fn analyse(
+    conn: &Connection,
+    estate_id: &str,
+    path: &Path,
+    checked: &mut dyn FnMut(u64, u64),
+) -> Result<Analysis> {
     let name = file_name(path);
     let Sheet { left, rows } = read_sheet(path)?;
     let (header_at, cols, ignored) = header(&rows, &name)?;
@@ -306,7 +318,10 @@ fn analyse(conn: &Connection, estate_id: &str, path: &Path) -> Result<Analysis> 
     let mut ready = Vec::new();
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
     let mut new_units: HashSet<String> = HashSet::new();
-    for (row_no, cells) in &rows[header_at + 1..] {
+    let data = &rows[header_at + 1..];
+    let rows_in_sheet = data.len() as u64;
+    for (i, (row_no, cells)) in data.iter().enumerate() {
+        checked(i as u64, rows_in_sheet);
         let row_no = *row_no;
         let cell = |c: Col| {
             cols.get(&c)
@@ -433,6 +448,7 @@ fn analyse(conn: &Connection, estate_id: &str, path: &Path) -> Result<Analysis> 
         report.valid += 1;
         ready.push(Ready { fields, tier });
     }
+    checked(rows_in_sheet, rows_in_sheet);
     if report.rows_total == 0 {
         return Err(bad_file(format!("“{name}”的表头下没有客户数据")));
     }
@@ -441,26 +457,33 @@ fn analyse(conn: &Connection, estate_id: &str, path: &Path) -> Result<Analysis> 
 }
 
 /// Reads and checks an import file without writing anything: what would be imported, skipped
-/// as duplicates, and every problem by row.
+/// as duplicates, and every problem by row. `progress` sees the rows as they are checked.
 pub fn preview_customers_xlsx(
     conn: &Connection,
     estate_id: &str,
     path: &Path,
+    progress: Progress,
 ) -> Result<ImportReport> {
-    Ok(analyse(conn, estate_id, path)?.report)
+    Ok(analyse(conn, estate_id, path, progress)?.report)
 }
 
 /// Imports the customer register from an .xlsx file, in the caller's one transaction.
 /// With bad rows, nothing is written ([`Error::Import`] lists them) unless `accept_valid_only`,
 /// when the valid rows are imported and the bad ones reported. Missing units are created;
-/// duplicates are skipped. A tier other than C in the file needs a supervisor.
+/// duplicates are skipped. A tier other than C in the file needs a supervisor. `progress` sees
+/// the rows checked, then inserted (see the module doc).
 pub fn import_customers_xlsx(
     w: &mut Write,
     estate_id: &str,
     path: &Path,
     accept_valid_only: bool,
+    progress: Progress,
 ) -> Result<ImportReport> {
-    let Analysis { mut report, ready } = analyse(&w.tx, estate_id, path)?;
+    let mut checked = 0;
+    let Analysis { mut report, ready } = analyse(&w.tx, estate_id, path, &mut |done, rows| {
+        checked = rows;
+        progress(done, 2 * rows)
+    })?;
     if !report.problems.is_empty() && !accept_valid_only {
         return Err(Error::Import(report.problems));
     }
@@ -468,11 +491,14 @@ pub fn import_customers_xlsx(
         w.actor.require(SUPERVISORS, "导入客户等级（A/B/D类）")?;
     }
     let reason = format!("导入客户档案（{}）", report.file);
+    let total = checked + ready.len() as u64;
     for r in ready {
+        progress(checked + report.imported as u64, total);
         let tier = (r.tier != Tier::C).then_some((r.tier, reason.as_str()));
         customers::insert(w, estate_id, r.fields, tier)?;
         report.imported += 1;
     }
+    progress(total, total);
     let id = w.new_id();
     w.audit(
         "import",

@@ -120,7 +120,7 @@ fn simple<'a>(unit: &'a str, name: &'a str) -> Vec<V<'a>> {
 }
 
 fn preview(d: &Desk, path: &Path) -> frontdesk::Result<ImportReport> {
-    import::preview_customers_xlsx(d.store.conn(), &d.estate.id, path)
+    import::preview_customers_xlsx(d.store.conn(), &d.estate.id, path, &mut |_, _| {})
 }
 
 fn import_as(
@@ -131,7 +131,7 @@ fn import_as(
 ) -> frontdesk::Result<ImportReport> {
     let eid = d.estate.id.clone();
     d.store.write(actor, |w| {
-        import::import_customers_xlsx(w, &eid, path, accept_valid_only)
+        import::import_customers_xlsx(w, &eid, path, accept_valid_only, &mut |_, _| {})
     })
 }
 
@@ -311,6 +311,79 @@ fn import_writes_every_valid_row_once_and_reimport_changes_nothing() {
     assert_eq!(
         count(&d, "SELECT count(*) FROM audit_log WHERE action = 'import'"),
         2
+    );
+}
+
+/// Checks a progress trace: it ends at `(total, total)`, `done` never goes back, `done <= total`,
+/// and the fraction done never goes back.
+fn assert_progress(trace: &[(u64, u64)], last_total: u64) {
+    assert_eq!(trace.last(), Some(&(last_total, last_total)), "{trace:?}");
+    for pair in trace.windows(2) {
+        let ((d0, t0), (d1, t1)) = (pair[0], pair[1]);
+        assert!(d1 >= d0, "done went back: {pair:?}");
+        assert!(d1 * t0 >= d0 * t1, "fraction went back: {pair:?}");
+    }
+    assert!(trace.iter().all(|(d, t)| d <= t), "{trace:?}");
+}
+
+#[test]
+fn progress_is_reported_as_rows_are_checked_and_inserted() {
+    let mut d = desk();
+    let eid = d.estate.id.clone();
+    let s = d.supervisor.clone();
+    // 6 rows under the header: 4 customers, one empty row, one bad row.
+    let f = xlsx(
+        "progress.xlsx",
+        &[
+            header(),
+            simple("1-1-101", "甲"),
+            simple("1-1-102", "乙"),
+            vec![Blank],
+            simple("不是房号", "丙"),
+            simple("1-1-103", "丁"),
+            simple("1-1-104", "戊"),
+        ],
+    );
+    let mut trace = Vec::new();
+    let r = import::preview_customers_xlsx(d.store.conn(), &eid, f.path(), &mut |done, total| {
+        trace.push((done, total))
+    })
+    .unwrap();
+    assert_eq!(r.valid, 4);
+    assert_progress(&trace, 6);
+    assert_eq!(
+        trace.len(),
+        7,
+        "once per row and once at the end: {trace:?}"
+    );
+
+    // A refused import reports the checking only.
+    let mut trace = Vec::new();
+    let before = snapshot(&d.store);
+    let refused = d.store.write(&s, |w| {
+        import::import_customers_xlsx(w, &eid, f.path(), false, &mut |done, total| {
+            trace.push((done, total))
+        })
+    });
+    assert!(matches!(refused, Err(Error::Import(_))));
+    assert_eq!(before, snapshot(&d.store));
+    assert_eq!(trace.last(), Some(&(6, 12)), "{trace:?}");
+
+    // An accepted import: 6 rows checked, then 4 inserted.
+    let mut trace = Vec::new();
+    let r = d
+        .store
+        .write(&s, |w| {
+            import::import_customers_xlsx(w, &eid, f.path(), true, &mut |done, total| {
+                trace.push((done, total))
+            })
+        })
+        .unwrap();
+    assert_eq!(r.imported, 4);
+    assert_progress(&trace, 10);
+    assert!(
+        trace.contains(&(6, 12)) && trace.contains(&(6, 10)),
+        "{trace:?}"
     );
 }
 
@@ -693,7 +766,7 @@ fn bad_files_give_a_chinese_error_on_the_file_and_change_nothing() {
         assert_invalid(preview(&d, file.path()), "file", needle);
         for accept in [false, true] {
             assert_rejected(&mut d.store, &s, "file", needle, |w| {
-                import::import_customers_xlsx(w, &eid, file.path(), accept)
+                import::import_customers_xlsx(w, &eid, file.path(), accept, &mut |_, _| {})
             });
         }
     }

@@ -158,7 +158,7 @@ fn crlf_inside_xlsx_cells_from_a_chinese_path() {
     let report = d
         .store
         .write(&d.supervisor, |w| {
-            frontdesk::import::import_customers_xlsx(w, &eid, &path, false)
+            frontdesk::import::import_customers_xlsx(w, &eid, &path, false, &mut |_, _| {})
         })
         .unwrap();
     assert_eq!(report.imported, 2, "{report:?}");

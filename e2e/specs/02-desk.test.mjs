@@ -130,6 +130,10 @@ test('repair: from intake to dispatch, accept, arrive, finish and sign-off', asy
   await app.choose('孙师傅')
   await app.click('#dispatch-save')
   await app.waitText('#repair-status', '已派工')
+  // The 派工单 in three parts goes to the repairer on paper.
+  await app.keys(['Control', 'p'])
+  await app.success('已生成派工单')
+  await waitFile(join(app.dataDir, 'documents', '派工单', `${wno}.pdf`))
   await app.keys('F3')
   await app.waitText('#repair-status', '已接单')
   await app.keys('F6')

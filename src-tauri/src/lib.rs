@@ -17,7 +17,7 @@ use crate::state::{AppState, Paths};
 
 /// Every command, for the IPC handler and for the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    use commands::{customers, desk, documents, intake, repairs, session, settings};
+    use commands::{customers, desk, documents, intake, repairs, rules, session, settings};
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         session::app_status,
         session::setup_init,
@@ -96,6 +96,16 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         settings::backup_folder,
         settings::backup_folder_set,
         settings::audit_verify,
+        customers::customer_import_upload,
+        customers::customer_import_discard,
+        customers::customer_import_preview,
+        customers::customer_import,
+        rules::price_item_add,
+        rules::price_item_update,
+        rules::price_item_void,
+        rules::calendar_year,
+        rules::calendar_set,
+        rules::calendar_clear,
     ])
 }
 

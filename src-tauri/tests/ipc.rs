@@ -267,6 +267,221 @@ fn demo_data_backups_and_recovery_from_a_corrupt_database() {
     s.ok("login", json!({"login": "wang", "password": "demo1234"}));
 }
 
+/// An .xlsx in memory: the customer register's header and these rows (unit, name, phone).
+fn register_xlsx(rows: &[(&str, &str, &str)]) -> String {
+    use base64::Engine;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["房号", "姓名", "电话"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("header");
+    }
+    for (r, (unit, name, phone)) in rows.iter().enumerate() {
+        for (c, v) in [unit, name, phone].iter().enumerate() {
+            ws.write_string(r as u32 + 1, c as u16, **v).expect("cell");
+        }
+    }
+    let bytes = wb.save_to_buffer().expect("xlsx");
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[test]
+fn customer_import_uploads_previews_and_imports_the_valid_rows() {
+    let s = set_up("import");
+    let data = register_xlsx(&[
+        ("3-2-1201", "张伟", "13800138000"),
+        ("3-2-1201", "李娜", "12345"),
+        ("20-1-101", "王强😀", ""),
+    ]);
+    let upload = s.ok(
+        "customer_import_upload",
+        json!({"name": "客户档案 (1).xlsx", "data": data}),
+    );
+    assert_eq!(upload, "客户档案 (1).xlsx");
+    let kept = s.dir.join("import").join("客户档案 (1).xlsx");
+    assert!(kept.is_file());
+    // The progress channel is the UI's; the mock window drops its messages.
+    let channel = "__CHANNEL__:1";
+    let preview = s.ok(
+        "customer_import_preview",
+        json!({"upload": upload, "progress": channel}),
+    );
+    assert_eq!(preview["file"], "客户档案 (1).xlsx");
+    assert_eq!(
+        (
+            &preview["rows_total"],
+            &preview["valid"],
+            &preview["bad_rows"]
+        ),
+        (&json!(3), &json!(2), &json!(1))
+    );
+    assert_eq!(preview["units_created"], 2, "a new estate has no units yet");
+    assert_eq!(preview["problems"][0]["row"], 3);
+    assert_eq!(preview["problems"][0]["field"], "电话");
+    assert!(s
+        .ok("customer_list", json!({"filter": {}}))
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // All rows: refused with the rows, nothing written, the file kept for another try.
+    let e = s.err(
+        "customer_import",
+        json!({"upload": upload, "acceptValidOnly": false, "progress": channel}),
+    );
+    assert_eq!(e["code"], "import");
+    assert_eq!(e["rows"][0]["row"], 3);
+    assert!(
+        e["message"].as_str().unwrap().contains("未导入任何数据"),
+        "{e}"
+    );
+    assert!(kept.is_file());
+
+    let done = s.ok(
+        "customer_import",
+        json!({"upload": upload, "acceptValidOnly": true, "progress": channel}),
+    );
+    assert_eq!(done["imported"], 2);
+    assert!(!kept.exists(), "the uploaded file is removed once imported");
+    let names: Vec<Value> = s
+        .ok("customer_list", json!({"filter": {}}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].clone())
+        .collect();
+    assert!(names.contains(&json!("王强😀")), "{names:?}");
+    assert_eq!(names.len(), 2);
+
+    // Bad uploads: a folder in the name, content that is not base64, a file that is gone.
+    for (name, data, needle) in [
+        ("../x.xlsx", data.as_str(), "文件名无效"),
+        ("x.xlsx", "不是base64!", "文件内容无法读取"),
+    ] {
+        let e = s.err(
+            "customer_import_upload",
+            json!({"name": name, "data": data}),
+        );
+        assert_eq!(
+            (e["code"].as_str(), e["field"].as_str()),
+            (Some("invalid"), Some("file"))
+        );
+        assert!(e["message"].as_str().unwrap().contains(needle), "{e}");
+    }
+    let e = s.err(
+        "customer_import_preview",
+        json!({"upload": "x.xlsx", "progress": channel}),
+    );
+    assert!(e["message"].as_str().unwrap().contains("找不到文件"), "{e}");
+    s.ok(
+        "customer_import_upload",
+        json!({"name": "y.xlsx", "data": data}),
+    );
+    s.ok("customer_import_discard", json!({}));
+    assert!(!s.dir.join("import").exists());
+}
+
+#[test]
+fn price_list_and_calendar_are_edited_by_supervisors() {
+    let s = set_up("rules");
+    let item = s.ok(
+        "price_item_add",
+        json!({"input": {"code": "W01", "name": "更换水龙头", "unit": "个", "price": "35", "note": null}}),
+    );
+    assert_eq!(item["price_fen"], 3500);
+    let e = s.err(
+        "price_item_add",
+        json!({"input": {"code": "W02", "name": "疏通", "price": "abc"}}),
+    );
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("invalid"), Some("price"))
+    );
+    let e = s.err(
+        "price_item_add",
+        json!({"input": {"code": "W01", "name": "重复", "price": "1"}}),
+    );
+    assert_eq!(e["field"], "code");
+    let edited = s.ok(
+        "price_item_update",
+        json!({"id": item["id"], "input": {"price": "40.50", "note": "含辅料"}}),
+    );
+    assert_eq!(
+        (&edited["price_fen"], &edited["name"]),
+        (&json!(4050), &json!("更换水龙头"))
+    );
+    let e = s.err("price_item_void", json!({"id": "W01", "reason": ""}));
+    assert_eq!(e["field"], "reason");
+    let voided = s.ok(
+        "price_item_void",
+        json!({"id": "W01", "reason": "不再提供"}),
+    );
+    assert_eq!(voided["voided"], true);
+    assert!(s
+        .ok("price_list", json!({"includeVoided": false}))
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        s.ok("price_list", json!({"includeVoided": true}))[0]["void_reason"],
+        "不再提供"
+    );
+
+    let set = s.ok(
+        "calendar_set",
+        json!({"input": {"date": "2026-06-01", "working": false, "name": "公司年会"}}),
+    );
+    assert_eq!(set["name"], "公司年会");
+    let e = s.err(
+        "calendar_set",
+        json!({"input": {"date": "2026-02-30", "working": false, "name": "x"}}),
+    );
+    assert_eq!(e["field"], "date");
+    let view = s.ok("calendar_year", json!({"year": 2026}));
+    assert_eq!(view["overrides"].as_array().unwrap().len(), 1);
+    let days = view["year"]["special_days"].as_array().unwrap();
+    let june = days
+        .iter()
+        .find(|d| d["date"] == "2026-06-01")
+        .expect("the day");
+    assert_eq!(
+        (&june["source"], &june["working"]),
+        (&json!("estate"), &json!(false))
+    );
+    assert!(
+        days.iter().any(|d| d["source"] == "national"),
+        "shipped days"
+    );
+    assert!(view["year"]["shipped"].is_object());
+    s.ok(
+        "calendar_clear",
+        json!({"date": "2026-06-01", "reason": "年会改期"}),
+    );
+    assert!(s.ok("calendar_year", json!({"year": 2026}))["overrides"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    // A receptionist reads but may not edit.
+    s.ok(
+        "staff_add",
+        json!({"input": {"login": "li", "name": "李前台", "role": "前台接待员", "department": "客服中心",
+            "phone": null, "password": "secret123"}}),
+    );
+    s.ok("login", json!({"login": "li", "password": "secret123"}));
+    s.ok("price_list", json!({"includeVoided": true}));
+    s.ok("calendar_year", json!({"year": 2027}));
+    let e = s.err(
+        "price_item_add",
+        json!({"input": {"code": "W09", "name": "x", "price": "1"}}),
+    );
+    assert_eq!(e["code"], "denied");
+    let e = s.err(
+        "calendar_set",
+        json!({"input": {"date": "2026-06-02", "working": true, "name": "x"}}),
+    );
+    assert_eq!(e["code"], "denied");
+}
+
 /// The committed `ui/src/bindings.ts` matches the commands. Regenerate with
 /// `FRONTDESK_UPDATE_BINDINGS=1 cargo test -p frontdesk-app bindings`.
 #[test]

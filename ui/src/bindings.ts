@@ -472,9 +472,12 @@ async repairVoid(id: string, reason: string) : Promise<Result<RepairOrder, WireE
     else return { status: "error", error: e  as any };
 }
 },
-async priceList() : Promise<Result<PriceItem[], WireError>> {
+/**
+ * The price list by code; with `include_voided`, the voided items too (after the live ones).
+ */
+async priceList(includeVoided: boolean) : Promise<Result<PriceItem[], WireError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("price_list") };
+    return { status: "ok", data: await TAURI_INVOKE("price_list", { includeVoided }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -682,6 +685,110 @@ async auditVerify() : Promise<Result<VerifyReport, WireError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Keeps the clerk's file (`data`: its bytes in base64) for the preview and the import; returns
+ * its name, which the other import commands take. Replaces any earlier upload. `async`: a large
+ * file is decoded and written away from the window's thread.
+ */
+async customerImportUpload(name: string, data: string) : Promise<Result<string, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_import_upload", { name, data }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Forgets the uploaded file (the clerk closed the import without importing).
+ */
+async customerImportDiscard() : Promise<Result<null, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_import_discard") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Reads and checks the uploaded file, writing nothing: counts and every problem by row.
+ */
+async customerImportPreview(upload: string, progress: TAURI_CHANNEL<ImportProgress>) : Promise<Result<ImportReport, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_import_preview", { upload, progress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Imports the uploaded file (all rows, or with `accept_valid_only` the valid ones when some are
+ * bad); the file is forgotten once imported.
+ */
+async customerImport(upload: string, acceptValidOnly: boolean, progress: TAURI_CHANNEL<ImportProgress>) : Promise<Result<ImportReport, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_import", { upload, acceptValidOnly, progress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async priceItemAdd(input: PriceItemInput) : Promise<Result<PriceItem, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("price_item_add", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Edits an item (by id or code); absent fields keep their value.
+ */
+async priceItemUpdate(id: string, input: PriceItemInput) : Promise<Result<PriceItem, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("price_item_update", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async priceItemVoid(id: string, reason: string) : Promise<Result<PriceItem, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("price_item_void", { id, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async calendarYear(year: number) : Promise<Result<CalendarView, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_year", { year }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets one day for the estate (holiday or working day, with its name).
+ */
+async calendarSet(input: DayInput) : Promise<Result<Override, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_set", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Clears the estate's setting of a day, with a reason.
+ */
+async calendarClear(date: string, reason: string) : Promise<Result<null, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_clear", { date, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -820,6 +927,11 @@ export type BackupKind =
  * Taken when the app closes.
  */
 "on_exit"
+/**
+ * A year of the estate's calendar: its special days (national and the estate's own) and the
+ * estate's overrides with who set them.
+ */
+export type CalendarView = { year: YearView; overrides: Override[] }
 /**
  * A case (complaint or repair order) as the look-up lists it.
  */
@@ -1025,6 +1137,50 @@ id_number: string | null;
  * One of the policy's family segments (单人工作丁克家庭 …).
  */
 family_segment: string | null; note: string | null }
+/**
+ * How one day counts.
+ */
+export type Day = { date: string; working: boolean; 
+/**
+ * 春节 / 国庆节调休上班 / 周末 / 工作日 / the estate's name.
+ */
+name: string; source: DaySource }
+/**
+ * Setting one day for the estate.
+ */
+export type DayInput = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string | null; 
+/**
+ * true: a working day (e.g. 调休上班); false: a rest day (holiday).
+ */
+working: boolean | null; 
+/**
+ * What the day is, e.g. 调休 / 公司年会.
+ */
+name: string | null }
+/**
+ * Where a day's status comes from.
+ */
+export type DaySource = 
+/**
+ * The estate's own override.
+ */
+"estate" | 
+/**
+ * The State Council's published schedule.
+ */
+"national" | 
+/**
+ * A national date not yet confirmed by a published schedule.
+ */
+"provisional" | 
+/**
+ * The weekend rule.
+ */
+"weekly"
 /**
  * One deadline of a case, as of `now`.
  */
@@ -1248,6 +1404,47 @@ export type Hit = { kind: string; id: string; title: string; at: string }
  */
 export type Identification = "valid" | "coordination" | "excessive" | "invalid"
 /**
+ * An import's progress: `phase` is `preview` or `import`; `done / total` is the fraction done
+ * (see [`frontdesk::import`]).
+ */
+export type ImportProgress = { phase: string; done: number; total: number }
+/**
+ * What an import found (preview) or did.
+ */
+export type ImportReport = { 
+/**
+ * The file's name.
+ */
+file: string; 
+/**
+ * Data rows (empty rows not counted).
+ */
+rows_total: number; 
+/**
+ * Rows that are correct and new: imported (or, in a preview, to be imported).
+ */
+valid: number; 
+/**
+ * Rows already in the register (same unit and name): skipped.
+ */
+duplicates: number; 
+/**
+ * Their row numbers.
+ */
+duplicate_rows: number[]; 
+/**
+ * Rows with at least one problem.
+ */
+bad_rows: number; problems: RowProblem[]; 
+/**
+ * Customers written (0 in a preview).
+ */
+imported: number; 
+/**
+ * Units created because the register did not have them yet (counted in a preview too).
+ */
+units_created: number }
+/**
  * A recorded contact.
  */
 export type Intake = { id: string; estate_id: string; no: string; received_at: string; channel: Channel; kind: IntakeKind; unit_id: string | null; unit: string | null; customer_id: string | null; person_name: string | null; phone: string | null; happened_at: string | null; location: string | null; about: string | null; content: string; request: string | null; reply: string | null; settled_on_spot: boolean; receiver_id: string; receiver: string; voided: boolean; void_reason: string | null }
@@ -1341,6 +1538,10 @@ export type MaterialCheck = "qualified" | "unqualified"
  */
 export type MonthExport = { folder: string; workbook: DocumentFile; report: DocumentFile }
 /**
+ * An estate's override row.
+ */
+export type Override = { id: string; estate_id: string; date: string; working: boolean; name: string; created_at: string; created_by: string; updated_at: string; updated_by: string }
+/**
  * A subject's deadlines (by kind and id or number) and its pauses.
  */
 export type Overview = { subject_kind: SubjectKind; subject_id: string; deadlines: Deadline[]; pauses: Pause[] }
@@ -1372,6 +1573,22 @@ export type PriceItem = { id: string; estate_id: string; code: string; name: str
  * 次 / 个 / 米 …
  */
 unit: string; price_fen: number; note: string | null; voided: boolean; void_reason: string | null }
+/**
+ * A price item as the supervisor enters it. On update, absent fields keep their value.
+ */
+export type PriceItemInput = { 
+/**
+ * The item's number on the list, unique among live items.
+ */
+code: string | null; name: string | null; 
+/**
+ * 计价单位 (default 次).
+ */
+unit: string | null; 
+/**
+ * Price in yuan per unit, e.g. `35` or `12.50`.
+ */
+price: string | null; note: string | null }
 /**
  * One entry of a work list.
  */
@@ -1578,6 +1795,10 @@ export type Satisfaction = "satisfied" | "basically_satisfied" | "dissatisfied"
  */
 export type SetupInput = { estate_name: string; estate_code: string; slip_title: string | null; admin_login: string; admin_name: string; admin_password: string }
 /**
+ * A shipped year's provenance, for display.
+ */
+export type ShippedYear = { year: number; provisional: boolean; note: string }
+/**
  * The owner's sign-off on the slip.
  */
 export type SignOffInput = { 
@@ -1774,6 +1995,18 @@ field: string | null;
  * Row-level problems, for `import`.
  */
 rows: RowProblem[] | null }
+/**
+ * A year of the calendar: its special days and provenance.
+ */
+export type YearView = { year: number; shipped: ShippedYear | null; 
+/**
+ * Weekend days (ISO numbers, 1 = Monday … 7 = Sunday).
+ */
+weekend: number[]; 
+/**
+ * Every day that differs from the plain weekend rule or is overridden by the estate.
+ */
+special_days: Day[]; working_days: number }
 
 /** tauri-specta globals **/
 

@@ -9,6 +9,7 @@ export const screens = [
   { path: '/customers', title: '客户档案', key: 'Alt+6', component: () => import('./views/Customers.vue') },
   { path: '/export', title: '月末导出', key: 'Alt+7', component: () => import('./views/Export.vue') },
   { path: '/settings', title: '设置', key: 'Alt+8', component: () => import('./views/Settings.vue') },
+  { path: '/rules', title: '价目表与日历', key: 'Alt+9', supervisor: true, component: () => import('./views/Rules.vue') },
 ]
 
 export const router = createRouter({

@@ -6,6 +6,7 @@ pub mod desk;
 pub mod documents;
 pub mod intake;
 pub mod repairs;
+pub mod rules;
 pub mod session;
 pub mod settings;
 

@@ -103,8 +103,9 @@ pub fn repair_void(
     state.write(|w, _| repairs::void(w, &id, Some(&reason)))
 }
 
+/// The price list by code; with `include_voided`, the voided items too (after the live ones).
 #[tauri::command]
 #[specta::specta]
-pub fn price_list(state: State<'_, AppState>) -> WireResult<Vec<PriceItem>> {
-    state.read(|s, eid| repairs::price_list(s.conn(), eid, false))
+pub fn price_list(state: State<'_, AppState>, include_voided: bool) -> WireResult<Vec<PriceItem>> {
+    state.read(|s, eid| repairs::price_list(s.conn(), eid, include_voided))
 }

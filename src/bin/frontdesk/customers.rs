@@ -246,13 +246,18 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                     ctx.store.conn(),
                     &eid,
                     path,
+                    &mut crate::progress,
                 )?)
             } else {
-                to_json(
-                    ctx.write(|w| {
-                        import::import_customers_xlsx(w, &eid, path, *accept_valid_only)
-                    })?,
-                )
+                to_json(ctx.write(|w| {
+                    import::import_customers_xlsx(
+                        w,
+                        &eid,
+                        path,
+                        *accept_valid_only,
+                        &mut crate::progress,
+                    )
+                })?)
             }
         }
     }
