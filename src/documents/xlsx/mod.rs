@@ -228,7 +228,7 @@ pub fn repair_register(
 
 /// A workbook of one streamed register.
 #[allow(clippy::too_many_arguments)]
-fn streamed_register<R: Send>(
+fn streamed_register<R>(
     table: &tables::Streamed<R>,
     conn: &Connection,
     estate_id: &str,
@@ -255,14 +255,9 @@ fn streamed_register<R: Send>(
     })
 }
 
-/// Rows read ahead of the sheet writer.
-const ROW_BUFFER: usize = 1024;
-
-/// Adds the sheet of a streamed register (`total` rows) to `wb`. The rows are read (SQL,
-/// deadlines) on this thread and written (cells, XML) on another, so that two cores share the
-/// work; the sheet is the same as if one thread did both. `progress` gets the rows read.
+/// Adds the sheet of a streamed register (`total` rows) to `wb`.
 #[allow(clippy::too_many_arguments)]
-fn streamed_sheet<R: Send>(
+fn streamed_sheet<R>(
     wb: &mut Workbook,
     f: &Formats,
     table: &tables::Streamed<R>,
@@ -281,49 +276,9 @@ fn streamed_sheet<R: Send>(
         made_at: q.now,
     };
     let columns = (table.columns)();
-    let mut ws = wb
-        .new_worksheet_with_constant_memory()
-        .map_err(xlsx_error)?;
-    let written = std::thread::scope(|scope| -> Result<u64> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<R>(ROW_BUFFER);
-        let (sheet, heading, columns) = (&mut ws, &heading, &columns);
-        let writer = scope.spawn(move || {
-            let rows = rx.into_iter().map(Ok);
-            sheet::fill_register(
-                sheet,
-                f,
-                heading,
-                columns,
-                rows,
-                total,
-                disclosure,
-                &mut |_, _| {},
-            )
-        });
-        let read = (table.each)(q, &mut |rows| {
-            let mut n = 0;
-            for r in rows {
-                // A send fails only when the writer stopped; its error is returned below.
-                if tx.send(r?).is_err() {
-                    break;
-                }
-                n += 1;
-                if n % 1000 == 0 {
-                    progress(n, total.max(n));
-                }
-            }
-            Ok(n)
-        });
-        drop(tx);
-        let written = writer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        read?;
-        Ok(written)
-    })?;
-    progress(written, total.max(written));
-    wb.push_worksheet(ws);
-    Ok(written)
+    (table.each)(q, &mut |rows| {
+        sheet::write_register(wb, f, &heading, &columns, rows, total, disclosure, progress)
+    })
 }
 
 /// The 前台协调单登记表: every slip opened in the period, voided ones included, in order.
