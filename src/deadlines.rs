@@ -271,7 +271,7 @@ pub struct Judged {
 }
 
 /// Judges one rule for a step started at `start`, due at `base_due` before pauses.
-pub fn judge(
+fn judge(
     rule: &Rule,
     start: DateTime<Utc>,
     base_due: DateTime<Utc>,
