@@ -260,17 +260,25 @@ pub struct Deadline {
 /// A pause interval: start, end (None while open).
 pub type Interval = (DateTime<Utc>, Option<DateTime<Utc>>);
 
-/// Evaluates one rule for a step started at `start`, due at `base_due` before pauses.
-pub fn evaluate(
-    name: &str,
+/// How one step stands, as of `now`: its due time once pauses moved it, and its state.
+#[derive(Clone, Copy, Debug)]
+pub struct Judged {
+    pub due: DateTime<Utc>,
+    paused: Duration,
+    pub state: DeadlineState,
+    remaining: Option<i64>,
+    overdue: Option<i64>,
+}
+
+/// Judges one rule for a step started at `start`, due at `base_due` before pauses.
+fn judge(
     rule: &Rule,
     start: DateTime<Utc>,
     base_due: DateTime<Utc>,
     met: Option<DateTime<Utc>>,
     pauses: &[Interval],
     now: DateTime<Utc>,
-    policy_version: i64,
-) -> Deadline {
+) -> Judged {
     let limit = met.unwrap_or(now);
     let mut sorted = pauses.to_vec();
     sorted.sort_by_key(|p| p.0);
@@ -306,20 +314,41 @@ pub fn evaluate(
             (state, Some(left.num_seconds()), None)
         }
     };
+    Judged {
+        due,
+        paused,
+        state,
+        remaining,
+        overdue,
+    }
+}
+
+/// Evaluates one rule for a step started at `start`, due at `base_due` before pauses.
+pub fn evaluate(
+    name: &str,
+    rule: &Rule,
+    start: DateTime<Utc>,
+    base_due: DateTime<Utc>,
+    met: Option<DateTime<Utc>>,
+    pauses: &[Interval],
+    now: DateTime<Utc>,
+    policy_version: i64,
+) -> Deadline {
+    let j = judge(rule, start, base_due, met, pauses, now);
     Deadline {
         rule: name.into(),
         label: rule.label.clone(),
         amount: rule.amount,
         unit: rule.unit,
         started_at: time::to_db(start),
-        due_at: time::to_db(due),
+        due_at: time::to_db(j.due),
         met_at: met.map(time::to_db),
-        paused_seconds: paused.num_seconds(),
+        paused_seconds: j.paused.num_seconds(),
         paused: pauses.iter().any(|p| p.1.is_none()),
-        state,
-        state_label: state.label(),
-        remaining_seconds: remaining,
-        overdue_seconds: overdue,
+        state: j.state,
+        state_label: j.state.label(),
+        remaining_seconds: j.remaining,
+        overdue_seconds: j.overdue,
         policy_version,
     }
 }
@@ -451,22 +480,46 @@ impl<'a> Context<'a> {
     /// One deadline by rule name (a field of [`DeadlinePolicy`]).
     fn rule(
         &self,
-        pick: impl Fn(&DeadlinePolicy) -> &Rule,
+        pick: fn(&DeadlinePolicy) -> &Rule,
         start: DateTime<Utc>,
         met: Option<DateTime<Utc>>,
     ) -> Deadline {
-        let rule = pick(self.rules);
-        self.with_due(pick, start, rule.due_from(start, self.cal), met)
+        self.deadline(self.step(pick, start, met))
     }
 
     fn with_due(
         &self,
-        pick: impl Fn(&DeadlinePolicy) -> &Rule,
+        pick: fn(&DeadlinePolicy) -> &Rule,
         start: DateTime<Utc>,
         due: DateTime<Utc>,
         met: Option<DateTime<Utc>>,
     ) -> Deadline {
-        let rule = pick(self.rules);
+        self.deadline(Step {
+            pick,
+            start,
+            due,
+            met,
+        })
+    }
+
+    /// A step under the rule `pick`, due as the rule says.
+    fn step(
+        &self,
+        pick: fn(&DeadlinePolicy) -> &Rule,
+        start: DateTime<Utc>,
+        met: Option<DateTime<Utc>>,
+    ) -> Step {
+        Step {
+            pick,
+            start,
+            due: pick(self.rules).due_from(start, self.cal),
+            met,
+        }
+    }
+
+    /// The step as a full [`Deadline`] record.
+    fn deadline(&self, s: Step) -> Deadline {
+        let rule = (s.pick)(self.rules);
         let name = self
             .rules
             .rules()
@@ -477,14 +530,35 @@ impl<'a> Context<'a> {
         evaluate(
             name,
             rule,
-            start,
-            due,
-            met,
+            s.start,
+            s.due,
+            s.met,
             &self.pauses,
             self.now,
             self.version,
         )
     }
+
+    /// How the step stands, without the record's texts.
+    fn judge(&self, s: &Step) -> Judged {
+        judge(
+            (s.pick)(self.rules),
+            s.start,
+            s.due,
+            s.met,
+            &self.pauses,
+            self.now,
+        )
+    }
+}
+
+/// One step of a case before it is judged: its rule, when it started, when it is due (before
+/// pauses) and when it was met.
+struct Step {
+    pick: fn(&DeadlinePolicy) -> &Rule,
+    start: DateTime<Utc>,
+    due: DateTime<Utc>,
+    met: Option<DateTime<Utc>>,
 }
 
 fn opt_time(s: Option<&str>) -> Result<Option<DateTime<Utc>>> {
@@ -575,13 +649,56 @@ pub fn for_complaint_with(
     complaint_deadlines(conn, book, &clock, now)
 }
 
-/// The deadlines of a complaint whose clock was read already.
+/// The deadlines of a complaint whose clock was read already: first contact, plan, and the
+/// grade's rule (first response, or settling a 一般 complaint).
 pub fn complaint_deadlines(
     conn: &Connection,
     book: &mut RuleBook,
     c: &ComplaintClock,
     now: DateTime<Utc>,
 ) -> Result<Vec<Deadline>> {
+    with_complaint_steps(conn, book, c, now, |ctx, steps| {
+        steps.into_iter().map(|s| ctx.deadline(s)).collect()
+    })
+}
+
+/// What a register of many complaints shows of a complaint's deadlines (computed as
+/// [`complaint_deadlines`] computes them, without building the records).
+#[derive(Clone, Copy, Debug)]
+pub struct ComplaintSummary {
+    /// The grade's rule: first response, or settling a 一般 complaint.
+    pub response: Judged,
+    /// A deadline was missed (overdue now, or met late).
+    pub missed: bool,
+}
+
+/// The [`ComplaintSummary`] of a complaint whose clock was read already.
+pub fn complaint_summary(
+    conn: &Connection,
+    book: &mut RuleBook,
+    c: &ComplaintClock,
+    now: DateTime<Utc>,
+) -> Result<ComplaintSummary> {
+    with_complaint_steps(conn, book, c, now, |ctx, steps| {
+        let judged = steps.map(|s| ctx.judge(&s));
+        ComplaintSummary {
+            response: judged[2],
+            missed: judged
+                .iter()
+                .any(|j| matches!(j.state, DeadlineState::Overdue | DeadlineState::MetLate)),
+        }
+    })
+}
+
+/// The steps of a complaint (contact, plan, the grade's rule), handed to `then` with their
+/// context.
+fn with_complaint_steps<T>(
+    conn: &Connection,
+    book: &mut RuleBook,
+    c: &ComplaintClock,
+    now: DateTime<Utc>,
+    then: impl FnOnce(&Context, [Step; 3]) -> T,
+) -> Result<T> {
     let pauses = book.pauses_of(conn, SubjectKind::Complaint, &c.id)?;
     let rules = book.get(conn, &c.estate_id, c.policy_version)?;
     let ctx = Context::new(rules, pauses, now);
@@ -594,22 +711,28 @@ pub fn complaint_deadlines(
     let dispatched = opt_time(c.dispatched.as_deref())?;
     let grade_start = graded.unwrap_or(received).max(received);
     let response = match c.grade {
-        Grade::Major => ctx.rule(|r| &r.response_major, grade_start, dispatched),
-        Grade::Hot => ctx.rule(|r| &r.response_hot, grade_start, dispatched),
-        Grade::Important => ctx.rule(|r| &r.response_important, grade_start, dispatched),
+        Grade::Major => ctx.step(|r| &r.response_major, grade_start, dispatched),
+        Grade::Hot => ctx.step(|r| &r.response_hot, grade_start, dispatched),
+        Grade::Important => ctx.step(|r| &r.response_important, grade_start, dispatched),
         Grade::General => match c.requested_by.as_deref() {
             Some(d) => {
                 let date = time::parse_date("requested_by", "业主要求日期", d)?;
-                ctx.with_due(|r| &r.settle_general, grade_start, end_of_day(date), closed)
+                Step {
+                    pick: |r| &r.settle_general,
+                    start: grade_start,
+                    due: end_of_day(date),
+                    met: closed,
+                }
             }
-            None => ctx.rule(|r| &r.settle_general, grade_start, closed),
+            None => ctx.step(|r| &r.settle_general, grade_start, closed),
         },
     };
-    Ok(vec![
-        ctx.rule(|r| &r.complaint_contact, received, contacted),
-        ctx.rule(|r| &r.complaint_plan, received, plan_met),
+    let steps = [
+        ctx.step(|r| &r.complaint_contact, received, contacted),
+        ctx.step(|r| &r.complaint_plan, received, plan_met),
         response,
-    ])
+    ];
+    Ok(then(&ctx, steps))
 }
 
 /// What a repair order's deadlines depend on, read with the order in one query:

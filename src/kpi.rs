@@ -465,7 +465,7 @@ pub fn compute(
     )?;
 
     // First response of the valid complaints registered in the period: the grade's rule (the
-    // third deadline of `for_complaint`), counted once it is met or has come due.
+    // `response` of [`deadlines::complaint_summary`]), counted once it is met or has come due.
     let mut response_num = 0;
     let mut response_den = 0;
     let mut stmt = conn.prepare(&format!(
@@ -475,14 +475,8 @@ pub fn compute(
     let mut rows = stmt.query(p)?;
     while let Some(r) = rows.next()? {
         let clock = ComplaintClock::from_row(r, 0)?;
-        let ds = deadlines::complaint_deadlines(conn, &mut book, &clock, now)?;
-        let Some(first) = ds
-            .iter()
-            .find(|d| d.rule.starts_with("response_") || d.rule == "settle_general")
-        else {
-            continue;
-        };
-        match first.state {
+        let summary = deadlines::complaint_summary(conn, &mut book, &clock, now)?;
+        match summary.response.state {
             DeadlineState::Met => {
                 response_num += 1;
                 response_den += 1;

@@ -6,13 +6,17 @@
 //! 1. the month-end workbook (`documents::xlsx::month_workbook`);
 //! 2. the 《客户投诉处理记录表》 for 100,000 complaints (`documents::xlsx::complaint_register`): the
 //!    complaints beyond those made through the core are SQL copies of them (same month, new ids
-//!    and numbers; a bulk `INSERT … SELECT`, documented here because it bypasses the core);
+//!    and numbers; a bulk `INSERT … SELECT`, documented here because it bypasses the core), made
+//!    in a copy of the database (`register.sqlite3`) so that the month's stays as it was;
 //! 3. the same 100,000 rows written by `scripts/bench/openpyxl_register.py` (openpyxl write-only
 //!    mode), fed the very cells of the file from step 2 (read back with calamine, passed as CSV),
 //!    and the ratio of its write time to ours.
 //!
 //! Each measured phase runs in a child process (`--phase`), so its peak memory (VmHWM from
-//! /proc/self/status, Linux) is its own, not the generator's.
+//! /proc/self/status, Linux) is its own, not the generator's. `--keep DIR` leaves the databases
+//! and files in DIR; one phase can then be measured again on its own:
+//! `frontdesk --json bench-documents --phase month --db DIR/bench.sqlite3 --out /tmp/m.xlsx`
+//! (`--phase register --db DIR/register.sqlite3` for the register).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -38,6 +42,10 @@ pub struct Args {
     /// Rows of the big register (complaints beyond --complaints are SQL copies).
     #[arg(long, default_value_t = 100_000)]
     register_rows: usize,
+    /// Work in this folder and leave it afterwards (the database and the files written), for a
+    /// look at the files or to rerun a phase; by default a temporary folder, removed at the end.
+    #[arg(long)]
+    keep: Option<PathBuf>,
     /// Internal: run one measured phase (month, register) in this process.
     #[arg(long, hide = true)]
     phase: Option<String>,
@@ -54,6 +62,17 @@ const MONTH: &str = "2026-11";
 pub fn run(a: &Args) -> Result<Value> {
     if let Some(phase) = &a.phase {
         return child(a, phase);
+    }
+    if let Some(dir) = &a.keep {
+        if dir.join("bench.sqlite3").exists() {
+            return Err(Error::invalid(
+                "keep",
+                "保留目录",
+                format!("{} 里已有上次的数据库，请换一个空目录", dir.display()),
+            ));
+        }
+        std::fs::create_dir_all(dir)?;
+        return bench(a, dir);
     }
     let dir = std::env::temp_dir().join(format!("frontdesk-bench-docs-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
@@ -75,10 +94,16 @@ fn bench(a: &Args, dir: &Path) -> Result<Value> {
         "bench-documents: cloning complaints up to {} …",
         a.register_rows
     );
-    clone_complaints(&db, a.register_rows)?;
+    // The copies go into a copy of the database, so that the month's database stays as it was
+    // (with --keep, both can be measured again with --phase).
+    let register_db = dir.join("register.sqlite3");
+    Store::open(&db)?
+        .conn()
+        .execute("VACUUM INTO ?1", [register_db.to_string_lossy()])?;
+    clone_complaints(&register_db, a.register_rows)?;
     eprintln!("bench-documents: register …");
     let register_file = dir.join("register.xlsx");
-    let register = phase(&db, "register", &register_file)?;
+    let register = phase(&register_db, "register", &register_file)?;
     eprintln!("bench-documents: register {register}");
 
     eprintln!("bench-documents: openpyxl …");
@@ -88,7 +113,7 @@ fn bench(a: &Args, dir: &Path) -> Result<Value> {
     let ours = register["seconds"].as_f64().unwrap_or(f64::NAN);
     let theirs = py["write_seconds"].as_f64().unwrap_or(f64::NAN);
 
-    let slip_pdf = slip_pdf(&db)?;
+    let slip_pdf = slip_pdf(&register_db)?;
     eprintln!("bench-documents: slip PDF {slip_pdf}");
 
     Ok(json!({

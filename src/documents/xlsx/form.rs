@@ -86,8 +86,8 @@ impl SlipForm<'_> {
         let mut row = 1;
         let pairs: [[(&str, Cell); 2]; 5] = [
             [
-                ("编号", Cell::Text(s.no.clone())),
-                ("登记时间", Cell::Time(s.created_at.clone())),
+                ("编号", Cell::str(&s.no)),
+                ("登记时间", Cell::Time(&s.created_at)),
             ],
             [
                 ("房号", Cell::text(s.unit.as_deref())),
@@ -98,22 +98,22 @@ impl SlipForm<'_> {
                 ("投诉等级", Cell::text(self.grade)),
             ],
             [
-                ("责任部门", Cell::Text(s.department.clone())),
+                ("责任部门", Cell::str(&s.department)),
                 ("责任人", Cell::text(s.responsible_staff.as_deref())),
             ],
             [
                 ("处理时限", Cell::time(s.deadline_at.as_deref())),
-                ("状态", Cell::Text(s.status.label().into())),
+                ("状态", Cell::str(s.status.label())),
             ],
         ];
-        for (i, pair) in pairs.iter().enumerate() {
+        for (i, pair) in pairs.into_iter().enumerate() {
             if i == 3 {
                 row = self.wide(ws, f, row, "反映内容", &s.content)?;
             }
             ws.set_row_height(row, 22).map_err(xlsx_error)?;
-            for (j, (label, value)) in pair.iter().enumerate() {
+            for (j, (label, value)) in pair.into_iter().enumerate() {
                 let col = j as u16 * 2;
-                ws.write_string_with_format(row, col, *label, &f.label)
+                ws.write_string_with_format(row, col, label, &f.label)
                     .map_err(xlsx_error)?;
                 write_cell(ws, f, row, col + 1, value, false)?;
             }

@@ -99,6 +99,9 @@ pub struct Written {
     pub bytes: u64,
 }
 
+/// The deflate level of the XLSX parts.
+const ZIP_LEVEL: u8 = 5;
+
 /// Builds a workbook with `build` and saves it atomically to `out`.
 fn save(
     out: &Path,
@@ -117,6 +120,9 @@ fn save(
                 .set_author("FrontDesk 物业前台")
                 .set_creation_datetime(&utc_datetime(now)?),
         );
+        // Deflate level 5: on the month workbook 4 % faster than the default 6 and 0.7 % smaller
+        // (level 4: 1.7 % larger, level 3: 13 % larger; see docs/benchmarks.md).
+        wb.set_zip_compression_level(ZIP_LEVEL);
         rows = build(&mut wb, &Formats::new())?;
         wb.save(tmp).map_err(xlsx_error)
     })?;
@@ -186,66 +192,16 @@ pub fn complaint_register(
     out: &Path,
     progress: Progress,
 ) -> Result<Written> {
-    let estate = estate_name(conn, estate_id)?;
-    save(out, "客户投诉处理记录表", &estate, now, |wb, f| {
-        complaint_sheet(
-            wb, f, conn, estate_id, &estate, period, now, disclosure, progress,
-        )
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn complaint_sheet(
-    wb: &mut Workbook,
-    f: &Formats,
-    conn: &Connection,
-    estate_id: &str,
-    estate: &str,
-    period: &Period,
-    now: DateTime<Utc>,
-    disclosure: Disclosure,
-    progress: Progress,
-) -> Result<u64> {
-    let (from, to) = period.bounds()?;
-    let total = tables::count_complaints(conn, estate_id, from, to)?;
-    let heading = Heading {
-        sheet: "投诉登记",
-        title: "客户投诉处理记录表",
-        estate,
-        scope: period.label(),
-        made_at: now,
-    };
-    let columns = tables::complaint_columns();
-    tables::each_complaint(conn, estate_id, from, to, now, &mut |rows| {
-        sheet::write_register(wb, f, &heading, &columns, rows, total, disclosure, progress)
-    })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn repair_sheet(
-    wb: &mut Workbook,
-    f: &Formats,
-    conn: &Connection,
-    estate_id: &str,
-    estate: &str,
-    period: &Period,
-    now: DateTime<Utc>,
-    disclosure: Disclosure,
-    progress: Progress,
-) -> Result<u64> {
-    let (from, to) = period.bounds()?;
-    let total = tables::count_repairs(conn, estate_id, from, to)?;
-    let heading = Heading {
-        sheet: "维修单",
-        title: "维修单登记表",
-        estate,
-        scope: period.label(),
-        made_at: now,
-    };
-    let columns = tables::repair_columns();
-    tables::each_repair(conn, estate_id, from, to, &mut |rows| {
-        sheet::write_register(wb, f, &heading, &columns, rows, total, disclosure, progress)
-    })
+    streamed_register(
+        &tables::COMPLAINT_REGISTER,
+        conn,
+        estate_id,
+        period,
+        now,
+        disclosure,
+        out,
+        progress,
+    )
 }
 
 /// The repair orders (派工单/维修单) reported in a period, oldest first. Rows are streamed.
@@ -258,11 +214,70 @@ pub fn repair_register(
     out: &Path,
     progress: Progress,
 ) -> Result<Written> {
+    streamed_register(
+        &tables::REPAIR_REGISTER,
+        conn,
+        estate_id,
+        period,
+        now,
+        disclosure,
+        out,
+        progress,
+    )
+}
+
+/// A workbook of one streamed register.
+#[allow(clippy::too_many_arguments)]
+fn streamed_register<R>(
+    table: &tables::Streamed<R>,
+    conn: &Connection,
+    estate_id: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    out: &Path,
+    progress: Progress,
+) -> Result<Written> {
     let estate = estate_name(conn, estate_id)?;
-    save(out, "维修单登记表", &estate, now, |wb, f| {
-        repair_sheet(
-            wb, f, conn, estate_id, &estate, period, now, disclosure, progress,
+    let (from, to) = period.bounds()?;
+    let q = tables::Query {
+        conn,
+        estate_id,
+        from,
+        to,
+        now,
+    };
+    let total = (table.count)(&q)?;
+    save(out, table.title, &estate, now, |wb, f| {
+        streamed_sheet(
+            wb, f, table, &q, &estate, period, total, disclosure, progress,
         )
+    })
+}
+
+/// Adds the sheet of a streamed register (`total` rows) to `wb`.
+#[allow(clippy::too_many_arguments)]
+fn streamed_sheet<R>(
+    wb: &mut Workbook,
+    f: &Formats,
+    table: &tables::Streamed<R>,
+    q: &tables::Query,
+    estate: &str,
+    period: &Period,
+    total: u64,
+    disclosure: Disclosure,
+    progress: Progress,
+) -> Result<u64> {
+    let heading = Heading {
+        sheet: table.sheet,
+        title: table.title,
+        estate,
+        scope: period.label(),
+        made_at: q.now,
+    };
+    let columns = (table.columns)();
+    (table.each)(q, &mut |rows| {
+        sheet::write_register(wb, f, &heading, &columns, rows, total, disclosure, progress)
     })
 }
 
@@ -394,6 +409,13 @@ pub fn month_workbook(
 ) -> Result<Written> {
     let estate = estate_name(conn, estate_id)?;
     let (from, to) = month.bounds()?;
+    let q = tables::Query {
+        conn,
+        estate_id,
+        from,
+        to,
+        now,
+    };
     let report = kpi::compute(
         conn,
         estate_id,
@@ -403,21 +425,21 @@ pub fn month_workbook(
     )?;
     let slip_rows = slips::register(conn, estate_id, from, to)?;
     let followup_rows = tables::followups(conn, estate_id, from, to, now)?;
-    let complaints = tables::count_complaints(conn, estate_id, from, to)?;
-    let repairs = tables::count_repairs(conn, estate_id, from, to)?;
+    let complaints = (tables::COMPLAINT_REGISTER.count)(&q)?;
+    let repairs = (tables::REPAIR_REGISTER.count)(&q)?;
     let small = (slip_rows.len() + followup_rows.len()) as u64;
     let total = complaints + repairs + small;
     let title = format!("客服月报 {}", month.label());
     save(out, &title, &estate, now, |wb, f| {
         let mut done = 0;
-        done += complaint_sheet(
+        done += streamed_sheet(
             wb,
             f,
-            conn,
-            estate_id,
+            &tables::COMPLAINT_REGISTER,
+            &q,
             &estate,
             month,
-            now,
+            complaints,
             disclosure,
             &mut |n, _| progress(n, total),
         )?;
@@ -441,14 +463,14 @@ pub fn month_workbook(
         )?;
         progress(done, total);
         let base = done;
-        done += repair_sheet(
+        done += streamed_sheet(
             wb,
             f,
-            conn,
-            estate_id,
+            &tables::REPAIR_REGISTER,
+            &q,
             &estate,
             month,
-            now,
+            repairs,
             disclosure,
             &mut |n, _| progress(base + n, total),
         )?;

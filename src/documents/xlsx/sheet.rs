@@ -12,7 +12,9 @@
 //!   wrap instead at a fixed width.
 //! - Times are real Excel date-times in Beijing time with a date format, never text.
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use rust_xlsxwriter::{
     Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
@@ -43,13 +45,16 @@ pub fn wrapped_lines(s: &str, width: f64) -> f64 {
         .sum()
 }
 
-/// One cell's value, typed so that the writer can pick the format.
+/// One cell's value, typed so that the writer can pick the format. Text and times borrow from
+/// the row they come from: no string is copied before the writer takes it.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     Empty,
-    Text(String),
+    Text(Cow<'a, str>),
     /// A stored UTC timestamp (`time::to_db` form), shown in Beijing time.
-    Time(String),
+    Time(&'a str),
+    /// An instant, shown in Beijing time.
+    At(DateTime<Utc>),
     Date(NaiveDate),
     Int(i64),
     /// Yuan with two decimals, from fen.
@@ -60,29 +65,39 @@ pub enum Cell {
     Pct(f64, Option<bool>),
 }
 
-impl Cell {
+impl<'a> Cell<'a> {
     /// Text, or empty when absent.
-    pub fn text(s: Option<&str>) -> Cell {
+    pub fn text(s: Option<&'a str>) -> Cell<'a> {
         match s {
-            Some(s) if !s.is_empty() => Cell::Text(s.to_string()),
+            Some(s) if !s.is_empty() => Cell::Text(Cow::Borrowed(s)),
             _ => Cell::Empty,
         }
     }
 
+    /// Text that is always there (a number, a vocabulary label).
+    pub fn str(s: &'a str) -> Cell<'a> {
+        Cell::Text(Cow::Borrowed(s))
+    }
+
+    /// Text made for the cell.
+    pub fn owned(s: String) -> Cell<'a> {
+        Cell::Text(Cow::Owned(s))
+    }
+
     /// A stored timestamp, or empty.
-    pub fn time(s: Option<&str>) -> Cell {
-        s.map_or(Cell::Empty, |s| Cell::Time(s.to_string()))
+    pub fn time(s: Option<&'a str>) -> Cell<'a> {
+        s.map_or(Cell::Empty, Cell::Time)
     }
 
     /// 是 / 否.
-    pub fn yes_no(b: bool) -> Cell {
-        Cell::Text(if b { "是" } else { "否" }.into())
+    pub fn yes_no(b: bool) -> Cell<'a> {
+        Cell::str(if b { "是" } else { "否" })
     }
 
     /// A phone number as the disclosure shows it.
-    pub fn phone(d: Disclosure, s: Option<&str>) -> Cell {
+    pub fn phone(d: Disclosure, s: Option<&str>) -> Cell<'a> {
         match s {
-            Some(p) if !p.is_empty() => Cell::Text(d.phone(p)),
+            Some(p) if !p.is_empty() => Cell::owned(d.phone(p)),
             _ => Cell::Empty,
         }
     }
@@ -92,13 +107,19 @@ impl Cell {
         match self {
             Cell::Empty => 0.0,
             Cell::Text(s) => display_width(s),
-            Cell::Time(_) => 14.5,
+            Cell::Time(_) | Cell::At(_) => 14.5,
             Cell::Date(_) => 10.0,
-            Cell::Int(n) => n.to_string().len() as f64,
-            Cell::Money(f) => (f / 100).to_string().len() as f64 + 3.0,
+            Cell::Int(n) => digits(*n),
+            Cell::Money(f) => digits(f / 100) + 3.0,
             Cell::Hours(_) | Cell::Pct(..) => 7.0,
         }
     }
+}
+
+/// How many characters `n` takes when written out (with its minus sign).
+fn digits(n: i64) -> f64 {
+    let sign = if n < 0 { 1 } else { 0 };
+    (n.unsigned_abs().checked_ilog10().unwrap_or(0) + 1 + sign) as f64
 }
 
 /// How wide a column is.
@@ -114,7 +135,7 @@ pub enum Width {
 pub struct Column<R> {
     pub header: &'static str,
     pub width: Width,
-    pub value: fn(&R, Disclosure) -> Cell,
+    pub value: for<'a> fn(&'a R, Disclosure) -> Cell<'a>,
 }
 
 /// What stands above a table.
@@ -232,18 +253,28 @@ pub fn xlsx_error(e: XlsxError) -> Error {
     }
 }
 
-/// A stored UTC timestamp as an Excel date-time in Beijing time.
+/// A stored UTC timestamp as an Excel date-time in Beijing time (whole seconds).
 pub fn excel_time(stored: &str) -> Result<ExcelDateTime> {
-    let t = time::from_db(stored)?.with_timezone(&time::beijing());
-    let dt = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8)
-        .and_then(|d| d.and_hms(t.hour() as u16, t.minute() as u8, t.second()))
-        .map_err(xlsx_error)?;
-    Ok(dt)
+    excel_instant(time::from_db(stored)?)
+}
+
+/// An instant as an Excel date-time in Beijing time (whole seconds).
+pub fn excel_instant(t: DateTime<Utc>) -> Result<ExcelDateTime> {
+    let t = t.with_timezone(&time::beijing());
+    serial(t.date_naive(), t.num_seconds_from_midnight())
 }
 
 /// A calendar date as an Excel date.
 pub fn excel_date(d: NaiveDate) -> Result<ExcelDateTime> {
-    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8).map_err(xlsx_error)
+    serial(d, 0)
+}
+
+/// Excel's serial date-time: days since 1899-12-30 plus the fraction of the day (computed as
+/// rust_xlsxwriter computes it from year, month, day and time, without its per-field checks).
+fn serial(d: NaiveDate, seconds: u32) -> Result<ExcelDateTime> {
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date");
+    let days = (d - epoch).num_days() as f64;
+    ExcelDateTime::from_serial_datetime(days + f64::from(seconds) / 86_400.0).map_err(xlsx_error)
 }
 
 /// Writes one cell with the format its type and width rule call for.
@@ -252,7 +283,7 @@ pub fn write_cell(
     f: &Formats,
     row: u32,
     col: u16,
-    cell: &Cell,
+    cell: Cell,
     wrap: bool,
 ) -> Result<()> {
     let text_format = if wrap { &f.wrap } else { &f.text };
@@ -260,17 +291,18 @@ pub fn write_cell(
         Cell::Empty => ws.write_blank(row, col, text_format),
         Cell::Text(s) => ws.write_string_with_format(row, col, s, text_format),
         Cell::Time(s) => ws.write_datetime_with_format(row, col, excel_time(s)?, &f.time),
-        Cell::Date(d) => ws.write_datetime_with_format(row, col, excel_date(*d)?, &f.date),
-        Cell::Int(n) => ws.write_number_with_format(row, col, *n as f64, &f.int),
-        Cell::Money(fen) => ws.write_number_with_format(row, col, *fen as f64 / 100.0, &f.money),
-        Cell::Hours(h) => ws.write_number_with_format(row, col, *h, &f.hours),
+        Cell::At(t) => ws.write_datetime_with_format(row, col, excel_instant(t)?, &f.time),
+        Cell::Date(d) => ws.write_datetime_with_format(row, col, excel_date(d)?, &f.date),
+        Cell::Int(n) => ws.write_number_with_format(row, col, n as f64, &f.int),
+        Cell::Money(fen) => ws.write_number_with_format(row, col, fen as f64 / 100.0, &f.money),
+        Cell::Hours(h) => ws.write_number_with_format(row, col, h, &f.hours),
         Cell::Pct(v, verdict) => {
             let format = match verdict {
                 Some(true) => &f.pct_met,
                 Some(false) => &f.pct_missed,
                 None => &f.pct,
             };
-            ws.write_number_with_format(row, col, *v, format)
+            ws.write_number_with_format(row, col, v, format)
         }
     }
     .map_err(xlsx_error)?;
@@ -339,13 +371,11 @@ pub fn write_register<R>(
     }
 
     let mut n: u64 = 0;
-    let mut cells: Vec<Cell> = Vec::with_capacity(columns.len());
     for r in rows {
         let r = r?;
         let row = HEADER_ROW + 1 + n as u32;
         n += 1;
-        cells.clear();
-        cells.extend(columns.iter().map(|c| (c.value)(&r, disclosure)));
+        let cells: Vec<Cell> = columns.iter().map(|c| (c.value)(&r, disclosure)).collect();
         // Every text wraps; the row is as tall as its tallest wrapped text (set explicitly:
         // not every spreadsheet program recomputes row heights when it opens a file).
         let mut lines = 1.0f64;
@@ -367,8 +397,8 @@ pub fn write_register<R>(
         }
         ws.write_number_with_format(row, 0, n as f64, &f.int)
             .map_err(xlsx_error)?;
-        widths[0] = widths[0].max(n.to_string().len() as f64);
-        for (i, cell) in cells.iter().enumerate() {
+        widths[0] = widths[0].max(digits(n as i64));
+        for (i, cell) in cells.into_iter().enumerate() {
             write_cell(ws, f, row, i as u16 + 1, cell, false)?;
         }
         if n % 1000 == 0 {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Row};
 
 use super::sheet::{Cell, Column, Width};
-use crate::deadlines::{self, ComplaintClock, DeadlineState};
+use crate::deadlines::{self, ComplaintClock};
 use crate::error::Result;
 use crate::intake::Intake;
 use crate::kpi::{Comparison, Count, HandlingTime, Kpi};
@@ -17,10 +17,62 @@ use crate::vocab::{
     RepairScale, RepairStatus, Satisfaction, SubjectKind, Urgency,
 };
 
-fn opt_label<T: std::fmt::Display>(v: &Option<T>) -> Cell {
+fn opt_label<T: std::fmt::Display>(v: &Option<T>) -> Cell<'static> {
     v.as_ref()
-        .map_or(Cell::Empty, |v| Cell::Text(v.to_string()))
+        .map_or(Cell::Empty, |v| Cell::owned(v.to_string()))
 }
+
+/// What a register is read for: an estate, the instants `[from, to)`, and the time its deadlines
+/// are judged at.
+pub struct Query<'a> {
+    pub conn: &'a Connection,
+    pub estate_id: &'a str,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
+impl Query<'_> {
+    fn count(&self, sql: &str) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            sql,
+            params![self.estate_id, time::to_db(self.from), time::to_db(self.to)],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+}
+
+/// Hands the rows of a register, read one by one, to a writer; returns what the writer returns.
+pub type Each<'e, R> = &'e mut dyn FnMut(&mut dyn Iterator<Item = Result<R>>) -> Result<u64>;
+
+/// A big register, streamed from SQL row by row: its sheet, its form's title, its columns, how
+/// many rows it has and the rows in order.
+pub struct Streamed<R> {
+    pub sheet: &'static str,
+    pub title: &'static str,
+    pub columns: fn() -> Vec<Column<R>>,
+    pub count: fn(&Query) -> Result<u64>,
+    pub each: fn(&Query, Each<R>) -> Result<u64>,
+}
+
+/// The 《客户投诉处理记录表》.
+pub const COMPLAINT_REGISTER: Streamed<ComplaintRow> = Streamed {
+    sheet: "投诉登记",
+    title: "客户投诉处理记录表",
+    columns: complaint_columns,
+    count: count_complaints,
+    each: each_complaint,
+};
+
+/// The repair orders (派工单/维修单).
+pub const REPAIR_REGISTER: Streamed<RepairRow> = Streamed {
+    sheet: "维修单",
+    title: "维修单登记表",
+    columns: repair_columns,
+    count: count_repairs,
+    each: each_repair,
+};
 
 // ---------------------------------------------------------------------------------------------
 // 《客户投诉处理记录表》
@@ -50,7 +102,7 @@ pub struct ComplaintRow {
     pub followup: Option<FollowupResult>,
     pub followup_note: Option<String>,
     /// The grade's deadline (first response, or settling a 一般 complaint).
-    pub deadline: Option<String>,
+    pub deadline: Option<DateTime<Utc>>,
     /// A deadline of the complaint was missed (overdue now, or met late).
     pub overdue: bool,
 }
@@ -60,30 +112,13 @@ const COMPLAINTS: &str = "FROM complaints c JOIN intakes i ON i.id = c.intake_id
       AND i.received_at >= ?2 AND i.received_at < ?3";
 
 /// Complaints registered (received) in `[from, to)`.
-pub fn count_complaints(
-    conn: &Connection,
-    estate_id: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<u64> {
-    let n: i64 = conn.query_row(
-        &format!("SELECT count(*) {COMPLAINTS}"),
-        params![estate_id, time::to_db(from), time::to_db(to)],
-        |r| r.get(0),
-    )?;
-    Ok(n as u64)
+fn count_complaints(q: &Query) -> Result<u64> {
+    q.count(&format!("SELECT count(*) {COMPLAINTS}"))
 }
 
 /// Streams the complaints received in `[from, to)`, oldest first, to `each`.
-pub fn each_complaint(
-    conn: &Connection,
-    estate_id: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    now: DateTime<Utc>,
-    each: &mut dyn FnMut(&mut dyn Iterator<Item = Result<ComplaintRow>>) -> Result<u64>,
-) -> Result<u64> {
-    let mut stmt = conn.prepare(&format!(
+fn each_complaint(q: &Query, each: Each<ComplaintRow>) -> Result<u64> {
+    let mut stmt = q.conn.prepare(&format!(
         "SELECT c.id, c.no, i.received_at, i.channel, u.code, COALESCE(cu.name, i.person_name),
             i.phone, c.identification, c.category, c.grade, c.grade_reason, i.content, i.request,
             rd.name, rs.name, c.status,
@@ -107,20 +142,15 @@ pub fn each_complaint(
         clock = ComplaintClock::COLUMNS
     ))?;
     let rows = stmt.query_map(
-        params![estate_id, time::to_db(from), time::to_db(to)],
+        params![q.estate_id, time::to_db(q.from), time::to_db(q.to)],
         |r| Ok((complaint_row(r)?, ComplaintClock::from_row(r, 22)?)),
     )?;
     let mut book = deadlines::RuleBook::for_many();
     let mut rows = rows.map(|r| {
         let (mut c, clock) = r?;
-        let ds = deadlines::complaint_deadlines(conn, &mut book, &clock, now)?;
-        c.deadline = ds
-            .iter()
-            .find(|d| d.rule.starts_with("response_") || d.rule == "settle_general")
-            .map(|d| d.due_at.clone());
-        c.overdue = ds
-            .iter()
-            .any(|d| matches!(d.state, DeadlineState::Overdue | DeadlineState::MetLate));
+        let summary = deadlines::complaint_summary(q.conn, &mut book, &clock, q.now)?;
+        c.deadline = Some(summary.response.due);
+        c.overdue = summary.missed;
         Ok(c)
     });
     each(&mut rows)
@@ -161,12 +191,12 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
         Column {
             header: "投诉编号",
             width: Width::Fit(18.0),
-            value: |r, _| Cell::Text(r.no.clone()),
+            value: |r, _| Cell::str(&r.no),
         },
         Column {
             header: "登记时间",
             width: Width::Fit(17.0),
-            value: |r, _| Cell::Time(r.received_at.clone()),
+            value: |r, _| Cell::Time(&r.received_at),
         },
         Column {
             header: "房号",
@@ -186,22 +216,22 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
         Column {
             header: "渠道",
             width: Width::Fit(10.0),
-            value: |r, _| Cell::Text(r.channel.label().into()),
+            value: |r, _| Cell::str(r.channel.label()),
         },
         Column {
             header: "投诉性质",
             width: Width::Fit(10.0),
-            value: |r, _| Cell::Text(r.identification.label().into()),
+            value: |r, _| Cell::str(r.identification.label()),
         },
         Column {
             header: "投诉类别",
             width: Width::Fit(12.0),
-            value: |r, _| Cell::Text(r.category.clone()),
+            value: |r, _| Cell::str(&r.category),
         },
         Column {
             header: "等级",
             width: Width::Fit(6.0),
-            value: |r, _| Cell::Text(r.grade.label().into()),
+            value: |r, _| Cell::str(r.grade.label()),
         },
         Column {
             header: "定级原因",
@@ -211,7 +241,7 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
         Column {
             header: "投诉内容",
             width: Width::Wrap(28.0),
-            value: |r, _| Cell::Text(r.content.clone()),
+            value: |r, _| Cell::str(&r.content),
         },
         Column {
             header: "业主要求",
@@ -231,12 +261,12 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
         Column {
             header: "处理时限",
             width: Width::Fit(17.0),
-            value: |r, _| Cell::time(r.deadline.as_deref()),
+            value: |r, _| r.deadline.map_or(Cell::Empty, Cell::At),
         },
         Column {
             header: "处理状态",
             width: Width::Fit(10.0),
-            value: |r, _| Cell::Text(r.status.label().into()),
+            value: |r, _| Cell::str(r.status.label()),
         },
         Column {
             header: "沟通次数",
@@ -262,8 +292,10 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
             header: "回访结果",
             width: Width::Wrap(14.0),
             value: |r, _| match (&r.followup, &r.followup_note) {
-                (Some(res), Some(note)) if !note.is_empty() => Cell::Text(format!("{res}：{note}")),
-                (Some(res), _) => Cell::Text(res.to_string()),
+                (Some(res), Some(note)) if !note.is_empty() => {
+                    Cell::owned(format!("{res}：{note}"))
+                }
+                (Some(res), _) => Cell::owned(res.to_string()),
                 (None, _) => Cell::Empty,
             },
         },
@@ -284,12 +316,12 @@ pub fn slip_columns() -> Vec<Column<RegisterRow>> {
         Column {
             header: "协调单号",
             width: Width::Fit(18.0),
-            value: |r, _| Cell::Text(r.no.clone()),
+            value: |r, _| Cell::str(&r.no),
         },
         Column {
             header: "开单时间",
             width: Width::Fit(17.0),
-            value: |r, _| Cell::Time(r.created_at.clone()),
+            value: |r, _| Cell::Time(&r.created_at),
         },
         Column {
             header: "房号",
@@ -304,7 +336,7 @@ pub fn slip_columns() -> Vec<Column<RegisterRow>> {
         Column {
             header: "责任部门",
             width: Width::Fit(12.0),
-            value: |r, _| Cell::Text(r.department.clone()),
+            value: |r, _| Cell::str(&r.department),
         },
         Column {
             header: "责任人",
@@ -354,7 +386,7 @@ pub fn slip_columns() -> Vec<Column<RegisterRow>> {
         Column {
             header: "状态",
             width: Width::Fit(8.0),
-            value: |r, _| Cell::Text(r.status.label().into()),
+            value: |r, _| Cell::str(r.status.label()),
         },
     ]
 }
@@ -394,29 +426,13 @@ const REPAIRS: &str = "FROM repair_orders r
     WHERE r.estate_id = ?1 AND r.voided_at IS NULL AND r.reported_at >= ?2 AND r.reported_at < ?3";
 
 /// Repair orders reported in `[from, to)`.
-pub fn count_repairs(
-    conn: &Connection,
-    estate_id: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<u64> {
-    let n: i64 = conn.query_row(
-        &format!("SELECT count(*) {REPAIRS}"),
-        params![estate_id, time::to_db(from), time::to_db(to)],
-        |r| r.get(0),
-    )?;
-    Ok(n as u64)
+fn count_repairs(q: &Query) -> Result<u64> {
+    q.count(&format!("SELECT count(*) {REPAIRS}"))
 }
 
 /// Streams the repair orders reported in `[from, to)`, oldest first, to `each`.
-pub fn each_repair(
-    conn: &Connection,
-    estate_id: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    each: &mut dyn FnMut(&mut dyn Iterator<Item = Result<RepairRow>>) -> Result<u64>,
-) -> Result<u64> {
-    let mut stmt = conn.prepare(
+fn each_repair(q: &Query, each: Each<RepairRow>) -> Result<u64> {
+    let mut stmt = q.conn.prepare(
         "SELECT r.no, r.reported_at, u.code, COALESCE(r.reporter_name, cu.name), r.phone, r.kind,
             r.urgency, r.scale, r.location, r.content, r.appointment_at, r.dispatched_at, rp.name,
             r.accepted_at, r.arrived_at, r.finished_at, r.work_done, r.materials, r.paid,
@@ -431,7 +447,7 @@ pub fn each_repair(
          ORDER BY r.reported_at, r.no",
     )?;
     let rows = stmt.query_map(
-        params![estate_id, time::to_db(from), time::to_db(to)],
+        params![q.estate_id, time::to_db(q.from), time::to_db(q.to)],
         |r| {
             Ok(RepairRow {
                 no: r.get(0)?,
@@ -471,12 +487,12 @@ pub fn repair_columns() -> Vec<Column<RepairRow>> {
         Column {
             header: "维修单号",
             width: Width::Fit(18.0),
-            value: |r, _| Cell::Text(r.no.clone()),
+            value: |r, _| Cell::str(&r.no),
         },
         Column {
             header: "报修时间",
             width: Width::Fit(17.0),
-            value: |r, _| Cell::Time(r.reported_at.clone()),
+            value: |r, _| Cell::Time(&r.reported_at),
         },
         Column {
             header: "房号/地点",
@@ -497,19 +513,19 @@ pub fn repair_columns() -> Vec<Column<RepairRow>> {
             header: "类别",
             width: Width::Fit(12.0),
             value: |r, _| match r.scale {
-                Some(s) => Cell::Text(format!("{}（{}）", r.kind, s)),
-                None => Cell::Text(r.kind.label().into()),
+                Some(s) => Cell::owned(format!("{}（{}）", r.kind, s)),
+                None => Cell::str(r.kind.label()),
             },
         },
         Column {
             header: "紧急程度",
             width: Width::Fit(6.0),
-            value: |r, _| Cell::Text(r.urgency.label().into()),
+            value: |r, _| Cell::str(r.urgency.label()),
         },
         Column {
             header: "报修内容",
             width: Width::Wrap(30.0),
-            value: |r, _| Cell::Text(r.content.clone()),
+            value: |r, _| Cell::str(&r.content),
         },
         Column {
             header: "预约时间",
@@ -574,7 +590,7 @@ pub fn repair_columns() -> Vec<Column<RepairRow>> {
         Column {
             header: "状态",
             width: Width::Fit(8.0),
-            value: |r, _| Cell::Text(r.status.label().into()),
+            value: |r, _| Cell::str(r.status.label()),
         },
         Column {
             header: "返修次数",
@@ -669,7 +685,7 @@ pub fn followup_columns() -> Vec<Column<FollowupRow>> {
         Column {
             header: "回访对象",
             width: Width::Fit(8.0),
-            value: |r, _| Cell::Text(r.kind.label().into()),
+            value: |r, _| Cell::str(r.kind.label()),
         },
         Column {
             header: "单号",
@@ -694,17 +710,17 @@ pub fn followup_columns() -> Vec<Column<FollowupRow>> {
         Column {
             header: "事项摘要",
             width: Width::Wrap(30.0),
-            value: |r, _| Cell::Text(r.summary.clone()),
+            value: |r, _| Cell::str(&r.summary),
         },
         Column {
             header: "应回访时间",
             width: Width::Fit(17.0),
-            value: |r, _| Cell::Time(r.due_at.clone()),
+            value: |r, _| Cell::Time(&r.due_at),
         },
         Column {
             header: "状态",
             width: Width::Fit(8.0),
-            value: |r, _| Cell::Text(r.status.label().into()),
+            value: |r, _| Cell::str(r.status.label()),
         },
         Column {
             header: "回访次数",
@@ -769,7 +785,7 @@ pub fn with_follow_through(conn: &Connection, intakes: Vec<Intake>) -> Result<Ve
         .collect()
 }
 
-fn handling(r: &IntakeRow) -> Cell {
+fn handling(r: &IntakeRow) -> Cell<'_> {
     let i = &r.intake;
     let mut parts: Vec<String> = Vec::new();
     if let Some(reply) = i.reply.as_deref().filter(|s| !s.is_empty()) {
@@ -784,7 +800,7 @@ fn handling(r: &IntakeRow) -> Cell {
     if parts.is_empty() {
         Cell::Empty
     } else {
-        Cell::Text(parts.join("；"))
+        Cell::owned(parts.join("；"))
     }
 }
 
@@ -794,12 +810,12 @@ pub fn phone_log_columns() -> Vec<Column<IntakeRow>> {
         Column {
             header: "来电时间",
             width: Width::Fit(17.0),
-            value: |r, _| Cell::Time(r.intake.received_at.clone()),
+            value: |r, _| Cell::Time(&r.intake.received_at),
         },
         Column {
             header: "登记编号",
             width: Width::Fit(18.0),
-            value: |r, _| Cell::Text(r.intake.no.clone()),
+            value: |r, _| Cell::str(&r.intake.no),
         },
         Column {
             header: "来电人",
@@ -819,12 +835,12 @@ pub fn phone_log_columns() -> Vec<Column<IntakeRow>> {
         Column {
             header: "类型",
             width: Width::Fit(6.0),
-            value: |r, _| Cell::Text(r.intake.kind.label().into()),
+            value: |r, _| Cell::str(r.intake.kind.label()),
         },
         Column {
             header: "来电内容",
             width: Width::Wrap(36.0),
-            value: |r, _| Cell::Text(r.intake.content.clone()),
+            value: |r, _| Cell::str(&r.intake.content),
         },
         Column {
             header: "业主要求",
@@ -839,7 +855,7 @@ pub fn phone_log_columns() -> Vec<Column<IntakeRow>> {
         Column {
             header: "接听人",
             width: Width::Fit(10.0),
-            value: |r, _| Cell::Text(r.intake.receiver.clone()),
+            value: |r, _| Cell::str(&r.intake.receiver),
         },
     ]
 }
@@ -850,22 +866,22 @@ pub fn request_columns() -> Vec<Column<IntakeRow>> {
         Column {
             header: "登记编号",
             width: Width::Fit(18.0),
-            value: |r, _| Cell::Text(r.intake.no.clone()),
+            value: |r, _| Cell::str(&r.intake.no),
         },
         Column {
             header: "受理时间",
             width: Width::Fit(17.0),
-            value: |r, _| Cell::Time(r.intake.received_at.clone()),
+            value: |r, _| Cell::Time(&r.intake.received_at),
         },
         Column {
             header: "渠道",
             width: Width::Fit(10.0),
-            value: |r, _| Cell::Text(r.intake.channel.label().into()),
+            value: |r, _| Cell::str(r.intake.channel.label()),
         },
         Column {
             header: "类型",
             width: Width::Fit(6.0),
-            value: |r, _| Cell::Text(r.intake.kind.label().into()),
+            value: |r, _| Cell::str(r.intake.kind.label()),
         },
         Column {
             header: "房号",
@@ -885,7 +901,7 @@ pub fn request_columns() -> Vec<Column<IntakeRow>> {
         Column {
             header: "需求内容",
             width: Width::Wrap(36.0),
-            value: |r, _| Cell::Text(r.intake.content.clone()),
+            value: |r, _| Cell::str(&r.intake.content),
         },
         Column {
             header: "客户要求",
@@ -900,7 +916,7 @@ pub fn request_columns() -> Vec<Column<IntakeRow>> {
         Column {
             header: "接待人",
             width: Width::Fit(10.0),
-            value: |r, _| Cell::Text(r.intake.receiver.clone()),
+            value: |r, _| Cell::str(&r.intake.receiver),
         },
     ]
 }
@@ -940,7 +956,7 @@ pub fn stat_columns(group: &'static str) -> Vec<Column<StatRow>> {
         Column {
             header: group,
             width: Width::Fit(20.0),
-            value: |r, _| Cell::Text(r.label.clone()),
+            value: |r, _| Cell::str(&r.label),
         },
         Column {
             header: "件数",
@@ -974,7 +990,7 @@ pub fn kpi_columns() -> Vec<Column<Kpi>> {
         Column {
             header: "指标",
             width: Width::Fit(18.0),
-            value: |k, _| Cell::Text(k.label.into()),
+            value: |k, _| Cell::str(k.label),
         },
         Column {
             header: "本期值",
@@ -984,20 +1000,17 @@ pub fn kpi_columns() -> Vec<Column<Kpi>> {
         Column {
             header: "目标",
             width: Width::Fit(10.0),
-            value: |k, _| Cell::Text(format!("{} {}%", comparison(k.comparison), k.target)),
+            value: |k, _| Cell::owned(format!("{} {}%", comparison(k.comparison), k.target)),
         },
         Column {
             header: "是否达标",
             width: Width::Fit(8.0),
             value: |k, _| {
-                Cell::Text(
-                    match k.met {
-                        Some(true) => "达标",
-                        Some(false) => "未达标",
-                        None => "无数据",
-                    }
-                    .into(),
-                )
+                Cell::str(match k.met {
+                    Some(true) => "达标",
+                    Some(false) => "未达标",
+                    None => "无数据",
+                })
             },
         },
         Column {
@@ -1013,7 +1026,7 @@ pub fn kpi_columns() -> Vec<Column<Kpi>> {
         Column {
             header: "口径",
             width: Width::Wrap(50.0),
-            value: |k, _| Cell::Text(k.definition.into()),
+            value: |k, _| Cell::str(k.definition),
         },
     ]
 }
