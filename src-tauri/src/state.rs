@@ -6,7 +6,7 @@
 //! problem and offers the recovery screen (restore the latest good backup) instead.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use frontdesk::estate::{self, Estate};
 use frontdesk::privacy::{self, Redact, View};
@@ -67,13 +67,13 @@ pub struct Desk {
     pub actor: Option<Actor>,
     /// Why the database could not be used (the recovery screen shows it).
     pub problem: Option<String>,
-    /// Why the last automatic backup did not reach the chosen folder (shown until one does).
-    pub backup_warning: Option<String>,
 }
 
 pub struct AppState {
     pub paths: Paths,
     desk: Mutex<Desk>,
+    /// Why the last automatic backup did not reach the chosen folder (shown until one does).
+    backup_warning: Arc<Mutex<Option<String>>>,
 }
 
 /// Opens and verifies the database; `Ok(None)` when there is none yet.
@@ -109,33 +109,47 @@ impl AppState {
                 store,
                 actor: None,
                 problem,
-                backup_warning: None,
             }),
+            backup_warning: Arc::default(),
         };
-        state.daily_backup();
+        state.start_up_backup();
         state
     }
 
-    /// The day's (and month's) automatic backup if it is not made yet: at start-up, and once the
-    /// desk is set up or the demo data loaded. Never fails the caller: a failure is logged, and a
-    /// chosen folder that cannot be used leaves a warning for the clerk.
-    pub fn daily_backup(&self) {
-        let mut desk = self.desk();
-        let Some(s) = desk
-            .store
-            .as_ref()
-            .filter(|s| estate::only_estate(s.conn()).is_ok())
-        else {
+    /// The start-up backup runs on its own thread and connection, so the window opens at once
+    /// even when the backup folder is a slow network share (WAL: it reads a consistent snapshot
+    /// while the clerk writes).
+    fn start_up_backup(&self) {
+        if self.desk().store.is_none() {
             return;
-        };
-        let (made, warning) = backup_with_fallback(&self.paths, s, |dir, policy| {
-            backup::backup_if_due(s, dir, s.now(), policy)
-        });
-        match made {
-            Ok(r) => tracing::info!(made = r.made.len(), "daily backups"),
-            Err(e) => tracing::warn!(error = %e, "daily backup failed"),
         }
-        desk.backup_warning = warning;
+        let (paths, warning) = (self.paths.clone(), Arc::clone(&self.backup_warning));
+        let run = move || match Store::open(&paths.database) {
+            Ok(store) => daily_backup(&paths, &store, &warning),
+            Err(e) => tracing::warn!(error = %e, "start-up backup: cannot open the database"),
+        };
+        if let Err(e) = std::thread::Builder::new()
+            .name("start-up backup".into())
+            .spawn(run)
+        {
+            tracing::warn!(error = %e, "start-up backup not started");
+        }
+    }
+
+    /// The day's (and month's) automatic backup, at once: after set-up or the demo data.
+    pub fn daily_backup(&self) {
+        let desk = self.desk();
+        if let Some(s) = &desk.store {
+            daily_backup(&self.paths, s, &self.backup_warning);
+        }
+    }
+
+    /// Why the last automatic backup did not reach the chosen folder, if it did not.
+    pub fn backup_warning(&self) -> Option<String> {
+        self.backup_warning
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The desk, locked. A poisoned lock (a panic in a command) is recovered: the store's
@@ -232,6 +246,22 @@ impl AppState {
         let actor = signed_in(&self.desk())?.1.clone();
         Ok((actor, Store::open(&self.paths.database)?))
     }
+}
+
+/// The day's (and month's) backup if not made yet. Never fails the caller: a failure is logged,
+/// and a chosen folder that cannot be used leaves a warning for the clerk.
+fn daily_backup(paths: &Paths, store: &Store, warning: &Mutex<Option<String>>) {
+    if estate::only_estate(store.conn()).is_err() {
+        return;
+    }
+    let (made, problem) = backup_with_fallback(paths, store, |dir, policy| {
+        backup::backup_if_due(store, dir, store.now(), policy)
+    });
+    match made {
+        Ok(r) => tracing::info!(made = r.made.len(), "daily backups"),
+        Err(e) => tracing::warn!(error = %e, "daily backup failed"),
+    }
+    *warning.lock().unwrap_or_else(|p| p.into_inner()) = problem;
 }
 
 /// Runs an automatic backup into the policy's folder. When that folder fails (the USB stick is not

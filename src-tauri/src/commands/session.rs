@@ -63,7 +63,7 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
         categories: policy.complaint_categories,
         data_dir: state.paths.data_dir.display().to_string(),
         documents_dir: state.paths.documents.display().to_string(),
-        backup_warning: desk.backup_warning.clone(),
+        backup_warning: state.backup_warning(),
     })
 }
 
