@@ -84,7 +84,7 @@ export async function launch(name, prepare) {
 }
 
 function helpers(b) {
-  const visible = async (sel, ms = 10000) => {
+  const visible = async (sel, ms = 20000) => {
     const el = await b.$(sel)
     await el.waitForDisplayed({ timeout: ms })
     return el
@@ -103,7 +103,7 @@ function helpers(b) {
     },
     async click(sel) {
       const el = await visible(sel)
-      await el.waitForClickable({ timeout: 10000 })
+      await el.waitForClickable({ timeout: 20000 })
       await el.click()
     },
     /** Presses keys (e.g. 'F8', ['Control', 'Enter']). */
@@ -116,20 +116,20 @@ function helpers(b) {
       await b.waitUntil(async () => {
         for (const el of await b.$$(xp)) if (await el.isDisplayed()) return (await el.click(), true)
         return false
-      }, { timeout: 10000, timeoutMsg: `no option ${text}` })
+      }, { timeout: 20000, timeoutMsg: `no option ${text}` })
     },
     /** Clicks a table row (the first, or the one with a cell reading `text`) of the table `#id`. */
     async row(id, text) {
       const xp = text ? `//*[@id='${id}']//tbody/tr[.//td[normalize-space(.)='${text}']]/td[2]` : `//*[@id='${id}']//tbody/tr[1]/td[2]`
       const el = await b.$(xp)
-      await el.waitForExist({ timeout: 10000 })
+      await el.waitForExist({ timeout: 20000 })
       await b.execute((e) => e.click(), el)
     },
     async text(sel) {
       return (await visible(sel)).getText()
     },
     /** Waits until the element's text (textContent: tables too) contains `want` (text or RegExp). */
-    async waitText(sel, want, ms = 10000) {
+    async waitText(sel, want, ms = 20000) {
       await b.waitUntil(async () => {
         const text = await b.execute((s) => document.querySelector(s)?.textContent ?? '', sel)
         return want instanceof RegExp ? want.test(text) : text.includes(want)
@@ -139,6 +139,16 @@ function helpers(b) {
         throw new Error(`${e.message} (screenshot: ${file})`)
       })
     },
+    /** First run: loads the demo data (F9 on the set-up screen) and signs in as the supervisor. */
+    async demoSignedIn() {
+      await visible('#setup')
+      await b.keys('F9')
+      await visible('#login', 120000)
+      await this.type('login', 'wang')
+      await this.type('password', 'demo1234')
+      await b.keys('Enter')
+      await visible('#screen-intake')
+    },
     async screen(name) {
       await this.click(`[data-screen="${name}"]`)
       await visible(`#screen-${name}`)
@@ -147,7 +157,7 @@ function helpers(b) {
       await b.waitUntil(async () => {
         for (const el of await b.$$('.el-message--success')) if ((await el.getText()).includes(want)) return true
         return false
-      }, { timeout: 10000, timeoutMsg: `no success message ${want}` })
+      }, { timeout: 20000, timeoutMsg: `no success message ${want}` })
     },
   }
 }

@@ -15,15 +15,7 @@ async function waitFile(path) {
 const app = await launch('desk')
 after(() => app.stop())
 
-before(async () => {
-  await app.visible('#setup')
-  await app.keys('F9')
-  await app.visible('#login', 120000)
-  await app.type('login', 'wang')
-  await app.type('password', 'demo1234')
-  await app.keys('Enter')
-  await app.visible('#screen-intake')
-})
+before(() => app.demoSignedIn())
 
 async function intake(kind, content) {
   await app.keys('F4')

@@ -7,15 +7,7 @@ import { launch } from '../lib.mjs'
 const app = await launch('import-rules')
 after(() => app.stop())
 
-before(async () => {
-  await app.visible('#setup')
-  await app.keys('F9')
-  await app.visible('#login', 120000)
-  await app.type('login', 'wang')
-  await app.type('password', 'demo1234')
-  await app.keys('Enter')
-  await app.visible('#screen-intake')
-})
+before(() => app.demoSignedIn())
 
 // ---- a minimal .xlsx written here: a stored (uncompressed) zip of the workbook's XML parts ----
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
