@@ -36,30 +36,8 @@ pub fn run(a: &BenchArgs) -> Result<serde_json::Value> {
 
 fn bench(a: &BenchArgs, path: &std::path::Path) -> Result<serde_json::Value> {
     let mut store = Store::open(path)?;
-    let e = demo::init(
-        &mut store,
-        "基准花园",
-        "BM",
-        None,
-        "bench",
-        "基准",
-        "bench-pass",
-    )?;
-    let actor = frontdesk::auth::login(&mut store, "bench", "bench-pass")?;
+    let (e, actor, units) = bench_desk(&mut store)?;
     let mut rng = fastrand::Rng::with_seed(7);
-    let units: Vec<String> = (1..=20)
-        .flat_map(|b| {
-            (1..=4).flat_map(move |u| {
-                (1..=30).map(move |r| format!("{b}-{u}-{}{:02}", r / 2 + 1, r % 2 + 1))
-            })
-        })
-        .collect();
-    store.write(&Actor::system(), |w| {
-        for u in &units {
-            estate::add_unit(w, &e.id, u, None)?;
-        }
-        Ok(())
-    })?;
     println!(
         "bench: importing {} intakes in batches of {} …",
         a.rows, a.batch
@@ -145,6 +123,27 @@ fn bench(a: &BenchArgs, path: &std::path::Path) -> Result<serde_json::Value> {
         "rows": a.rows, "import_seconds": import_secs, "rows_per_second": rows_per_s,
         "search": results, "database_bytes": size,
     }))
+}
+
+/// The benchmarks' estate (基准花园, login `bench`) with 2,400 units, signed in: the estate, the
+/// actor and the unit codes.
+pub fn bench_desk(store: &mut Store) -> Result<(estate::Estate, Actor, Vec<String>)> {
+    let e = demo::init(store, "基准花园", "BM", None, "bench", "基准", "bench-pass")?;
+    let actor = frontdesk::auth::login(store, "bench", "bench-pass")?;
+    let units: Vec<String> = (1..=20)
+        .flat_map(|b| {
+            (1..=4).flat_map(move |u| {
+                (1..=30).map(move |r| format!("{b}-{u}-{}{:02}", r / 2 + 1, r % 2 + 1))
+            })
+        })
+        .collect();
+    store.write(&Actor::system(), |w| {
+        for u in &units {
+            estate::add_unit(w, &e.id, u, None)?;
+        }
+        Ok(())
+    })?;
+    Ok((e, actor, units))
 }
 
 fn percentile(v: &mut [f64], p: f64) -> f64 {

@@ -142,25 +142,7 @@ fn round(x: f64) -> f64 {
 fn generate(a: &Args, db: &Path) -> Result<()> {
     let mut store = Store::open(db)?;
     store.conn().execute_batch("PRAGMA synchronous=OFF")?;
-    let e = demo::init(
-        &mut store,
-        "基准花园",
-        "BM",
-        None,
-        "bench",
-        "基准",
-        "bench-pass",
-    )?;
-    let actor = frontdesk::auth::login(&mut store, "bench", "bench-pass")?;
-    let units: Vec<String> = (1..=20)
-        .flat_map(|b| (1..=4).flat_map(move |u| (1..=30).map(move |r| format!("{b}-{u}-{r:02}01"))))
-        .collect();
-    store.write(&Actor::system(), |w| {
-        for u in &units {
-            estate::add_unit(w, &e.id, u, None)?;
-        }
-        Ok(())
-    })?;
+    let (e, actor, units) = crate::bench::bench_desk(&mut store)?;
     let start = Utc
         .with_ymd_and_hms(2026, 10, 31, 16, 0, 0)
         .single()
