@@ -547,6 +547,82 @@ fn month_workbook_sheets_statistics_and_kpi_fills() {
     assert_eq!(green.as_deref(), Some("FFC6EFCE"));
 }
 
+/// The two big registers of the month are written on threads of their own while their rows are
+/// read: with more rows than one hand-over batch, every row is there once and in order, progress
+/// only goes forward, and two runs give the same workbook, part for part.
+#[test]
+fn month_workbook_rows_in_order_and_the_same_on_every_run() {
+    let mut f = fixture();
+    let eid = f.d.estate.id.clone();
+    for n in 1..=300 {
+        as_clerk(&mut f.d, |w| {
+            repairs::create(
+                w,
+                &eid,
+                &RepairInput {
+                    unit: Some("1-1-101".into()),
+                    reporter_name: Some("李娜".into()),
+                    kind: Some("房屋".into()),
+                    content: Some(format!("第{n}号报修：卫生间漏水")),
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    }
+    let dir = scratch("xlsx-month-threads");
+    let write = |name: &str| {
+        let p = out(&dir, name);
+        let mut seen = Vec::new();
+        let w = xlsx::month_workbook(
+            f.d.store.conn(),
+            &f.d.estate.id,
+            &november(),
+            f.d.store.now(),
+            Disclosure::Masked,
+            &p,
+            &mut |done, total| seen.push((done, total)),
+        )
+        .unwrap();
+        (p, w.rows, seen)
+    };
+    let (a, rows, seen) = write("a.xlsx");
+    assert_eq!(rows, 3 + 1 + 301 + 2, "complaints, slips, repairs, 回访");
+    assert!(seen.windows(2).all(|p| p[0].0 <= p[1].0), "{seen:?}");
+    assert!(seen.iter().all(|(done, total)| done <= total), "{seen:?}");
+    assert_eq!(seen.last(), Some(&(rows, rows)));
+
+    let sheet_rows = sheet(&a, "维修单");
+    let data = &sheet_rows[3..];
+    assert_eq!(data.len(), 301);
+    let numbers: Vec<String> = data.iter().map(|r| text(&r[0])).collect();
+    let expected: Vec<String> = (1..=301).map(|n| n.to_string()).collect();
+    assert_eq!(numbers, expected, "序号 1…301 in order");
+    let header: Vec<String> = sheet_rows[2].iter().map(text).collect();
+    let content = header.iter().position(|h| h == "报修内容").unwrap();
+    let ours: Vec<String> = data
+        .iter()
+        .map(|r| text(&r[content]))
+        .filter(|c| c.ends_with("号报修：卫生间漏水"))
+        .collect();
+    let in_order: Vec<String> = (1..=300)
+        .map(|n| format!("第{n}号报修：卫生间漏水"))
+        .collect();
+    assert_eq!(ours, in_order);
+
+    let (b, _, _) = write("b.xlsx");
+    let names = |p: &Path| -> Vec<String> {
+        let zip = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+        zip.file_names().map(|n| n.unwrap().into_owned()).collect()
+    };
+    assert_eq!(names(&a), names(&b));
+    for name in names(&a) {
+        if name != "docProps/core.xml" {
+            assert!(member(&a, &name) == member(&b, &name), "{name} differs");
+        }
+    }
+}
+
 #[test]
 fn a_slip_as_a_form_with_a_long_report_split_over_rows() {
     let mut f = fixture();

@@ -94,6 +94,8 @@ pub fn month_end(
     dir: &Path,
     progress: Progress,
 ) -> Result<MonthEnd> {
+    // The workbook and the report from the same moment of the register.
+    let _snapshot = xlsx::snapshot(conn)?;
     let estate = crate::estate::estate(conn, estate_id)?;
     let stem = format!("{}客服月报{}", estate.name, month.from.format("%Y-%m"));
     let workbook = xlsx::month_workbook(

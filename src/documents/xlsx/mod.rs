@@ -9,7 +9,10 @@
 //! - Phones are shown as the [`Disclosure`] says (masked unless [`crate::documents::unmask`]
 //!   granted full numbers).
 //! - The big registers (complaints, repair orders) are read row by row and written in
-//!   constant-memory mode, so memory stays flat for 100,000 rows.
+//!   constant-memory mode, so memory stays flat for 100,000 rows. Their rows are read (SQL,
+//!   deadlines) on the calling thread, which owns the connection, and written (cells, XML) on a
+//!   thread per sheet ([`SheetThread`]), so that the cores share the work; a bounded queue
+//!   keeps memory flat, and the file is the same as if one thread did everything.
 //! - Reading only: nothing in the database is changed.
 
 mod form;
@@ -18,10 +21,12 @@ pub mod tables;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use rusqlite::Connection;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet};
 use serde::Serialize;
 
 use self::sheet::{xlsx_error, Formats, Heading};
@@ -143,6 +148,17 @@ fn estate_name(conn: &Connection, estate_id: &str) -> Result<String> {
     Ok(estate::estate(conn, estate_id)?.name)
 }
 
+/// One read transaction on `conn` until dropped (unless the caller already holds one): every
+/// count and sheet of a workbook then shows the register at the same moment, while the desk may
+/// go on writing on its own connection.
+pub(crate) fn snapshot(conn: &Connection) -> Result<Option<rusqlite::Transaction<'_>>> {
+    Ok(if conn.is_autocommit() {
+        Some(conn.unchecked_transaction()?)
+    } else {
+        None
+    })
+}
+
 /// Writes one register sheet from rows already in memory (the smaller tables).
 #[allow(clippy::too_many_arguments)]
 fn small_register<R>(
@@ -228,7 +244,7 @@ pub fn repair_register(
 
 /// A workbook of one streamed register.
 #[allow(clippy::too_many_arguments)]
-fn streamed_register<R>(
+fn streamed_register<R: Send>(
     table: &tables::Streamed<R>,
     conn: &Connection,
     estate_id: &str,
@@ -238,6 +254,7 @@ fn streamed_register<R>(
     out: &Path,
     progress: Progress,
 ) -> Result<Written> {
+    let _snapshot = snapshot(conn)?;
     let estate = estate_name(conn, estate_id)?;
     let (from, to) = period.bounds()?;
     let q = tables::Query {
@@ -248,36 +265,174 @@ fn streamed_register<R>(
         now,
     };
     let total = (table.count)(&q)?;
-    save(out, table.title, &estate, now, |wb, f| {
-        streamed_sheet(
-            wb, f, table, &q, &estate, period, total, disclosure, progress,
-        )
-    })
-}
-
-/// Adds the sheet of a streamed register (`total` rows) to `wb`.
-#[allow(clippy::too_many_arguments)]
-fn streamed_sheet<R>(
-    wb: &mut Workbook,
-    f: &Formats,
-    table: &tables::Streamed<R>,
-    q: &tables::Query,
-    estate: &str,
-    period: &Period,
-    total: u64,
-    disclosure: Disclosure,
-    progress: Progress,
-) -> Result<u64> {
     let heading = Heading {
         sheet: table.sheet,
         title: table.title,
-        estate,
+        estate: &estate,
         scope: period.label(),
-        made_at: q.now,
+        made_at: now,
     };
-    let columns = (table.columns)();
+    save(out, table.title, &estate, now, |wb, f| {
+        let (ws, n) = thread::scope(|scope| {
+            let mut sheet = SheetThread::spawn(scope, wb, f, table, &heading, total, disclosure)?;
+            feed(&mut sheet, &q, &mut |n| progress(n, total.max(n)))?;
+            sheet.finish()
+        })?;
+        wb.push_worksheet(ws);
+        progress(n, total.max(n));
+        Ok(n)
+    })
+}
+
+/// Rows handed from the reading thread to a sheet's writer at a time.
+const BATCH: usize = 256;
+/// Batches queued for a writer before the reader waits: bounds the rows held in memory.
+const QUEUED: usize = 8;
+
+/// The sheet of a streamed register, written on a thread of its own from the rows this thread
+/// reads and hands over ([`feed`], [`feed_both`]).
+struct SheetThread<'scope, R> {
+    table: &'scope tables::Streamed<R>,
+    batch: Vec<R>,
+    rows: mpsc::SyncSender<Vec<R>>,
+    writer: thread::ScopedJoinHandle<'scope, Result<(Worksheet, u64)>>,
+}
+
+impl<'scope, R: Send + 'scope> SheetThread<'scope, R> {
+    /// Starts the writer of `table`'s sheet (`total` rows expected) in a new sheet of `wb`,
+    /// which the caller adds to `wb` with `push_worksheet` once [`SheetThread::finish`]ed.
+    #[allow(clippy::too_many_arguments)]
+    fn spawn<'env>(
+        scope: &'scope thread::Scope<'scope, 'env>,
+        wb: &mut Workbook,
+        f: &'scope Formats,
+        table: &'scope tables::Streamed<R>,
+        heading: &'scope Heading<'scope>,
+        total: u64,
+        disclosure: Disclosure,
+    ) -> Result<SheetThread<'scope, R>> {
+        f.register(wb);
+        let mut ws = wb
+            .new_worksheet_with_constant_memory()
+            .map_err(xlsx_error)?;
+        let (rows, queue) = mpsc::sync_channel::<Vec<R>>(QUEUED);
+        let writer = scope.spawn(move || {
+            let columns = (table.columns)();
+            let rows = queue.into_iter().flatten().map(Ok);
+            let n = sheet::fill_register(
+                &mut ws,
+                f,
+                heading,
+                &columns,
+                rows,
+                total,
+                disclosure,
+                &mut |_, _| {},
+            )?;
+            Ok((ws, n))
+        });
+        Ok(SheetThread {
+            table,
+            batch: Vec::with_capacity(BATCH),
+            rows,
+            writer,
+        })
+    }
+
+    /// Hands one row to the writer (a batch at a time). False when the writer has stopped: its
+    /// error comes from [`SheetThread::finish`].
+    fn push(&mut self, row: R) -> bool {
+        self.batch.push(row);
+        if self.batch.len() < BATCH {
+            return true;
+        }
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.rows.send(full).is_ok()
+    }
+
+    /// Hands over the last rows and waits for the writer: the finished sheet and the rows written.
+    fn finish(mut self) -> Result<(Worksheet, u64)> {
+        if !self.batch.is_empty() {
+            // A failed send means the writer stopped; joining it returns why.
+            let _ = self.rows.send(std::mem::take(&mut self.batch));
+        }
+        drop(self.rows);
+        self.writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
+/// Reads the rows of `sheet`'s register for `q` and hands them to its writer, in order;
+/// `progress` gets the rows read so far.
+fn feed<R: Send>(
+    sheet: &mut SheetThread<R>,
+    q: &tables::Query,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64> {
+    let table = sheet.table;
     (table.each)(q, &mut |rows| {
-        sheet::write_register(wb, f, &heading, &columns, rows, total, disclosure, progress)
+        let mut n = 0;
+        for r in rows {
+            if !sheet.push(r?) {
+                break;
+            }
+            n += 1;
+            if n % 1024 == 0 {
+                progress(n);
+            }
+        }
+        Ok(n)
+    })
+}
+
+/// Reads the rows of two registers for `q` at once (two statements on the one connection, so
+/// one read transaction) and hands them to their writers in proportion to their sizes
+/// (`totals`), so that both writers work at the same time; `progress` gets the rows read of both.
+fn feed_both<A: Send, B: Send>(
+    a: &mut SheetThread<A>,
+    b: &mut SheetThread<B>,
+    totals: (u64, u64),
+    q: &tables::Query,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64> {
+    let (a_table, b_table) = (a.table, b.table);
+    let (a_total, b_total) = (totals.0.max(1), totals.1.max(1));
+    (a_table.each)(q, &mut |a_rows| {
+        (b_table.each)(q, &mut |b_rows| {
+            let (mut na, mut nb) = (0u64, 0u64);
+            let (mut a_open, mut b_open) = (true, true);
+            while a_open || b_open {
+                // The register further behind its share goes next.
+                if a_open && (!b_open || na * b_total <= nb * a_total) {
+                    match a_rows.next() {
+                        Some(r) => {
+                            if a.push(r?) {
+                                na += 1;
+                            } else {
+                                a_open = false;
+                            }
+                        }
+                        None => a_open = false,
+                    }
+                } else {
+                    match b_rows.next() {
+                        Some(r) => {
+                            if b.push(r?) {
+                                nb += 1;
+                            } else {
+                                b_open = false;
+                            }
+                        }
+                        None => b_open = false,
+                    }
+                }
+                if (na + nb) % 1024 == 0 {
+                    progress(na + nb);
+                }
+            }
+            Ok(na + nb)
+        })
     })
 }
 
@@ -407,6 +562,7 @@ pub fn month_workbook(
     out: &Path,
     progress: Progress,
 ) -> Result<Written> {
+    let _snapshot = snapshot(conn)?;
     let estate = estate_name(conn, estate_id)?;
     let (from, to) = month.bounds()?;
     let q = tables::Query {
@@ -416,13 +572,6 @@ pub fn month_workbook(
         to,
         now,
     };
-    let report = kpi::compute(
-        conn,
-        estate_id,
-        month.from,
-        month.to + Duration::days(1),
-        now,
-    )?;
     let slip_rows = slips::register(conn, estate_id, from, to)?;
     let followup_rows = tables::followups(conn, estate_id, from, to, now)?;
     let complaints = (tables::COMPLAINT_REGISTER.count)(&q)?;
@@ -430,28 +579,38 @@ pub fn month_workbook(
     let small = (slip_rows.len() + followup_rows.len()) as u64;
     let total = complaints + repairs + small;
     let title = format!("客服月报 {}", month.label());
+    let heading = |sheet, title| Heading {
+        sheet,
+        title,
+        estate: &estate,
+        scope: month.label(),
+        made_at: now,
+    };
+    let (c_table, r_table) = (&tables::COMPLAINT_REGISTER, &tables::REPAIR_REGISTER);
+    let c_heading = heading(c_table.sheet, c_table.title);
+    let r_heading = heading(r_table.sheet, r_table.title);
     save(out, &title, &estate, now, |wb, f| {
-        let mut done = 0;
-        done += streamed_sheet(
-            wb,
-            f,
-            &tables::COMPLAINT_REGISTER,
-            &q,
-            &estate,
-            month,
-            complaints,
-            disclosure,
-            &mut |n, _| progress(n, total),
-        )?;
-        let heading = |sheet, title| Heading {
-            sheet,
-            title,
-            estate: &estate,
-            scope: month.label(),
-            made_at: now,
-        };
+        // Both registers are written at the same time on threads of their own while this thread
+        // reads their rows, and then the month's figures while the writers finish.
+        let ((c_sheet, c_rows), (r_sheet, r_rows), report) = thread::scope(|scope| -> Result<_> {
+            let mut c =
+                SheetThread::spawn(scope, wb, f, c_table, &c_heading, complaints, disclosure)?;
+            let mut r = SheetThread::spawn(scope, wb, f, r_table, &r_heading, repairs, disclosure)?;
+            feed_both(&mut c, &mut r, (complaints, repairs), &q, &mut |n| {
+                progress(n, total)
+            })?;
+            let report = kpi::compute(
+                conn,
+                estate_id,
+                month.from,
+                month.to + Duration::days(1),
+                now,
+            )?;
+            Ok((c.finish()?, r.finish()?, report))
+        })?;
+        wb.push_worksheet(c_sheet);
         let n = slip_rows.len() as u64;
-        done += sheet::write_register(
+        let slips_written = sheet::write_register(
             wb,
             f,
             &heading("协调单登记", "前台协调单登记表"),
@@ -461,21 +620,9 @@ pub fn month_workbook(
             disclosure,
             &mut |_, _| {},
         )?;
-        progress(done, total);
-        let base = done;
-        done += streamed_sheet(
-            wb,
-            f,
-            &tables::REPAIR_REGISTER,
-            &q,
-            &estate,
-            month,
-            repairs,
-            disclosure,
-            &mut |n, _| progress(base + n, total),
-        )?;
+        wb.push_worksheet(r_sheet);
         let n = followup_rows.len() as u64;
-        done += sheet::write_register(
+        let followups_written = sheet::write_register(
             wb,
             f,
             &heading("回访", "回访登记表"),
@@ -485,7 +632,8 @@ pub fn month_workbook(
             disclosure,
             &mut |_, _| {},
         )?;
-        progress(done, total);
+        let done = c_rows + slips_written + r_rows + followups_written;
+        progress(done, total.max(done));
         let times = &report.handling_time;
         let counts = &report.complaints;
         for (sheet_name, title, group, rows) in [

@@ -243,6 +243,29 @@ impl Formats {
             pct,
         }
     }
+
+    /// Gives every format its style index in `wb` now, in a fixed order, so that sheets written
+    /// on several threads at once number their styles the same way on every run.
+    pub fn register(&self, wb: &mut Workbook) {
+        for format in [
+            &self.title,
+            &self.subtitle,
+            &self.header,
+            &self.int,
+            &self.text,
+            &self.time,
+            &self.wrap,
+            &self.date,
+            &self.money,
+            &self.hours,
+            &self.pct,
+            &self.pct_met,
+            &self.pct_missed,
+            &self.label,
+        ] {
+            wb.register_format(format);
+        }
+    }
 }
 
 /// The XLSX library's error as the core's (a file problem, in Chinese).
@@ -309,9 +332,8 @@ pub fn write_cell(
     Ok(())
 }
 
-/// Adds a register sheet to `wb` and writes `rows` into it, in order, reporting progress as
-/// `(rows written, total)` every 1,000 rows and at the end. `total` is the number of rows the
-/// caller expects (it is printed above the table). Returns the number of rows written.
+/// Adds a register sheet to `wb` and writes `rows` into it: see [`fill_register`].
+#[allow(clippy::too_many_arguments)]
 pub fn write_register<R>(
     wb: &mut Workbook,
     f: &Formats,
@@ -325,6 +347,23 @@ pub fn write_register<R>(
     let ws = wb
         .add_worksheet_with_constant_memory()
         .map_err(xlsx_error)?;
+    fill_register(ws, f, heading, columns, rows, total, disclosure, progress)
+}
+
+/// Lays out a register in the empty sheet `ws` and writes `rows` into it, in order, reporting
+/// progress as `(rows written, total)` every 1,000 rows and at the end. `total` is the number of
+/// rows the caller expects (it is printed above the table). Returns the number of rows written.
+#[allow(clippy::too_many_arguments)]
+pub fn fill_register<R>(
+    ws: &mut Worksheet,
+    f: &Formats,
+    heading: &Heading,
+    columns: &[Column<R>],
+    rows: impl Iterator<Item = Result<R>>,
+    total: u64,
+    disclosure: Disclosure,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64> {
     ws.set_name(heading.sheet).map_err(xlsx_error)?;
     // One more column for 序号, the row number every paper register has.
     let last_col = columns.len() as u16;
