@@ -489,21 +489,26 @@ fn fill_of(styles: &str, xf: usize) -> Option<String> {
     Some(f.split("rgb=\"").nth(1)?.split('"').next()?.to_string())
 }
 
-#[test]
-fn month_workbook_sheets_statistics_and_kpi_fills() {
-    let f = fixture();
-    let dir = scratch("xlsx-month");
-    let p = out(&dir, "month.xlsx");
-    let w = xlsx::month_workbook(
+/// The fixture's November workbook, phones masked.
+fn month_workbook(f: &Fixture, p: &Path, progress: documents::Progress) -> xlsx::Written {
+    xlsx::month_workbook(
         f.d.store.conn(),
         &f.d.estate.id,
         &november(),
         f.d.store.now(),
         Disclosure::Masked,
-        &p,
-        &mut |_, _| {},
+        p,
+        progress,
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn month_workbook_sheets_statistics_and_kpi_fills() {
+    let f = fixture();
+    let dir = scratch("xlsx-month");
+    let p = out(&dir, "month.xlsx");
+    let w = month_workbook(&f, &p, &mut |_, _| {});
     assert_eq!(w.rows, 3 + 1 + 1 + 2, "complaints, slips, repairs, 回访");
     assert_eq!(
         sheet_names(&p),
@@ -574,16 +579,7 @@ fn month_workbook_rows_in_order_and_the_same_on_every_run() {
     let write = |name: &str| {
         let p = out(&dir, name);
         let mut seen = Vec::new();
-        let w = xlsx::month_workbook(
-            f.d.store.conn(),
-            &f.d.estate.id,
-            &november(),
-            f.d.store.now(),
-            Disclosure::Masked,
-            &p,
-            &mut |done, total| seen.push((done, total)),
-        )
-        .unwrap();
+        let w = month_workbook(&f, &p, &mut |done, total| seen.push((done, total)));
         (p, w.rows, seen)
     };
     let (a, rows, seen) = write("a.xlsx");

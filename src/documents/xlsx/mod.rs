@@ -184,7 +184,7 @@ fn small_register<R>(
         };
         let total = rows.len() as u64;
         sheet::write_register(
-            wb,
+            sheet::add_sheet(wb)?,
             f,
             &heading,
             columns,
@@ -319,7 +319,7 @@ impl<'scope, R: Send + 'scope> SheetThread<'scope, R> {
         let writer = scope.spawn(move || {
             let columns = (table.columns)();
             let rows = queue.into_iter().flatten().map(Ok);
-            let n = sheet::fill_register(
+            let n = sheet::write_register(
                 &mut ws,
                 f,
                 heading,
@@ -363,6 +363,18 @@ impl<'scope, R: Send + 'scope> SheetThread<'scope, R> {
     }
 }
 
+/// Hands the next of `rows` to `sheet`'s writer: false when the rows are done or the writer has
+/// stopped.
+fn hand_over<R: Send>(
+    rows: &mut dyn Iterator<Item = Result<R>>,
+    sheet: &mut SheetThread<R>,
+) -> Result<bool> {
+    match rows.next() {
+        Some(r) => Ok(sheet.push(r?)),
+        None => Ok(false),
+    }
+}
+
 /// Reads the rows of `sheet`'s register for `q` and hands them to its writer, in order;
 /// `progress` gets the rows read so far.
 fn feed<R: Send>(
@@ -373,10 +385,7 @@ fn feed<R: Send>(
     let table = sheet.table;
     (table.each)(q, &mut |rows| {
         let mut n = 0;
-        for r in rows {
-            if !sheet.push(r?) {
-                break;
-            }
+        while hand_over(rows, sheet)? {
             n += 1;
             if n % 1024 == 0 {
                 progress(n);
@@ -405,27 +414,11 @@ fn feed_both<A: Send, B: Send>(
             while a_open || b_open {
                 // The register further behind its share goes next.
                 if a_open && (!b_open || na * b_total <= nb * a_total) {
-                    match a_rows.next() {
-                        Some(r) => {
-                            if a.push(r?) {
-                                na += 1;
-                            } else {
-                                a_open = false;
-                            }
-                        }
-                        None => a_open = false,
-                    }
+                    a_open = hand_over(a_rows, a)?;
+                    na += u64::from(a_open);
                 } else {
-                    match b_rows.next() {
-                        Some(r) => {
-                            if b.push(r?) {
-                                nb += 1;
-                            } else {
-                                b_open = false;
-                            }
-                        }
-                        None => b_open = false,
-                    }
+                    b_open = hand_over(b_rows, b)?;
+                    nb += u64::from(b_open);
                 }
                 if (na + nb) % 1024 == 0 {
                     progress(na + nb);
@@ -611,7 +604,7 @@ pub fn month_workbook(
         wb.push_worksheet(c_sheet);
         let n = slip_rows.len() as u64;
         let slips_written = sheet::write_register(
-            wb,
+            sheet::add_sheet(wb)?,
             f,
             &heading("协调单登记", "前台协调单登记表"),
             &tables::slip_columns(),
@@ -623,7 +616,7 @@ pub fn month_workbook(
         wb.push_worksheet(r_sheet);
         let n = followup_rows.len() as u64;
         let followups_written = sheet::write_register(
-            wb,
+            sheet::add_sheet(wb)?,
             f,
             &heading("回访", "回访登记表"),
             &tables::followup_columns(),
@@ -664,7 +657,7 @@ pub fn month_workbook(
         ] {
             let n = rows.len() as u64;
             sheet::write_register(
-                wb,
+                sheet::add_sheet(wb)?,
                 f,
                 &heading(sheet_name, title),
                 &tables::stat_columns(group),
@@ -676,7 +669,7 @@ pub fn month_workbook(
         }
         let n = report.kpis.len() as u64;
         sheet::write_register(
-            wb,
+            sheet::add_sheet(wb)?,
             f,
             &heading("指标", "服务指标与目标"),
             &tables::kpi_columns(),

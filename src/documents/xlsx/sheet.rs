@@ -332,29 +332,16 @@ pub fn write_cell(
     Ok(())
 }
 
-/// Adds a register sheet to `wb` and writes `rows` into it: see [`fill_register`].
-#[allow(clippy::too_many_arguments)]
-pub fn write_register<R>(
-    wb: &mut Workbook,
-    f: &Formats,
-    heading: &Heading,
-    columns: &[Column<R>],
-    rows: impl Iterator<Item = Result<R>>,
-    total: u64,
-    disclosure: Disclosure,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<u64> {
-    let ws = wb
-        .add_worksheet_with_constant_memory()
-        .map_err(xlsx_error)?;
-    fill_register(ws, f, heading, columns, rows, total, disclosure, progress)
+/// A new constant-memory sheet of `wb`, for [`write_register`].
+pub fn add_sheet(wb: &mut Workbook) -> Result<&mut Worksheet> {
+    wb.add_worksheet_with_constant_memory().map_err(xlsx_error)
 }
 
 /// Lays out a register in the empty sheet `ws` and writes `rows` into it, in order, reporting
 /// progress as `(rows written, total)` every 1,000 rows and at the end. `total` is the number of
 /// rows the caller expects (it is printed above the table). Returns the number of rows written.
 #[allow(clippy::too_many_arguments)]
-pub fn fill_register<R>(
+pub fn write_register<R>(
     ws: &mut Worksheet,
     f: &Formats,
     heading: &Heading,
