@@ -27,6 +27,19 @@ use crate::validate;
 /// Progress of a long export: called with `(done, total)` rows or pages, in order.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
+/// One read transaction on `conn` until dropped (unless the caller already holds one): every
+/// count and sheet of a document then shows the register at the same moment, while the desk may
+/// go on writing on its own connection.
+pub(crate) fn read_snapshot(
+    conn: &rusqlite::Connection,
+) -> Result<Option<rusqlite::Transaction<'_>>> {
+    Ok(if conn.is_autocommit() {
+        Some(conn.unchecked_transaction()?)
+    } else {
+        None
+    })
+}
+
 /// How personal numbers appear in a document.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -95,7 +108,7 @@ pub fn month_end(
     progress: Progress,
 ) -> Result<MonthEnd> {
     // The workbook and the report from the same moment of the register.
-    let _snapshot = xlsx::snapshot(conn)?;
+    let _snapshot = read_snapshot(conn)?;
     let estate = crate::estate::estate(conn, estate_id)?;
     let stem = format!("{}客服月报{}", estate.name, month.from.format("%Y-%m"));
     let workbook = xlsx::month_workbook(

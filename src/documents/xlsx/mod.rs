@@ -30,7 +30,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet};
 use serde::Serialize;
 
 use self::sheet::{xlsx_error, Formats, Heading};
-use crate::documents::{write_atomic, Disclosure, Progress};
+use crate::documents::{read_snapshot, write_atomic, Disclosure, Progress};
 use crate::error::{Error, Result};
 use crate::{estate, kpi, slips, time};
 
@@ -128,7 +128,11 @@ fn save(
         // Deflate level 5: on the month workbook 4 % faster than the default 6 and 0.7 % smaller
         // (level 4: 1.7 % larger, level 3: 13 % larger; see docs/benchmarks.md).
         wb.set_zip_compression_level(ZIP_LEVEL);
-        rows = build(&mut wb, &Formats::new())?;
+        // Every shared format numbered up front, in a fixed order: sheets written on several
+        // threads at once then number their styles the same way on every run.
+        let formats = Formats::new();
+        formats.register(&mut wb);
+        rows = build(&mut wb, &formats)?;
         wb.save(tmp).map_err(xlsx_error)
     })?;
     Ok(Written {
@@ -146,17 +150,6 @@ fn utc_datetime(t: DateTime<Utc>) -> Result<ExcelDateTime> {
 
 fn estate_name(conn: &Connection, estate_id: &str) -> Result<String> {
     Ok(estate::estate(conn, estate_id)?.name)
-}
-
-/// One read transaction on `conn` until dropped (unless the caller already holds one): every
-/// count and sheet of a workbook then shows the register at the same moment, while the desk may
-/// go on writing on its own connection.
-pub(crate) fn snapshot(conn: &Connection) -> Result<Option<rusqlite::Transaction<'_>>> {
-    Ok(if conn.is_autocommit() {
-        Some(conn.unchecked_transaction()?)
-    } else {
-        None
-    })
 }
 
 /// Writes one register sheet from rows already in memory (the smaller tables).
@@ -254,7 +247,7 @@ fn streamed_register<R: Send>(
     out: &Path,
     progress: Progress,
 ) -> Result<Written> {
-    let _snapshot = snapshot(conn)?;
+    let _snapshot = read_snapshot(conn)?;
     let estate = estate_name(conn, estate_id)?;
     let (from, to) = period.bounds()?;
     let q = tables::Query {
@@ -311,7 +304,6 @@ impl<'scope, R: Send + 'scope> SheetThread<'scope, R> {
         total: u64,
         disclosure: Disclosure,
     ) -> Result<SheetThread<'scope, R>> {
-        f.register(wb);
         let mut ws = wb
             .new_worksheet_with_constant_memory()
             .map_err(xlsx_error)?;
@@ -555,7 +547,7 @@ pub fn month_workbook(
     out: &Path,
     progress: Progress,
 ) -> Result<Written> {
-    let _snapshot = snapshot(conn)?;
+    let _snapshot = read_snapshot(conn)?;
     let estate = estate_name(conn, estate_id)?;
     let (from, to) = month.bounds()?;
     let q = tables::Query {

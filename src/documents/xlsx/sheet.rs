@@ -244,8 +244,9 @@ impl Formats {
         }
     }
 
-    /// Gives every format its style index in `wb` now, in a fixed order, so that sheets written
-    /// on several threads at once number their styles the same way on every run.
+    /// Gives every format its style index in `wb` now, in a fixed order (done once per
+    /// workbook), so that sheets written on several threads at once number their styles the
+    /// same way on every run.
     pub fn register(&self, wb: &mut Workbook) {
         for format in [
             &self.title,
