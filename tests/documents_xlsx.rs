@@ -290,6 +290,107 @@ fn register_layout_freeze_filter_print_titles_paper_footer() {
     }
 }
 
+/// A register's cells carry no borders of their own: one conditional format over exactly the
+/// table's rows and columns draws them, blank cells are not written, and every column has the
+/// format its values are shown with (so text typed into the table later looks the same).
+#[test]
+fn register_borders_from_one_rule_over_the_table_and_formats_from_columns() {
+    let f = fixture();
+    let dir = scratch("xlsx-register-borders");
+    let p = register(&f, &dir, Disclosure::Masked);
+    let ws = member(&p, "xl/worksheets/sheet1.xml");
+    let styles = member(&p, "xl/styles.xml");
+
+    let rule = "<conditionalFormatting sqref=\"A4:W6\"><cfRule type=\"expression\" dxfId=\"0\" priority=\"1\"><formula>TRUE</formula></cfRule></conditionalFormatting>";
+    assert!(ws.contains(rule), "one rule over the 3 rows: {ws}");
+    assert_eq!(ws.matches("<conditionalFormatting").count(), 1);
+    let dxfs = &styles[styles.find("<dxfs").unwrap()..styles.find("</dxfs>").unwrap()];
+    for side in ["left", "right", "top", "bottom"] {
+        assert!(
+            dxfs.contains(&format!("<{side} style=\"thin\">")),
+            "{side} border in the rule's style: {dxfs}"
+        );
+    }
+
+    let rows = &ws[ws.find("<row r=\"4\"").unwrap()..ws.find("<row r=\"7\"").unwrap()];
+    assert!(!rows.contains("/>"), "no blank cells written: {rows}");
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        ("A4", "序号", Some("0")),
+        ("B4", "投诉编号", None),
+        ("C4", "登记时间", Some("yyyy-mm-dd hh:mm")),
+    ];
+    let num_format = |xf: &str| -> Option<String> {
+        let id = attr(xf, "numFmtId")?;
+        let at = styles.find(&format!("<numFmt numFmtId=\"{id}\""))?;
+        let tag = &styles[at..at + styles[at..].find('>').unwrap()];
+        Some(attr(tag, "formatCode")?.replace("&quot;", "\""))
+    };
+    for (cell_ref, what, format) in cases {
+        let xf = format!(" {}", xf_of(&styles, style_of(&ws, cell_ref)));
+        assert_eq!(
+            attr(&xf, "borderId"),
+            Some("0"),
+            "{what}: no border of its own"
+        );
+        assert_eq!(num_format(&xf).as_deref(), *format, "{what}: number format");
+    }
+    let header = format!(" {}", xf_of(&styles, style_of(&ws, "B3")));
+    assert_ne!(attr(&header, "borderId"), Some("0"), "the header is boxed");
+    let cols = &ws[ws.find("<cols>").unwrap()..ws.find("</cols>").unwrap()];
+    let styled = cols
+        .split("<col ")
+        .skip(1)
+        .filter(|c| c.contains(" style=\""))
+        .count();
+    assert_eq!(
+        styled,
+        cols.split("<col ").skip(1).count(),
+        "every column styled: {cols}"
+    );
+}
+
+/// The row numbers of a sheet's XML, in the order they are written.
+fn row_numbers(xml: &str) -> Vec<u32> {
+    xml.split("<row r=\"")
+        .skip(1)
+        .map(|r| r.split('"').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+/// Every row of every sheet is written once and in order (Excel reports a file with a row twice
+/// as damaged), including a register whose last row is taller than one line, and an empty one.
+#[test]
+fn every_sheet_has_each_row_once_and_in_order() {
+    let f = fixture();
+    let dir = scratch("xlsx-rows-once");
+    let month = out(&dir, "month.xlsx");
+    month_workbook(&f, &month, &mut |_, _| {});
+    let tall = register(&f, &dir, Disclosure::Masked);
+    let empty = out(&dir, "empty.xlsx");
+    let none = Period::month("2020-01").unwrap();
+    xlsx::complaint_register(
+        f.d.store.conn(),
+        &f.d.estate.id,
+        &none,
+        f.d.store.now(),
+        Disclosure::Masked,
+        &empty,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    for p in [&month, &tall, &empty] {
+        for (i, name) in sheet_names(p).iter().enumerate() {
+            let xml = member(p, &format!("xl/worksheets/sheet{}.xml", i + 1));
+            let rows = row_numbers(&xml);
+            assert!(
+                rows.windows(2).all(|w| w[0] < w[1]),
+                "{}: sheet {name}: rows {rows:?}",
+                p.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn phones_are_masked_by_default_and_full_only_when_granted() {
     let mut f = fixture();
@@ -473,15 +574,21 @@ fn style_of(xml: &str, cell_ref: &str) -> usize {
     s.parse().unwrap()
 }
 
+/// The `<xf …>` tag of a cell style, from styles.xml.
+fn xf_of(styles: &str, xf: usize) -> &str {
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+    let tag = xfs.split("<xf ").nth(xf + 1).unwrap();
+    &tag[..tag.find('>').unwrap()]
+}
+
+/// An attribute's value in a tag.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    tag.split(&format!(" {name}=\"")).nth(1)?.split('"').next()
+}
+
 /// The fill colour (ARGB) of a cell style, from styles.xml.
 fn fill_of(styles: &str, xf: usize) -> Option<String> {
-    let xfs = &styles[styles.find("<cellXfs").unwrap()..];
-    let xf_tag = xfs.split("<xf ").nth(xf + 1).unwrap();
-    let fill: usize = xf_tag
-        .split("fillId=\"")
-        .nth(1)?
-        .split('"')
-        .next()?
+    let fill: usize = attr(&format!(" {}", xf_of(styles, xf)), "fillId")?
         .parse()
         .ok()?;
     let fills = &styles[styles.find("<fills").unwrap()..styles.find("</fills>").unwrap()];

@@ -7,8 +7,9 @@
 ROWS.csv (written by the bench): line 1 the column kinds (s string, n number, d date-time),
 line 2 the headers, then the data rows, exactly the cells of the Rust-written register. The
 workbook gets the same layout: title and subtitle rows (not merged: write-only mode cannot), header row, the rows with
-date-time cells as real dates with a date format, column widths, frozen header, autofilter,
-A4 landscape fit to one page wide, header row repeated, page footer. Prints JSON with the time
+date-time cells as real dates with a date format, blank cells not written and the table's borders
+from one conditional format over its range (as the Rust writer does), column widths, frozen
+header, autofilter, A4 landscape fit to one page wide, header row repeated, page footer. Prints JSON with the time
 spent building and saving the workbook (the CSV is read before the clock starts).
 """
 import csv
@@ -19,6 +20,7 @@ from datetime import datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
@@ -50,11 +52,15 @@ def main():
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "3:3"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.conditional_formatting.add(
+        f"A4:{last}{len(rows) + 3}", FormulaRule(formula=["TRUE"], border=border)
+    )
 
-    def cell(value, number_format=None):
+    def cell(value, number_format=None, boxed=False):
         c = WriteOnlyCell(ws, value=value)
         c.font = font
-        c.border = border
+        if boxed:
+            c.border = border
         c.alignment = wrap
         if number_format:
             c.number_format = number_format
@@ -62,12 +68,12 @@ def main():
 
     ws.append([cell("《客户投诉处理记录表》")])
     ws.append([cell("物业项目：基准花园    期间：2026年11月")])
-    ws.append([cell(h) for h in headers])
+    ws.append([cell(h, boxed=True) for h in headers])
     for r in rows:
         line = []
         for kind, v in zip(kinds, r):
             if v == "":
-                line.append(cell(None))
+                line.append(None)
             elif kind == "d":
                 line.append(cell(datetime.fromisoformat(v), "yyyy-mm-dd hh:mm"))
             elif kind == "n":

@@ -136,7 +136,7 @@ impl SlipForm<'_> {
             } else {
                 ""
             };
-            ws.write_string_with_format(row, col + 1, signed, &f.text)
+            ws.write_string_with_format(row, col + 1, signed, &f.boxed.text)
                 .map_err(xlsx_error)?;
         }
         row += 1;
@@ -208,7 +208,7 @@ impl SlipForm<'_> {
                 .map_err(xlsx_error)?;
             ws.write_string_with_format(row, 0, &label, &f.label)
                 .map_err(xlsx_error)?;
-            ws.merge_range(row, 1, row, 3, piece, &f.wrap)
+            ws.merge_range(row, 1, row, 3, piece, &f.boxed.wrap)
                 .map_err(xlsx_error)?;
             row += 1;
         }

@@ -11,12 +11,17 @@
 //!   autofit undercounts them), never wider than the column's cap; text columns that can be long
 //!   wrap instead at a fixed width.
 //! - Times are real Excel date-times in Beijing time with a date format, never text.
+//! - A register's cells carry no borders: one conditional format draws the table's thin borders
+//!   over exactly its rows and columns, so that blank cells are not written and the cells of a
+//!   column share its format (no format lookup per cell; the file is a third smaller). Cells
+//!   written one by one (forms) are boxed with borders of their own ([`Formats::boxed`]).
 
 use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use rust_xlsxwriter::{
-    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Color, ConditionalFormatFormula, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
+    Worksheet, XlsxError,
 };
 
 use crate::documents::Disclosure;
@@ -181,6 +186,20 @@ pub struct Formats {
     pub title: Format,
     pub subtitle: Format,
     pub header: Format,
+    /// A form's label cell (bold, grey).
+    pub label: Format,
+    /// Values in boxes of their own: forms, and cells written one by one.
+    pub boxed: CellFormats,
+    /// Values of a register's columns, without borders: the table's borders come from one
+    /// conditional format over its range ([`Formats::borders`]), so that blank cells need not
+    /// be written and most cells need no format of their own (the column's).
+    pub open: CellFormats,
+    /// The table's thin borders, as a conditional format's style.
+    pub borders: Format,
+}
+
+/// The format of each kind of value, over one base format.
+pub struct CellFormats {
     pub text: Format,
     pub wrap: Format,
     pub time: Format,
@@ -191,8 +210,6 @@ pub struct Formats {
     pub pct: Format,
     pub pct_met: Format,
     pub pct_missed: Format,
-    /// A form's label cell (bold, grey).
-    pub label: Format,
 }
 
 /// Fill of a KPI that missed its target.
@@ -200,24 +217,71 @@ pub const MISSED_FILL: u32 = 0xFFC7CE;
 /// Fill of a KPI that met its target.
 pub const MET_FILL: u32 = 0xC6EFCE;
 
+impl CellFormats {
+    fn over(base: Format) -> CellFormats {
+        let pct = base.clone().set_num_format("0.0\"%\"");
+        CellFormats {
+            text: base.clone().set_text_wrap(),
+            wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
+            time: base.clone().set_num_format("yyyy-mm-dd hh:mm"),
+            date: base.clone().set_num_format("yyyy-mm-dd"),
+            int: base.clone().set_num_format("0"),
+            money: base.clone().set_num_format("#,##0.00"),
+            hours: base.set_num_format("0.0"),
+            pct_met: pct.clone().set_background_color(Color::RGB(MET_FILL)),
+            pct_missed: pct.clone().set_background_color(Color::RGB(MISSED_FILL)),
+            pct,
+        }
+    }
+
+    /// The format `cell` is shown with (a blank cell takes the text's, for its borders).
+    fn of(&self, cell: &Cell, wrap: bool) -> &Format {
+        match cell {
+            Cell::Empty | Cell::Text(_) if wrap => &self.wrap,
+            Cell::Empty | Cell::Text(_) => &self.text,
+            Cell::Time(_) | Cell::At(_) => &self.time,
+            Cell::Date(_) => &self.date,
+            Cell::Int(_) => &self.int,
+            Cell::Money(_) => &self.money,
+            Cell::Hours(_) => &self.hours,
+            Cell::Pct(_, Some(true)) => &self.pct_met,
+            Cell::Pct(_, Some(false)) => &self.pct_missed,
+            Cell::Pct(_, None) => &self.pct,
+        }
+    }
+
+    fn all(&self) -> [&Format; 10] {
+        [
+            &self.int,
+            &self.text,
+            &self.time,
+            &self.wrap,
+            &self.date,
+            &self.money,
+            &self.hours,
+            &self.pct,
+            &self.pct_met,
+            &self.pct_missed,
+        ]
+    }
+}
+
 impl Formats {
     pub fn new() -> Formats {
-        let base = Format::new()
-            .set_font_name("宋体")
-            .set_font_size(10)
+        let font = Format::new().set_font_name("宋体").set_font_size(10);
+        let base = font
+            .clone()
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
-        let pct = base.clone().set_num_format("0.0\"%\"");
         Formats {
-            title: Format::new()
-                .set_font_name("宋体")
+            title: font
+                .clone()
                 .set_font_size(16)
                 .set_bold()
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter),
-            subtitle: Format::new()
-                .set_font_name("宋体")
-                .set_font_size(10)
+            subtitle: font
+                .clone()
                 .set_align(FormatAlign::Left)
                 .set_align(FormatAlign::VerticalCenter),
             header: base
@@ -231,16 +295,9 @@ impl Formats {
                 .set_bold()
                 .set_align(FormatAlign::Center)
                 .set_background_color(Color::RGB(0xF2F2F2)),
-            text: base.clone().set_text_wrap(),
-            wrap: base.clone().set_text_wrap().set_align(FormatAlign::Top),
-            time: base.clone().set_num_format("yyyy-mm-dd hh:mm"),
-            date: base.clone().set_num_format("yyyy-mm-dd"),
-            int: base.clone().set_num_format("0"),
-            money: base.clone().set_num_format("#,##0.00"),
-            hours: base.clone().set_num_format("0.0"),
-            pct_met: pct.clone().set_background_color(Color::RGB(MET_FILL)),
-            pct_missed: pct.clone().set_background_color(Color::RGB(MISSED_FILL)),
-            pct,
+            boxed: CellFormats::over(base),
+            open: CellFormats::over(font.set_align(FormatAlign::VerticalCenter)),
+            borders: Format::new().set_border(FormatBorder::Thin),
         }
     }
 
@@ -248,22 +305,13 @@ impl Formats {
     /// workbook), so that sheets written on several threads at once number their styles the
     /// same way on every run.
     pub fn register(&self, wb: &mut Workbook) {
-        for format in [
-            &self.title,
-            &self.subtitle,
-            &self.header,
-            &self.int,
-            &self.text,
-            &self.time,
-            &self.wrap,
-            &self.date,
-            &self.money,
-            &self.hours,
-            &self.pct,
-            &self.pct_met,
-            &self.pct_missed,
-            &self.label,
-        ] {
+        let named = [&self.title, &self.subtitle, &self.header];
+        for format in named
+            .into_iter()
+            .chain(self.boxed.all())
+            .chain([&self.label])
+            .chain(self.open.all())
+        {
             wb.register_format(format);
         }
     }
@@ -301,7 +349,7 @@ fn serial(d: NaiveDate, seconds: u32) -> Result<ExcelDateTime> {
     ExcelDateTime::from_serial_datetime(days + f64::from(seconds) / 86_400.0).map_err(xlsx_error)
 }
 
-/// Writes one cell with the format its type and width rule call for.
+/// Writes one cell in a box of its own, with the format its type and width rule call for.
 pub fn write_cell(
     ws: &mut Worksheet,
     f: &Formats,
@@ -310,27 +358,59 @@ pub fn write_cell(
     cell: Cell,
     wrap: bool,
 ) -> Result<()> {
-    let text_format = if wrap { &f.wrap } else { &f.text };
-    match cell {
-        Cell::Empty => ws.write_blank(row, col, text_format),
-        Cell::Text(s) => ws.write_string_with_format(row, col, s, text_format),
-        Cell::Time(s) => ws.write_datetime_with_format(row, col, excel_time(s)?, &f.time),
-        Cell::At(t) => ws.write_datetime_with_format(row, col, excel_instant(t)?, &f.time),
-        Cell::Date(d) => ws.write_datetime_with_format(row, col, excel_date(d)?, &f.date),
-        Cell::Int(n) => ws.write_number_with_format(row, col, n as f64, &f.int),
-        Cell::Money(fen) => ws.write_number_with_format(row, col, fen as f64 / 100.0, &f.money),
-        Cell::Hours(h) => ws.write_number_with_format(row, col, h, &f.hours),
-        Cell::Pct(v, verdict) => {
-            let format = match verdict {
-                Some(true) => &f.pct_met,
-                Some(false) => &f.pct_missed,
-                None => &f.pct,
-            };
-            ws.write_number_with_format(row, col, v, format)
-        }
-    }
-    .map_err(xlsx_error)?;
+    let format = f.boxed.of(&cell, wrap);
+    write_value(ws, row, col, cell, Some(format))
+}
+
+/// Writes one value with `format`, or with its column's format when `None` (a blank cell is
+/// then not written at all).
+fn write_value(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: Cell,
+    format: Option<&Format>,
+) -> Result<()> {
+    let result = match (cell, format) {
+        (Cell::Empty, None) => return Ok(()),
+        (Cell::Empty, Some(format)) => ws.write_blank(row, col, format),
+        (Cell::Text(s), Some(format)) => ws.write_string_with_format(row, col, s, format),
+        (Cell::Text(s), None) => ws.write_string(row, col, s),
+        (Cell::Time(s), format) => write_time(ws, row, col, excel_time(s)?, format),
+        (Cell::At(t), format) => write_time(ws, row, col, excel_instant(t)?, format),
+        (Cell::Date(d), format) => write_time(ws, row, col, excel_date(d)?, format),
+        (Cell::Int(n), format) => write_number(ws, row, col, n as f64, format),
+        (Cell::Money(fen), format) => write_number(ws, row, col, fen as f64 / 100.0, format),
+        (Cell::Hours(v) | Cell::Pct(v, _), format) => write_number(ws, row, col, v, format),
+    };
+    result.map_err(xlsx_error)?;
     Ok(())
+}
+
+fn write_time<'w>(
+    ws: &'w mut Worksheet,
+    row: u32,
+    col: u16,
+    t: ExcelDateTime,
+    format: Option<&Format>,
+) -> std::result::Result<&'w mut Worksheet, XlsxError> {
+    match format {
+        Some(format) => ws.write_datetime_with_format(row, col, t, format),
+        None => ws.write_datetime(row, col, t),
+    }
+}
+
+fn write_number<'w>(
+    ws: &'w mut Worksheet,
+    row: u32,
+    col: u16,
+    v: f64,
+    format: Option<&Format>,
+) -> std::result::Result<&'w mut Worksheet, XlsxError> {
+    match format {
+        Some(format) => ws.write_number_with_format(row, col, v, format),
+        None => ws.write_number(row, col, v),
+    }
 }
 
 /// A new constant-memory sheet of `wb`, for [`write_register`].
@@ -397,6 +477,11 @@ pub fn write_register<R>(
         widths.push(header_width(c.header));
     }
 
+    // A column takes the format of its first value; the cells of that format are written
+    // without one of their own (the column's applies), blank cells not at all, and the table's
+    // borders come from one conditional format over its range.
+    let mut column_formats: Vec<Option<&Format>> = vec![None; columns.len()];
+    ws.set_column_format(0, &f.open.int).map_err(xlsx_error)?;
     let mut n: u64 = 0;
     for r in rows {
         let r = r?;
@@ -422,18 +507,49 @@ pub fn write_register<R>(
             ws.set_row_height(row, (lines * LINE_HEIGHT + 3.0).min(MAX_ROW_HEIGHT))
                 .map_err(xlsx_error)?;
         }
-        ws.write_number_with_format(row, 0, n as f64, &f.int)
-            .map_err(xlsx_error)?;
+        write_value(ws, row, 0, Cell::Int(n as i64), None)?;
         widths[0] = widths[0].max(digits(n as i64));
         for (i, cell) in cells.into_iter().enumerate() {
-            write_cell(ws, f, row, i as u16 + 1, cell, false)?;
+            let col = i as u16 + 1;
+            let format = match (&cell, column_formats[i]) {
+                (Cell::Empty, _) => None,
+                (cell, Some(have)) => {
+                    let want = f.open.of(cell, false);
+                    (!std::ptr::eq(have, want)).then_some(want)
+                }
+                (cell, None) => {
+                    let want = f.open.of(cell, false);
+                    ws.set_column_format(col, want).map_err(xlsx_error)?;
+                    column_formats[i] = Some(want);
+                    None
+                }
+            };
+            write_value(ws, row, col, cell, format)?;
         }
         if n % 1000 == 0 {
             progress(n, total.max(n));
         }
     }
     progress(n, total.max(n));
+    // rust_xlsxwriter (0.102) writes the sheet's last row a second time, empty, when that row has
+    // a height of its own, and Excel reports a file with a row twice as damaged. A blank without
+    // format one row below the table (written as an empty row) makes that row the last one.
+    ws.write_blank(HEADER_ROW + 1 + n as u32, last_col + 1, &Format::default())
+        .map_err(xlsx_error)?;
 
+    for (i, format) in column_formats.iter().enumerate() {
+        if format.is_none() {
+            ws.set_column_format(i as u16 + 1, &f.open.text)
+                .map_err(xlsx_error)?;
+        }
+    }
+    if n > 0 {
+        let borders = ConditionalFormatFormula::new()
+            .set_rule("TRUE")
+            .set_format(&f.borders);
+        ws.add_conditional_format(HEADER_ROW + 1, 0, HEADER_ROW + n as u32, last_col, &borders)
+            .map_err(xlsx_error)?;
+    }
     ws.set_column_width(0, widths[0] + PADDING)
         .map_err(xlsx_error)?;
     for (i, c) in columns.iter().enumerate() {
