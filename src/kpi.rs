@@ -371,10 +371,12 @@ pub fn compute(
     let (a, b) = (start_of(from), start_of(to));
     let p = (estate_id, a.as_str(), b.as_str());
 
-    // Valid complaints registered in the period (by the intake's received_at).
+    // Valid complaints registered in the period (by the intake's received_at; `i.estate_id` lets
+    // SQLite range-scan the period through `intakes_received`).
     const VALID: &str = "FROM complaints c JOIN intakes i ON i.id = c.intake_id
-        WHERE c.estate_id = ?1 AND c.voided_at IS NULL AND c.status <> 'voided'
-          AND c.identification = 'valid' AND i.received_at >= ?2 AND i.received_at < ?3";
+        WHERE c.estate_id = ?1 AND i.estate_id = ?1 AND c.voided_at IS NULL
+          AND c.status <> 'voided' AND c.identification = 'valid'
+          AND i.received_at >= ?2 AND i.received_at < ?3";
     let valid = count(conn, &format!("SELECT count(*) {VALID}"), p)?;
     let valid_closed = count(
         conn,
@@ -575,8 +577,9 @@ pub fn compute(
         format!(
             "SELECT {group} AS k, count(*) FROM complaints c JOIN intakes i ON i.id = c.intake_id
              LEFT JOIN departments d ON d.id = c.responsible_department_id
-             WHERE c.estate_id = ?1 AND c.voided_at IS NULL AND c.status <> 'voided'
-               AND i.received_at >= ?2 AND i.received_at < ?3 GROUP BY k ORDER BY k"
+             WHERE c.estate_id = ?1 AND i.estate_id = ?1 AND c.voided_at IS NULL
+               AND c.status <> 'voided' AND i.received_at >= ?2 AND i.received_at < ?3
+             GROUP BY k ORDER BY k"
         )
     };
     let complaints = ComplaintCounts {

@@ -107,8 +107,11 @@ pub struct ComplaintRow {
     pub overdue: bool,
 }
 
+/// (A complaint's intake is of the complaint's estate, so `i.estate_id = ?1` only lets SQLite read
+/// the period's intakes in order through `intakes_received` instead of every complaint of the estate
+/// and then sorting them: the rows stream from the first one.)
 const COMPLAINTS: &str = "FROM complaints c JOIN intakes i ON i.id = c.intake_id
-    WHERE c.estate_id = ?1 AND c.voided_at IS NULL AND c.status <> 'voided'
+    WHERE c.estate_id = ?1 AND i.estate_id = ?1 AND c.voided_at IS NULL AND c.status <> 'voided'
       AND i.received_at >= ?2 AND i.received_at < ?3";
 
 /// Complaints registered (received) in `[from, to)`.
@@ -136,8 +139,8 @@ fn each_complaint(q: &Query, each: Each<ComplaintRow>) -> Result<u64> {
          LEFT JOIN followups f ON f.id = (SELECT f2.id FROM followups f2
              WHERE f2.subject_kind = 'complaint' AND f2.subject_id = c.id
              ORDER BY f2.created_at DESC, f2.rowid DESC LIMIT 1)
-         WHERE c.estate_id = ?1 AND c.voided_at IS NULL AND c.status <> 'voided'
-           AND i.received_at >= ?2 AND i.received_at < ?3
+         WHERE c.estate_id = ?1 AND i.estate_id = ?1 AND c.voided_at IS NULL
+           AND c.status <> 'voided' AND i.received_at >= ?2 AND i.received_at < ?3
          ORDER BY i.received_at, c.no",
         clock = ComplaintClock::COLUMNS
     ))?;
