@@ -4,8 +4,16 @@
 //
 // Launch is measured from the app process's own start time (/proc/<pid>/stat), not from the
 // WebDriver session, so the driver's start-up is not counted.
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs'
+//
+// For scale, the same two figures of a bare WebKitGTK window on the same display: Debian's
+// MiniBrowser (the browser of the WebKitGTK package the app is built on) opening a one-line page,
+// launch measured from its start to the page's script running. What the app adds is the
+// difference; what the window alone costs is below the app's reach.
+import { execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import http from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { APP, launch } from './lib.mjs'
 
@@ -63,6 +71,37 @@ function pssMb(pids) {
   return kb / 1024
 }
 
+/** Launch time and idle memory of a bare WebKitGTK window (MiniBrowser), or null without one. */
+async function bareWindow() {
+  const lib = readdirSync('/usr/lib').map((d) => `/usr/lib/${d}/webkit2gtk-4.1/MiniBrowser`)
+  const mini = lib.find((p) => existsSync(p))
+  if (!mini) return null
+  let loaded
+  const ran = new Promise((r) => (loaded = r))
+  const server = http.createServer((req, res) => {
+    if (req.url.startsWith('/ran')) loaded(Date.now())
+    res.setHeader('content-type', 'text/html; charset=utf-8')
+    res.end('<!doctype html><title>登录</title><p>登录</p><script>fetch("/ran")</script>')
+  })
+  await new Promise((r) => server.listen(0, '127.0.0.1', r))
+  const root = mkdtempSync(join(tmpdir(), 'fd-bench-webkit-'))
+  const env = { ...process.env, XDG_DATA_HOME: join(root, 'data'), XDG_CONFIG_HOME: join(root, 'config'), XDG_CACHE_HOME: join(root, 'cache') }
+  const child = spawn(mini, [`http://127.0.0.1:${server.address().port}/`], { env, stdio: 'ignore' })
+  try {
+    const at = await Promise.race([ran, sleep(60000).then(() => null)])
+    if (at == null) return null
+    const launchMs = at - startedAt(child.pid)
+    await sleep(5000)
+    const pids = tree(child.pid)
+    return { launchMs, idleMb: pssMb(pids), processes: pids.length }
+  } finally {
+    child.kill('SIGTERM')
+    server.close()
+    rmSync(root, { recursive: true, force: true })
+  }
+}
+
+let summary = {}
 const app = await launch('bench', async (dataDir) => {
   mkdirSync(dataDir, { recursive: true })
   execFileSync(CLI, ['--data-dir', dataDir, 'demo'], { stdio: 'ignore' })
@@ -101,7 +140,14 @@ try {
     const name = readFileSync(`/proc/${p}/comm`, 'utf8').trim()
     console.log(`  ${name}: ${pssMb([p]).toFixed(0)} MB`)
   }
-  console.log(JSON.stringify({ launch_ms: Math.round(launchMs), webview_ms: Math.round(webviewMs), sign_in_ms: signInMs, idle_pss_mb: Math.round(idleMb), binary_mb: Number(binMb.toFixed(1)), binary_xz_mb: Number(xzMb.toFixed(1)) }))
+  summary = { launch_ms: Math.round(launchMs), webview_ms: Math.round(webviewMs), sign_in_ms: signInMs, idle_pss_mb: Math.round(idleMb), binary_mb: Number(binMb.toFixed(1)), binary_xz_mb: Number(xzMb.toFixed(1)) }
 } finally {
   await app.stop()
 }
+const bare = await bareWindow()
+if (bare) {
+  console.log(`for scale, a bare WebKitGTK window (MiniBrowser, one-line page): launch to its script ${bare.launchMs.toFixed(0)} ms, idle ${bare.idleMb.toFixed(0)} MB (PSS, ${bare.processes} processes)`)
+  summary.bare_webkit_launch_ms = Math.round(bare.launchMs)
+  summary.bare_webkit_idle_pss_mb = Math.round(bare.idleMb)
+}
+console.log(JSON.stringify(summary))
