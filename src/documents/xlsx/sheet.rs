@@ -13,7 +13,7 @@
 //! - Times are real Excel date-times in Beijing time with a date format, never text.
 //! - A register's cells carry no borders: one conditional format draws the table's thin borders
 //!   over exactly its rows and columns, so that blank cells are not written and the cells of a
-//!   column share its format (no format lookup per cell; the file is a third smaller). Cells
+//!   column share its format (no format lookup per cell; the file is a quarter smaller). Cells
 //!   written one by one (forms) are boxed with borders of their own ([`Formats::boxed`]).
 
 use std::borrow::Cow;
