@@ -162,19 +162,32 @@ fn cell<'a>(row: &'a [(String, Data)], header: &str) -> &'a Data {
         .1
 }
 
+/// The complaint register of `period` into `p`.
+fn complaint_register(
+    f: &Fixture,
+    period: &Period,
+    p: &Path,
+    d: Disclosure,
+    progress: documents::Progress,
+) -> xlsx::Written {
+    xlsx::complaint_register(
+        f.d.store.conn(),
+        &f.d.estate.id,
+        period,
+        f.d.store.now(),
+        d,
+        p,
+        progress,
+    )
+    .unwrap()
+}
+
 fn register(f: &Fixture, dir: &Path, d: Disclosure) -> PathBuf {
     let p = out(dir, "register.xlsx");
     let mut seen = Vec::new();
-    let w = xlsx::complaint_register(
-        f.d.store.conn(),
-        &f.d.estate.id,
-        &november(),
-        f.d.store.now(),
-        d,
-        &p,
-        &mut |done, total| seen.push((done, total)),
-    )
-    .unwrap();
+    let w = complaint_register(f, &november(), &p, d, &mut |done, total| {
+        seen.push((done, total))
+    });
     assert_eq!(w.rows, 3);
     assert_eq!(seen.last(), Some(&(3, 3)), "progress ends at the total");
     assert_eq!(w.bytes, std::fs::metadata(&p).unwrap().len());
@@ -368,16 +381,7 @@ fn every_sheet_has_each_row_once_and_in_order() {
     let tall = register(&f, &dir, Disclosure::Masked);
     let empty = out(&dir, "empty.xlsx");
     let none = Period::month("2020-01").unwrap();
-    xlsx::complaint_register(
-        f.d.store.conn(),
-        &f.d.estate.id,
-        &none,
-        f.d.store.now(),
-        Disclosure::Masked,
-        &empty,
-        &mut |_, _| {},
-    )
-    .unwrap();
+    complaint_register(&f, &none, &empty, Disclosure::Masked, &mut |_, _| {});
     for p in [&month, &tall, &empty] {
         for (i, name) in sheet_names(p).iter().enumerate() {
             let xml = member(p, &format!("xl/worksheets/sheet{}.xml", i + 1));

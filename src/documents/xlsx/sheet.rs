@@ -20,8 +20,8 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDate, Timelike, Utc};
 use rust_xlsxwriter::{
-    Color, ConditionalFormatFormula, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
-    Worksheet, XlsxError,
+    Color, ConditionalFormatFormula, ExcelDateTime, Format, FormatAlign, FormatBorder,
+    IntoExcelData, Workbook, Worksheet, XlsxError,
 };
 
 use crate::documents::Disclosure;
@@ -371,46 +371,33 @@ fn write_value(
     cell: Cell,
     format: Option<&Format>,
 ) -> Result<()> {
-    let result = match (cell, format) {
-        (Cell::Empty, None) => return Ok(()),
-        (Cell::Empty, Some(format)) => ws.write_blank(row, col, format),
-        (Cell::Text(s), Some(format)) => ws.write_string_with_format(row, col, s, format),
-        (Cell::Text(s), None) => ws.write_string(row, col, s),
-        (Cell::Time(s), format) => write_time(ws, row, col, excel_time(s)?, format),
-        (Cell::At(t), format) => write_time(ws, row, col, excel_instant(t)?, format),
-        (Cell::Date(d), format) => write_time(ws, row, col, excel_date(d)?, format),
-        (Cell::Int(n), format) => write_number(ws, row, col, n as f64, format),
-        (Cell::Money(fen), format) => write_number(ws, row, col, fen as f64 / 100.0, format),
-        (Cell::Hours(v) | Cell::Pct(v, _), format) => write_number(ws, row, col, v, format),
-    };
-    result.map_err(xlsx_error)?;
-    Ok(())
-}
-
-fn write_time<'w>(
-    ws: &'w mut Worksheet,
-    row: u32,
-    col: u16,
-    t: ExcelDateTime,
-    format: Option<&Format>,
-) -> std::result::Result<&'w mut Worksheet, XlsxError> {
-    match format {
-        Some(format) => ws.write_datetime_with_format(row, col, t, format),
-        None => ws.write_datetime(row, col, t),
+    fn put(
+        ws: &mut Worksheet,
+        row: u32,
+        col: u16,
+        data: impl IntoExcelData,
+        format: Option<&Format>,
+    ) -> std::result::Result<(), XlsxError> {
+        match format {
+            Some(format) => ws.write_with_format(row, col, data, format),
+            None => ws.write(row, col, data),
+        }
+        .map(|_| ())
     }
-}
-
-fn write_number<'w>(
-    ws: &'w mut Worksheet,
-    row: u32,
-    col: u16,
-    v: f64,
-    format: Option<&Format>,
-) -> std::result::Result<&'w mut Worksheet, XlsxError> {
-    match format {
-        Some(format) => ws.write_number_with_format(row, col, v, format),
-        None => ws.write_number(row, col, v),
+    match cell {
+        Cell::Empty => match format {
+            Some(format) => ws.write_blank(row, col, format).map(|_| ()),
+            None => Ok(()),
+        },
+        Cell::Text(s) => put(ws, row, col, s, format),
+        Cell::Time(s) => put(ws, row, col, excel_time(s)?, format),
+        Cell::At(t) => put(ws, row, col, excel_instant(t)?, format),
+        Cell::Date(d) => put(ws, row, col, excel_date(d)?, format),
+        Cell::Int(n) => put(ws, row, col, n as f64, format),
+        Cell::Money(fen) => put(ws, row, col, fen as f64 / 100.0, format),
+        Cell::Hours(v) | Cell::Pct(v, _) => put(ws, row, col, v, format),
     }
+    .map_err(xlsx_error)
 }
 
 /// A new constant-memory sheet of `wb`, for [`write_register`].
