@@ -4,9 +4,14 @@
 //! a write; a command that needs a clerk fails with `signed_out` when nobody is signed in (or the
 //! desk is locked); a database that fails to open or verify is never used: the shell keeps the
 //! problem and offers the recovery screen (restore the latest good backup) instead.
+//!
+//! The full check of the database (integrity, foreign keys, the audit chain: seconds on a desk
+//! with years of data) runs on a thread of its own while the window opens; signing in waits for
+//! it ([`AppState::checked`]), so nobody works on a database that failed it. The start-up backup
+//! follows on the same thread.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use frontdesk::estate::{self, Estate};
 use frontdesk::privacy::{self, Redact, View};
@@ -71,17 +76,15 @@ pub struct Desk {
 
 pub struct AppState {
     pub paths: Paths,
-    desk: Mutex<Desk>,
+    desk: Arc<Mutex<Desk>>,
+    /// Whether the start-up check of the database is still running (false once it has ended).
+    checking: Arc<(Mutex<bool>, Condvar)>,
     /// Why the last automatic backup did not reach the chosen folder (shown until one does).
     backup_warning: Arc<Mutex<Option<String>>>,
 }
 
-/// Opens and verifies the database; `Ok(None)` when there is none yet.
-fn open_verified(paths: &Paths) -> Result<Option<Store>> {
-    if !paths.database.exists() {
-        return Ok(None);
-    }
-    let store = Store::open(&paths.database)?;
+/// The full check of a database: integrity, foreign keys, the audit hash chain.
+fn verify(store: &Store) -> Result<()> {
     let report = store.verify()?;
     if !report.ok() {
         return Err(Error::Corrupt(format!(
@@ -90,50 +93,91 @@ fn open_verified(paths: &Paths) -> Result<Option<Store>> {
             report.audit_first_broken
         )));
     }
-    Ok(Some(store))
+    Ok(())
 }
 
 impl AppState {
-    /// Opens the desk's database (if any); a failure is kept as the problem, never raised.
+    /// Opens the desk's database (if any) and starts its check and the start-up backup on a
+    /// thread of their own; a failure is kept as the problem, never raised.
     pub fn open(paths: Paths) -> AppState {
-        let (store, problem) = match open_verified(&paths) {
-            Ok(store) => (store, None),
-            Err(e) => {
+        let (store, problem) = match paths
+            .database
+            .exists()
+            .then(|| Store::open(&paths.database))
+        {
+            None => (None, None),
+            Some(Ok(store)) => (Some(store), None),
+            Some(Err(e)) => {
                 tracing::error!(error = %e, "database unusable");
                 (None, Some(e.to_string()))
             }
         };
         let state = AppState {
             paths,
-            desk: Mutex::new(Desk {
+            desk: Arc::new(Mutex::new(Desk {
                 store,
                 actor: None,
                 problem,
-            }),
+            })),
+            checking: Arc::default(),
             backup_warning: Arc::default(),
         };
-        state.start_up_backup();
+        state.start_up_check();
         state
     }
 
-    /// The start-up backup runs on its own thread and connection, so the window opens at once
-    /// even when the backup folder is a slow network share (WAL: it reads a consistent snapshot
-    /// while the clerk writes).
-    fn start_up_backup(&self) {
+    /// Checks the database on its own thread and connection, then makes the day's backup, so the
+    /// window opens at once however large the database and however slow the backup folder (a
+    /// network share). WAL: both read a consistent snapshot while the clerk works. A database
+    /// that fails the check is closed and its problem kept for the recovery screen.
+    fn start_up_check(&self) {
         if self.desk().store.is_none() {
             return;
         }
         let (paths, warning) = (self.paths.clone(), Arc::clone(&self.backup_warning));
-        let run = move || match Store::open(&paths.database) {
-            Ok(store) => daily_backup(&paths, &store, &warning),
-            Err(e) => tracing::warn!(error = %e, "start-up backup: cannot open the database"),
+        let (desk, checking) = (Arc::clone(&self.desk), Arc::clone(&self.checking));
+        *checking.0.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        let run = move || {
+            let store = Store::open(&paths.database);
+            let checked = store
+                .as_ref()
+                .map_err(Error::to_string)
+                .and_then(|s| verify(s).map_err(|e| e.to_string()));
+            if let Err(problem) = &checked {
+                tracing::error!(error = %problem, "database failed the start-up check");
+                let mut desk = desk.lock().unwrap_or_else(|p| p.into_inner());
+                (desk.store, desk.actor, desk.problem) = (None, None, Some(problem.clone()));
+            }
+            *checking.0.lock().unwrap_or_else(|p| p.into_inner()) = false;
+            checking.1.notify_all();
+            if let (Ok(store), Ok(())) = (&store, &checked) {
+                daily_backup(&paths, store, &warning);
+            }
         };
-        if let Err(e) = std::thread::Builder::new()
-            .name("start-up backup".into())
-            .spawn(run)
-        {
-            tracing::warn!(error = %e, "start-up backup not started");
+        let started = std::thread::Builder::new()
+            .name("start-up check".into())
+            .spawn(run);
+        if let Err(e) = started {
+            tracing::error!(error = %e, "start-up check not started");
+            let mut desk = self.desk();
+            (desk.store, desk.problem) = (None, Some(format!("无法校验数据库：{e}")));
+            *self.checking.0.lock().unwrap_or_else(|p| p.into_inner()) = false;
         }
+    }
+
+    /// Waits until the start-up check of the database has ended (at once when it has). Signing
+    /// in calls it first: nobody works on a database before it passed.
+    pub fn checked(&self) {
+        let (running, ended) = &*self.checking;
+        let mut running = running.lock().unwrap_or_else(|p| p.into_inner());
+        while *running {
+            running = ended.wait(running).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Whether the start-up check of the database is still running.
+    pub fn checking(&self) -> bool {
+        *self.checking.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The day's (and month's) automatic backup, at once: after set-up or the demo data.

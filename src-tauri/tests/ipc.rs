@@ -267,6 +267,44 @@ fn demo_data_backups_and_recovery_from_a_corrupt_database() {
     s.ok("login", json!({"login": "wang", "password": "demo1234"}));
 }
 
+#[test]
+fn a_database_that_fails_the_start_up_check_is_never_used() {
+    let s = shell_at(scratch("forged"));
+    s.ok("demo_load", json!({}));
+    let dir = s.dir.clone();
+    drop(s);
+    // A forged audit entry: the file opens, but its hash chain is broken.
+    let conn = rusqlite::Connection::open(dir.join("frontdesk.sqlite3")).expect("open");
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; UPDATE audit_log SET detail = '{\"x\":1}' WHERE seq = 3;",
+    )
+    .expect("forge");
+    drop(conn);
+
+    // The window opens at once (the check runs beside it); signing in waits for the check and
+    // is refused, and the app then shows the recovery screen.
+    let s = shell_at(dir);
+    let err = s.err("login", json!({"login": "wang", "password": "demo1234"}));
+    assert_eq!(err["code"], "corrupt", "{err}");
+    let status = s.ok("app_status", json!({}));
+    assert_eq!(status["phase"], "broken", "{status}");
+    assert_eq!(status["checking"], false, "{status}");
+    assert!(
+        status["problem"].as_str().unwrap().contains("审计链"),
+        "{status}"
+    );
+    assert_eq!(s.err("complaint_queue", json!({}))["code"], "setup");
+    let backups = s.ok("recovery_backups", json!({}));
+    let good = backups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["ok"] == true)
+        .expect("a good backup");
+    s.ok("recovery_restore", json!({"file": good["backup"]["file"]}));
+    s.ok("login", json!({"login": "wang", "password": "demo1234"}));
+}
+
 /// An .xlsx in memory: the customer register's header and these rows (unit, name, phone).
 fn register_xlsx(rows: &[(&str, &str, &str)]) -> String {
     use base64::Engine;

@@ -826,7 +826,11 @@ documents_dir: string;
 /**
  * Set when the last automatic backup could not use the chosen folder.
  */
-backup_warning: string | null }
+backup_warning: string | null; 
+/**
+ * The start-up check of the database is still running (signing in waits for it).
+ */
+checking: boolean }
 /**
  * What the rules say about a complaint now.
  */

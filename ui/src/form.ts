@@ -1,9 +1,10 @@
 // Field-level errors from the wire error: `invalid` errors land beside their field; others are
-// shown as a message; `signed_out` sends the clerk to sign in again.
+// shown as a message; `signed_out` sends the clerk to sign in again; `corrupt` (the start-up check
+// of the database failed) brings up the recovery screen.
 import { reactive, ref } from 'vue'
 import { ElMessage } from 'element-plus'
 import { WireFailure } from './api'
-import { session } from './session'
+import { refreshStatus, session } from './session'
 
 export function useForm() {
   const errors = reactive<Record<string, string>>({})
@@ -29,6 +30,7 @@ export function report(e: unknown, errors?: Record<string, string>) {
       session.locked = true
       return
     }
+    if (e.code === 'corrupt') void refreshStatus()
     if (e.code === 'invalid' && e.field && errors) {
       errors[e.field] = e.message
     }

@@ -38,12 +38,19 @@ pub struct AppStatus {
     pub documents_dir: String,
     /// Set when the last automatic backup could not use the chosen folder.
     pub backup_warning: Option<String>,
+    /// The start-up check of the database is still running (signing in waits for it).
+    pub checking: bool,
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
-    let estate = state.estate();
+    let mut estate = state.estate();
+    if estate.is_none() && state.checking() {
+        // A database without a readable estate may be a damaged one: the check tells.
+        state.checked();
+        estate = state.estate();
+    }
     let desk = state.desk();
     let policy = match (&desk.store, &estate) {
         (Some(s), Some(e)) => policy::current(s.conn(), &e.id)?.policy,
@@ -64,6 +71,7 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
         data_dir: state.paths.data_dir.display().to_string(),
         documents_dir: state.paths.documents.display().to_string(),
         backup_warning: state.backup_warning(),
+        checking: state.checking(),
     })
 }
 
@@ -112,9 +120,12 @@ pub fn demo_load(state: State<'_, AppState>) -> WireResult<DemoSummary> {
         .inspect(|_| state.daily_backup())
 }
 
-#[tauri::command]
+/// Signs a clerk in, once the start-up check of the database has passed (off the window's
+/// thread: the check may still be running on a large database).
+#[tauri::command(async)]
 #[specta::specta]
 pub fn login(state: State<'_, AppState>, login: String, password: String) -> WireResult<Actor> {
+    state.checked();
     state
         .with_store(|s| auth::login(s, &login, &password))
         .inspect(|a| state.desk().actor = Some(a.clone()))
