@@ -1,9 +1,14 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
+import { provideGlobalConfig } from 'element-plus'
 import zhCn from 'element-plus/es/locale/lang/zh-cn'
-import 'element-plus/dist/index.css'
+// Element Plus components come with their own CSS where a template uses them (vite.config.ts);
+// the ones called from scripts (messages, confirmations) are styled here.
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
 import './style.css'
 import App from './App.vue'
 import { router } from './router'
 
-createApp(App).use(router).use(ElementPlus, { locale: zhCn }).mount('#app')
+const app = createApp(App).use(router)
+provideGlobalConfig({ locale: zhCn }, app, true)
+app.mount('#app')
