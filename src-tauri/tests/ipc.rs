@@ -204,6 +204,18 @@ fn wire_errors_name_the_field_and_the_kind() {
     assert_eq!(e["code"], "state");
 }
 
+/// On the recovery screen: restores the newest backup that passes its check.
+fn restore_a_good_backup(s: &Shell) {
+    let backups = s.ok("recovery_backups", json!({}));
+    let good = backups
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["ok"] == true)
+        .expect("a good backup");
+    s.ok("recovery_restore", json!({"file": good["backup"]["file"]}));
+}
+
 #[test]
 fn demo_data_backups_and_recovery_from_a_corrupt_database() {
     let s = shell_at(scratch("demo"));
@@ -255,14 +267,7 @@ fn demo_data_backups_and_recovery_from_a_corrupt_database() {
         s.err("login", json!({"login": "wang", "password": "demo1234"}))["code"],
         "corrupt"
     );
-    let backups = s.ok("recovery_backups", json!({}));
-    let good = backups
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["ok"] == true)
-        .expect("a good backup");
-    s.ok("recovery_restore", json!({"file": good["backup"]["file"]}));
+    restore_a_good_backup(&s);
     assert_eq!(s.ok("app_status", json!({}))["phase"], "ready");
     s.ok("login", json!({"login": "wang", "password": "demo1234"}));
 }
@@ -294,14 +299,7 @@ fn a_database_that_fails_the_start_up_check_is_never_used() {
         "{status}"
     );
     assert_eq!(s.err("complaint_queue", json!({}))["code"], "setup");
-    let backups = s.ok("recovery_backups", json!({}));
-    let good = backups
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|b| b["ok"] == true)
-        .expect("a good backup");
-    s.ok("recovery_restore", json!({"file": good["backup"]["file"]}));
+    restore_a_good_backup(&s);
     s.ok("login", json!({"login": "wang", "password": "demo1234"}));
 }
 
