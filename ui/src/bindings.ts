@@ -37,6 +37,10 @@ async demoLoad() : Promise<Result<DemoSummary, WireError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Signs a clerk in, once the start-up check of the database has passed (off the window's
+ * thread: the check may still be running on a large database).
+ */
 async login(login: string, password: string) : Promise<Result<Actor, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("login", { login, password }) };
