@@ -188,15 +188,23 @@ fn intakes(store: &Store) -> i64 {
 }
 
 fn try_intake(store: &mut Store, d: &Desk, content: &str) -> frontdesk::Result<String> {
+    intake_as(store, &d.clerk, &d.estate.id, content)
+}
+
+fn intake_as(
+    store: &mut Store,
+    clerk: &frontdesk::Actor,
+    estate_id: &str,
+    content: &str,
+) -> frontdesk::Result<String> {
     let input = frontdesk::intake::IntakeInput {
         channel: Some("来电".into()),
         kind: Some("咨询".into()),
         content: Some(content.into()),
         ..Default::default()
     };
-    let eid = d.estate.id.clone();
     store
-        .write(&d.clerk, |w| frontdesk::intake::record(w, &eid, &input))
+        .write(clerk, |w| frontdesk::intake::record(w, estate_id, &input))
         .map(|i| i.no)
 }
 
@@ -292,12 +300,118 @@ fn database_in_use_by_another_program_is_said_plainly() {
     let before = intakes(&store);
     let other = rusqlite::Connection::open(&db).unwrap();
     other.execute_batch("BEGIN IMMEDIATE;").unwrap();
+    let started = std::time::Instant::now();
     let e = try_intake(&mut store, &d, "被占用时的登记").unwrap_err();
+    // It waited its turn for the whole timeout before giving up.
+    assert!(
+        started.elapsed() >= frontdesk::store::BUSY_TIMEOUT,
+        "gave up after {:?}",
+        started.elapsed()
+    );
     assert_eq!(e.code(), "busy");
     assert!(e.to_string().contains("正被另一个程序占用"), "{e}");
     other.execute_batch("ROLLBACK;").unwrap();
     assert_eq!(intakes(&store), before);
     try_intake(&mut store, &d, "释放后的登记").unwrap();
+}
+
+/// Two writers as fast as they can and a third program holding the write lock for 2 s: every
+/// write waits its turn (none fails with `busy`), and every acknowledged write is there once.
+#[test]
+fn concurrent_writers_wait_their_turn() {
+    let root = scratch("writers");
+    let (db, d) = file_db(&root);
+    let before = intakes(&Store::open(&db).unwrap());
+    let start = std::sync::Arc::new(std::sync::Barrier::new(3));
+    let writers: Vec<_> = ["甲", "乙"]
+        .into_iter()
+        .map(|who| {
+            let (db, start) = (db.clone(), start.clone());
+            let (clerk, estate_id) = (d.clerk.clone(), d.estate.id.clone());
+            std::thread::spawn(move || {
+                let mut store = Store::open(&db).unwrap();
+                start.wait();
+                let mut acknowledged = Vec::new();
+                let mut failed = Vec::new();
+                for i in 0..150 {
+                    // A read before the write, as a form does (look-up, then save).
+                    intakes(&store);
+                    match intake_as(
+                        &mut store,
+                        &clerk,
+                        &estate_id,
+                        &format!("并发登记 {who}{i}"),
+                    ) {
+                        Ok(no) => acknowledged.push(no),
+                        Err(e) => failed.push(format!("{e} ({})", e.code())),
+                    }
+                }
+                (acknowledged, failed)
+            })
+        })
+        .collect();
+    let holder = {
+        let db = db.clone();
+        std::thread::spawn(move || {
+            let other = rusqlite::Connection::open(&db).unwrap();
+            other
+                .busy_timeout(std::time::Duration::from_secs(30))
+                .unwrap();
+            start.wait();
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            other.execute_batch("BEGIN IMMEDIATE;").unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(2));
+            other.execute_batch("COMMIT;").unwrap();
+        })
+    };
+    let mut all = Vec::new();
+    for w in writers {
+        let (acknowledged, failed) = w.join().unwrap();
+        assert!(failed.is_empty(), "writes failed: {failed:?}");
+        all.extend(acknowledged);
+    }
+    holder.join().unwrap();
+    let store = Store::open(&db).unwrap();
+    assert_eq!(all.len(), 300);
+    assert_eq!(intakes(&store), before + 300);
+    let distinct: std::collections::HashSet<&String> = all.iter().collect();
+    assert_eq!(distinct.len(), 300, "a number was handed out twice");
+    for no in &all {
+        let n: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM intakes WHERE no = ?1",
+                [no.as_str()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1, "{no}");
+    }
+    assert_whole(&store);
+}
+
+/// Two programs opening a new database file at the same moment: each migration applies once.
+#[test]
+fn simultaneous_first_opens_migrate_once() {
+    for round in 0..5 {
+        let root = scratch(&format!("first-open-{round}"));
+        let db = root.join("fd.sqlite3");
+        let start = std::sync::Arc::new(std::sync::Barrier::new(3));
+        let openers: Vec<_> = (0..3)
+            .map(|_| {
+                let (db, start) = (db.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    Store::open(&db).map(|_| ()).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for o in openers {
+            o.join().unwrap().unwrap();
+        }
+        let s = Store::open(&db).unwrap();
+        assert!(s.verify().unwrap().ok());
+    }
 }
 
 #[test]

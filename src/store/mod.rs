@@ -6,6 +6,14 @@
 //!   A database written by a newer binary is refused, never touched.
 //! - Every change goes through [`Store::write`]: one transaction, one actor, one "now". Whatever the
 //!   closure returns as an error rolls the whole operation back; nothing half-done is ever visible.
+//! - Writers queue, they do not collide: a write takes SQLite's write lock before it reads
+//!   anything (`BEGIN IMMEDIATE`), so while another program (a second desk process, the scheduled
+//!   backup or tick, an import) writes, it waits up to [`BUSY_TIMEOUT`] for its turn. A deferred
+//!   transaction would read first and then fail at once on upgrading to a write (SQLite cannot
+//!   wait there without risking deadlock); only a writer that still has no turn after the whole
+//!   timeout gets `Error` code `busy`, and it has changed nothing. Migrations take the same lock
+//!   and re-read the schema version under it, so two programs opening a new file at once apply
+//!   each migration once.
 //! - Every insert, update and void writes an audit entry ([`Write::audit_insert`],
 //!   [`Write::audit_update`], [`Write::audit_void`]); the audit log and the event log are append-only
 //!   (triggers refuse UPDATE and DELETE) and the audit log is hash-chained.
@@ -17,7 +25,7 @@ mod audit;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 pub use audit::{history as audit_history, verify_audit_chain, AuditEntry};
@@ -41,6 +49,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_deadlines.sql"),
     include_str!("migrations/0009_repair_policy_version.sql"),
 ];
+
+/// How long a write waits for another program's write to finish before it gives up with `busy`.
+/// Long enough for a register import or a backup's final step; a clerk's form waits at most this.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The schema version this binary writes.
 pub fn schema_version() -> i64 {
@@ -102,7 +114,7 @@ impl Store {
     }
 
     fn init(conn: Connection, file: bool) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // Registers and reports run a few dozen distinct statements per row; with rusqlite's
         // default of 16 cached statements they would be parsed again on every row.
         conn.set_prepared_statement_cache_capacity(256);
@@ -126,23 +138,34 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let found: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let supported = schema_version();
-        if found > supported {
-            return Err(Error::SchemaTooNew { found, supported });
+        let version = |conn: &Connection| -> Result<i64> {
+            let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if found > supported {
+                return Err(Error::SchemaTooNew { found, supported });
+            }
+            Ok(found)
+        };
+        // Reading the version takes no lock; only a database that needs a migration is locked.
+        if version(&self.conn)? == supported {
+            return Ok(());
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            let tx = self.conn.transaction()?;
+        loop {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Another program may have migrated while this one waited for the lock.
+            let found = version(&tx)?;
+            let Some(sql) = MIGRATIONS.get(found as usize) else {
+                return Ok(());
+            };
             tx.execute_batch(sql)?;
             tx.execute_batch(&format!(
                 "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
-                i + 1
+                found + 1
             ))?;
             tx.commit()?;
         }
-        Ok(())
     }
 
     /// A fingerprint of everything stored: every table's rows in order (the search index's
@@ -214,13 +237,17 @@ impl Store {
     }
 
     /// Runs one operation as one transaction on behalf of `actor`. An error rolls everything back.
+    /// The write lock is taken first, waiting up to [`BUSY_TIMEOUT`] for another writer.
     pub fn write<T>(
         &mut self,
         actor: &Actor,
         f: impl FnOnce(&mut Write) -> Result<T>,
     ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // The clock is read once the lock is held, so times follow the order of the writes.
         let now = self.clock.now();
-        let tx = self.conn.transaction()?;
         let mut w = Write {
             tx,
             actor: actor.clone(),
