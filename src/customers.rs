@@ -18,6 +18,10 @@
 //!   given to another card: a lost card is re-issued under the same number, a renewal (after the
 //!   re-check, from the policy's `vip.renew_window_days` before expiry) is a new card with a new number and marks
 //!   the old one `renewed`. A card is valid from its issue day through `expires_on` (Beijing dates).
+//! - An expired card (the day after `expires_on`; seed 002 第二十六条：VIP卡的有效期为三年，过期作废)
+//!   gives no VIP priority: until the supervisor re-checks and renews it, the customer's cases rank
+//!   as C ([`standing`]), the card shows as expired and is offered for 复核换卡. The card stays
+//!   `active` in storage (expiry is a date, not an act), so nothing has to run at midnight.
 //! - Every VIP act (issue, re-issue, renew, revoke, assistant) is supervisor-only.
 //! - Customers are voided with a reason, never deleted; a card holder must have VIP revoked first.
 
@@ -676,6 +680,60 @@ pub fn list(conn: &Connection, estate_id: &str, filter: &CustomerFilter) -> Resu
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Whether a card whose last valid day is `expires_on` (Beijing) has expired on `today`.
+/// A date that cannot be read counts as expired: no priority on an unreadable card.
+pub fn card_expired(expires_on: &str, today: NaiveDate) -> bool {
+    NaiveDate::parse_from_str(expires_on, "%Y-%m-%d").map_or(true, |last| today > last)
+}
+
+/// A customer's standing in the work lists today.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Standing {
+    /// The tier on record.
+    pub tier: Tier,
+    /// The tier the customer's cases rank by: the tier, but C for an A customer whose VIP card
+    /// has expired.
+    pub rank_tier: Tier,
+    /// VIP priority: tier A without an expired card.
+    pub vip: bool,
+    /// The expired card's number and last valid day, when that is why there is no priority.
+    pub expired_card: Option<(String, String)>,
+}
+
+/// How a customer's cases rank on `today` (Beijing date).
+pub fn standing(
+    conn: &Connection,
+    customer_id: &str,
+    today: NaiveDate,
+) -> Result<Option<Standing>> {
+    let row: Option<(Tier, Option<String>, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT c.tier, v.card_no, v.expires_on FROM customers c
+             LEFT JOIN vip_cards v ON v.customer_id = c.id AND v.status = 'active'
+             WHERE c.id = ?1",
+        )?
+        .query_row(params![customer_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    Ok(row.map(|(tier, card_no, expires_on)| {
+        let expired_card = card_no
+            .zip(expires_on)
+            .filter(|(_, last)| card_expired(last, today));
+        let rank_tier = if tier == Tier::A && expired_card.is_some() {
+            Tier::C
+        } else {
+            tier
+        };
+        Standing {
+            tier,
+            rank_tier,
+            vip: rank_tier == Tier::A,
+            expired_card,
+        }
+    }))
+}
+
 /// A tier change as the customer's file shows it.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -692,13 +750,19 @@ pub struct TierChange {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CustomerFile {
     pub customer: Customer,
+    /// The active card has expired: no VIP priority until it is re-checked and renewed (复核换卡).
+    pub vip_expired: bool,
     pub vip_cards: Vec<VipCard>,
     pub tier_history: Vec<TierChange>,
 }
 
-/// The customer's file (by id or VIP card number).
-pub fn show(conn: &Connection, key: &str) -> Result<CustomerFile> {
+/// The customer's file (by id or VIP card number) as of `now`.
+pub fn show(conn: &Connection, key: &str, now: DateTime<Utc>) -> Result<CustomerFile> {
     let customer = get(conn, key)?;
+    let vip_expired = customer
+        .vip_expires_on
+        .as_deref()
+        .is_some_and(|last| card_expired(last, time::local_date(now)));
     let vip_cards = cards_of(conn, &customer.id)?;
     let mut stmt = conn.prepare_cached(
         "SELECT e.at, coalesce(s.name, e.actor_id), e.data FROM events e
@@ -730,6 +794,7 @@ pub fn show(conn: &Connection, key: &str) -> Result<CustomerFile> {
         .collect::<Result<_>>()?;
     Ok(CustomerFile {
         customer,
+        vip_expired,
         vip_cards,
         tier_history,
     })

@@ -10,6 +10,7 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+use crate::customers;
 use crate::error::{Error, Result};
 use crate::estate::{self, Unit};
 use crate::import::RowProblem;
@@ -539,6 +540,8 @@ pub struct CustomerCard {
     pub tier: Tier,
     pub vip_card_no: Option<String>,
     pub vip_expires_on: Option<String>,
+    /// The card has expired: no VIP priority until it is renewed (复核换卡).
+    pub vip_expired: bool,
 }
 
 /// A case (complaint or repair order) as the look-up lists it.
@@ -592,6 +595,7 @@ pub fn lookup(
         Err(_) => None,
     };
     let phone_like = phone_like && unit.is_none();
+    let today = time::local_date(now);
     let cards_sql = "SELECT c.id, c.name, c.relation, u.code, c.phone, c.tier,
             (SELECT card_no FROM vip_cards v WHERE v.customer_id = c.id AND v.status = 'active' ORDER BY issued_on DESC LIMIT 1),
             (SELECT expires_on FROM vip_cards v WHERE v.customer_id = c.id AND v.status = 'active' ORDER BY issued_on DESC LIMIT 1)
@@ -609,6 +613,9 @@ pub fn lookup(
             phone: r.get(4)?,
             tier: r.get(5)?,
             vip_card_no: r.get(6)?,
+            vip_expired: r
+                .get::<_, Option<String>>(7)?
+                .is_some_and(|last| customers::card_expired(&last, today)),
             vip_expires_on: r.get(7)?,
         })
     };

@@ -9,7 +9,9 @@
 //! Order (the estate's [`QueuePolicy`]):
 //! 1. overdue first (the governing deadline is past);
 //! 2. repairs only: 紧急 before 一般 (a safety matter, as the dispatch list has it);
-//! 3. customer tier in the policy's `tier_order` (default A = VIP, then B, then C/D);
+//! 3. customer tier in the policy's `tier_order` (default A = VIP, then B, then C/D); an A
+//!    customer whose VIP card has expired ranks as C until the card is renewed
+//!    ([`customers::standing`]);
 //! 4. grade 重大 > 热点 > 重要 > 一般 (complaints, and slips and follow-ups of a complaint);
 //! 5. earliest deadline (items without one last);
 //! 6. oldest first, then number.
@@ -30,10 +32,11 @@
 use std::cmp::Reverse;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use crate::complaints::{self, Complaint};
+use crate::customers;
 use crate::deadlines::{self, Deadline, DeadlineState, RuleBook};
 use crate::error::Result;
 use crate::followups;
@@ -184,19 +187,6 @@ struct Draft {
     created_at: String,
 }
 
-fn tier_of(conn: &Connection, customer_id: Option<&str>) -> Result<Option<Tier>> {
-    let Some(id) = customer_id else {
-        return Ok(None);
-    };
-    Ok(conn
-        .query_row(
-            "SELECT tier FROM customers WHERE id = ?1",
-            params![id],
-            |r| r.get(0),
-        )
-        .optional()?)
-}
-
 /// The earliest unmet deadline (overdue ones are the earliest).
 fn governing(ds: &[Deadline]) -> Option<Due> {
     ds.iter()
@@ -205,11 +195,21 @@ fn governing(ds: &[Deadline]) -> Option<Due> {
         .map(Due::from)
 }
 
-fn finish(conn: &Connection, p: &QueuePolicy, drafts: Vec<Draft>) -> Result<Vec<QueueItem>> {
+fn finish(
+    conn: &Connection,
+    p: &QueuePolicy,
+    drafts: Vec<Draft>,
+    now: DateTime<Utc>,
+) -> Result<Vec<QueueItem>> {
     let mut items = Vec::with_capacity(drafts.len());
     for d in drafts {
-        let tier = tier_of(conn, d.customer_id.as_deref())?;
-        let vip = tier == Some(Tier::A);
+        let standing = match d.customer_id.as_deref() {
+            Some(id) => customers::standing(conn, id, time::local_date(now))?,
+            None => None,
+        };
+        let tier = standing.as_ref().map(|s| s.tier);
+        let rank_tier = standing.as_ref().map(|s| s.rank_tier);
+        let vip = standing.as_ref().is_some_and(|s| s.vip);
         let overdue = d
             .deadline
             .as_ref()
@@ -226,11 +226,14 @@ fn finish(conn: &Connection, p: &QueuePolicy, drafts: Vec<Draft>) -> Result<Vec<
         if d.urgent {
             why.push("紧急维修".into());
         }
-        why.push(match tier {
-            Some(Tier::A) => "VIP客户（A类）".to_string(),
-            Some(Tier::D) => "D类客户按C类排序（不降低处理）".to_string(),
-            Some(t) => format!("客户等级 {}", t.label()),
-            None => "无客户档案，按C类排序".to_string(),
+        why.push(match (rank_tier, standing.and_then(|s| s.expired_card)) {
+            (_, Some((card, last))) => {
+                format!("VIP卡 {card} 已于 {last} 到期，待复核换卡，按C类排序")
+            }
+            (Some(Tier::A), None) => "VIP客户（A类）".to_string(),
+            (Some(Tier::D), None) => "D类客户按C类排序（不降低处理）".to_string(),
+            (Some(t), None) => format!("客户等级 {}", t.label()),
+            (None, None) => "无客户档案，按C类排序".to_string(),
         });
         if let Some(g) = d.grade {
             why.push(format!("投诉等级 {}", g.label()));
@@ -245,7 +248,7 @@ fn finish(conn: &Connection, p: &QueuePolicy, drafts: Vec<Draft>) -> Result<Vec<
         let key = (
             !overdue,
             !d.urgent,
-            p.tier_rank(tier),
+            p.tier_rank(rank_tier),
             Reverse(d.grade),
             due.is_none(),
             due,
@@ -327,7 +330,7 @@ pub fn complaints(
         .iter()
         .map(|id| complaint_draft(conn, &mut book, complaints::load(conn, id)?, now))
         .collect::<Result<_>>()?;
-    finish(conn, &p, drafts)
+    finish(conn, &p, drafts, now)
 }
 
 /// Open slips (created or handed over), in handling order; a slip of a complaint has its grade.
@@ -362,7 +365,7 @@ pub fn slips(conn: &Connection, estate_id: &str, now: DateTime<Utc>) -> Result<V
             unit: s.unit,
         });
     }
-    finish(conn, &p, drafts)
+    finish(conn, &p, drafts, now)
 }
 
 fn repair_draft(
@@ -403,7 +406,7 @@ pub fn repairs(conn: &Connection, estate_id: &str, now: DateTime<Utc>) -> Result
     .iter()
     .map(|id| repair_draft(conn, &mut book, repairs::order(conn, id)?, now))
     .collect::<Result<_>>()?;
-    finish(conn, &p, drafts)
+    finish(conn, &p, drafts, now)
 }
 
 /// 24:00 Beijing of `now`'s day.
@@ -468,7 +471,7 @@ pub fn followups(conn: &Connection, estate_id: &str, now: DateTime<Utc>) -> Resu
             id: f.id,
         });
     }
-    finish(conn, &p, drafts)
+    finish(conn, &p, drafts, now)
 }
 
 /// "2天3小时", "45分钟".

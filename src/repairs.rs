@@ -1579,12 +1579,21 @@ pub fn list(conn: &Connection, estate_id: &str, filter: &RepairFilter) -> Result
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The dispatch queue: reported orders, urgent first, then VIP (A-tier) customers, then oldest.
-pub fn to_dispatch(conn: &Connection, estate_id: &str) -> Result<Vec<RepairOrder>> {
+/// The dispatch queue as of `now`: reported orders, urgent first, then VIP customers (A tier
+/// whose card has not expired, [`crate::customers::standing`]), then oldest.
+pub fn to_dispatch(
+    conn: &Connection,
+    estate_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<RepairOrder>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE r.estate_id = ?1 AND r.status = 'reported'
-         ORDER BY r.urgency = 'urgent' DESC, coalesce(c.tier = 'A', 0) DESC, r.reported_at, r.no"
+         ORDER BY r.urgency = 'urgent' DESC,
+            coalesce(c.tier = 'A' AND NOT EXISTS (SELECT 1 FROM vip_cards v
+                WHERE v.customer_id = c.id AND v.status = 'active' AND v.expires_on < ?2), 0) DESC,
+            r.reported_at, r.no"
     ))?;
-    let rows = stmt.query_map(params![estate_id], row)?;
+    let today = time::local_date(now).to_string();
+    let rows = stmt.query_map(params![estate_id, today], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -598,7 +598,7 @@ fn set_tier_is_for_supervisors_with_a_reason_and_is_recorded() {
         events(&d, "customer", &c.id, "tier"),
         vec![json!({"from": "C", "to": "D", "reason": "多次无效投诉"})]
     );
-    let file = customers::show(d.store.conn(), &c.id).unwrap();
+    let file = customers::show(d.store.conn(), &c.id, d.store.now()).unwrap();
     assert_eq!(file.tier_history.len(), 1);
     assert_eq!(file.tier_history[0].to, Tier::D);
     assert_eq!(file.tier_history[0].from, Some(Tier::C));
@@ -854,7 +854,7 @@ fn renewal_opens_sixty_days_before_expiry_and_gives_a_new_card() {
     assert_eq!(new.expires_on, "2032-09-24");
     assert_eq!(new.renewed_from.as_deref(), Some(old.id.as_str()));
     assert_eq!(new.note.as_deref(), Some("复核：仍为重点客户"));
-    let file = customers::show(d.store.conn(), &a.id).unwrap();
+    let file = customers::show(d.store.conn(), &a.id, d.store.now()).unwrap();
     assert_eq!(file.customer.vip_card_no.as_deref(), Some("JK2002"));
     assert_eq!(file.customer.tier, Tier::A);
     assert_eq!(file.vip_cards.len(), 2);
@@ -959,7 +959,7 @@ fn revoking_vip_revokes_the_card_and_sets_the_tier() {
     );
     assert!(after.vip_card_no.is_none());
     assert!(after.vip_assistant.is_none(), "assistant cleared");
-    let file = customers::show(d.store.conn(), &a.id).unwrap();
+    let file = customers::show(d.store.conn(), &a.id, d.store.now()).unwrap();
     assert_eq!(file.vip_cards[0].status, VipCardStatus::Revoked);
     assert_eq!(
         file.vip_cards[0].revoke_reason.as_deref(),

@@ -55,7 +55,7 @@ fn each_role_sees_what_its_rights_allow() {
     let conn = d.store.conn();
     for (viewer, view, phone, id_no, reason) in cases {
         let who = format!("{} {view:?}", viewer.name);
-        let file = redacted(customers::show(conn, &c.id).unwrap(), viewer, view);
+        let file = redacted(customers::show(conn, &c.id, t0()).unwrap(), viewer, view);
         assert_eq!(file.customer.phone.as_deref(), Some(phone), "{who}");
         assert_eq!(file.customer.id_number.as_deref(), Some(id_no), "{who}");
         assert_eq!(file.customer.tier_reason.as_deref(), Some(reason), "{who}");
@@ -110,10 +110,36 @@ fn a_d_tier_reason_is_hidden_but_other_reasons_are_not() {
         })
         .unwrap();
     let file = redacted(
-        customers::show(d.store.conn(), &c.id).unwrap(),
+        customers::show(d.store.conn(), &c.id, d.store.now()).unwrap(),
         &d.clerk,
         View::List,
     );
     assert_eq!(file.customer.tier_reason.as_deref(), Some("集团员工"));
     assert_eq!(file.customer.phone, None);
+}
+
+/// A phone number typed into a record's text shows masked in a search hit's title for the desk,
+/// whole for a supervisor; the stored record keeps it.
+#[test]
+fn search_hits_mask_phones_typed_into_text_for_the_desk() {
+    let mut d = desk();
+    let eid = d.estate.id.clone();
+    let input = intake::IntakeInput {
+        channel: Some("来电".into()),
+        kind: Some("咨询".into()),
+        content: Some(format!("请回电{PHONE}，编号 2026 问题")),
+        ..Default::default()
+    };
+    d.store
+        .write(&d.clerk.clone(), |w| intake::record(w, &eid, &input))
+        .unwrap();
+    let hits = |viewer| {
+        let found = frontdesk::search::search(d.store.conn(), &eid, "回电", None, 10).unwrap();
+        assert_eq!(found.len(), 1);
+        redacted(found, viewer, View::List).remove(0).title
+    };
+    let clerk = hits(&d.clerk);
+    assert!(clerk.contains(MASKED) && !clerk.contains(PHONE), "{clerk}");
+    assert!(clerk.contains("2026"), "short numbers stay: {clerk}");
+    assert!(hits(&d.supervisor).contains(PHONE));
 }

@@ -2,7 +2,7 @@
 //! deadline and age; repairs urgent first; follow-ups due today; overdue first response and
 //! handling escalated once to the grade's role, not when met or paused. All on the fixed clock.
 
-use chrono::Duration;
+use chrono::{Duration, TimeZone, Utc};
 use frontdesk::complaints::{self, AttemptInput, Complaint, ComplaintInput};
 use frontdesk::customers::{self, CustomerInput, TierInput};
 use frontdesk::deadlines::{self, DeadlineState, PauseInput, SubjectKind};
@@ -150,6 +150,110 @@ fn overdue_first_then_vip_then_tier_and_d_is_ordered_as_c() {
         .order_reasons
         .iter()
         .any(|r| r.contains("D类客户按C类排序")));
+}
+
+/// Seed 002 第二十六条: a VIP card is valid three years and void after. On its last valid day the
+/// card holder's complaint and repair still come first; the day after they rank as C (behind an
+/// older C complaint), the look-up and the file say the card has expired, and renewing it (复核换卡)
+/// restores the priority.
+#[test]
+fn an_expired_vip_card_gives_no_priority_from_the_day_after_its_last_valid_day() {
+    let mut d = desk();
+    let vip = customer(&mut d, "3-2-1201", "甲VIP", Tier::C);
+    let c = customer(&mut d, "1-1-101", "丙", Tier::C);
+    let card = as_supervisor(&mut d, |w| {
+        customers::issue_vip_card(
+            w,
+            &vip,
+            &customers::VipCardInput {
+                level: Some("2".into()),
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    assert_eq!(card.issued_on, "2026-11-23");
+    assert_eq!(card.expires_on, "2029-11-23");
+    // The last valid day, 08:00 Beijing: a C complaint, then the card holder's a minute later.
+    d.clock
+        .set(t0() + Duration::days(365 * 3 + 1) - Duration::hours(1));
+    let older_c = plain(&mut d, Some(&c));
+    minutes(&d, 1);
+    let vip_complaint = plain(&mut d, Some(&vip));
+    let c_repair = repair(&mut d, None, false);
+    let vip_repair = repair(&mut d, Some(&vip), false);
+    let eid = d.estate.id.clone();
+    let dispatch_order = |d: &Desk| -> Vec<String> {
+        repairs::to_dispatch(d.store.conn(), &eid, d.clock.now())
+            .unwrap()
+            .into_iter()
+            .map(|o| o.no)
+            .collect()
+    };
+    let card_state = |d: &Desk| {
+        let file = customers::show(d.store.conn(), &vip, d.clock.now()).unwrap();
+        let lookup =
+            frontdesk::intake::lookup(d.store.conn(), &eid, "3-2-1201", d.clock.now()).unwrap();
+        let looked = lookup.customers.iter().find(|x| x.id == vip).unwrap();
+        assert_eq!(looked.vip_expired, file.vip_expired);
+        file.vip_expired
+    };
+
+    // 23:59 Beijing of the last valid day: still VIP.
+    d.clock
+        .set(Utc.with_ymd_and_hms(2029, 11, 23, 15, 59, 0).unwrap());
+    let q = complaint_queue(&d);
+    assert_eq!(nos(&q), [vip_complaint.no.clone(), older_c.no.clone()]);
+    assert!(q[0].vip);
+    assert!(q[0].order_reasons.iter().any(|r| r == "VIP客户（A类）"));
+    assert_eq!(
+        dispatch_order(&d),
+        [vip_repair.no.clone(), c_repair.no.clone()]
+    );
+    let rq = queues::repairs(d.store.conn(), &eid, d.clock.now()).unwrap();
+    assert_eq!(rq[0].no, vip_repair.no);
+    assert!(!card_state(&d));
+
+    // 00:00 Beijing the day after: the card has expired.
+    d.clock
+        .set(Utc.with_ymd_and_hms(2029, 11, 23, 16, 0, 0).unwrap());
+    let q = complaint_queue(&d);
+    assert_eq!(nos(&q), [older_c.no.clone(), vip_complaint.no.clone()]);
+    let item = &q[1];
+    assert!(!item.vip);
+    assert_eq!(item.tier, Some(Tier::A), "the tier on record is unchanged");
+    assert!(
+        item.order_reasons.iter().any(|r| r.contains(&card.card_no)
+            && r.contains("2029-11-23")
+            && r.contains("按C类排序")),
+        "{:?}",
+        item.order_reasons
+    );
+    assert!(!item.order_reasons.iter().any(|r| r.contains("VIP客户")));
+    assert_eq!(
+        dispatch_order(&d),
+        [c_repair.no.clone(), vip_repair.no.clone()]
+    );
+    let rq = queues::repairs(d.store.conn(), &eid, d.clock.now()).unwrap();
+    assert_eq!(rq[0].no, c_repair.no);
+    assert!(card_state(&d));
+
+    // Re-checked and renewed: VIP again.
+    as_supervisor(&mut d, |w| {
+        customers::renew_vip_card(
+            w,
+            &vip,
+            &customers::VipCardInput {
+                note: Some("复核：仍符合VIP条件".into()),
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    assert!(!card_state(&d));
+    let q = complaint_queue(&d);
+    assert_eq!(q[0].no, vip_complaint.no);
+    assert!(q[0].vip);
 }
 
 #[test]

@@ -1405,7 +1405,7 @@ fn rework_goes_to_the_queue_when_the_repairer_has_left_and_keeps_the_fee() {
         "the fee stays as charged"
     );
     assert_eq!(r.finance_confirmed_at, None);
-    let queue = repairs::to_dispatch(d.store.conn(), &eid).unwrap();
+    let queue = repairs::to_dispatch(d.store.conn(), &eid, d.store.now()).unwrap();
     assert_eq!(
         queue.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
         [o.id.as_str()]
@@ -1585,7 +1585,7 @@ fn the_queue_puts_urgent_then_vip_then_oldest_first_and_lists_filter() {
         .unwrap();
     let ids = |v: Vec<RepairOrder>| v.into_iter().map(|o| o.id).collect::<Vec<_>>();
     assert_eq!(
-        ids(repairs::to_dispatch(d.store.conn(), &eid).unwrap()),
+        ids(repairs::to_dispatch(d.store.conn(), &eid, d.store.now()).unwrap()),
         [
             urgent.id.as_str(),
             vip_order.id.as_str(),

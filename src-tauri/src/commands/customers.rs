@@ -40,7 +40,7 @@ pub fn customer_list(
 #[tauri::command]
 #[specta::specta]
 pub fn customer_show(state: State<'_, AppState>, id: String) -> WireResult<CustomerFile> {
-    state.seen(View::Record, |s, _| customers::show(s.conn(), &id))
+    state.seen(View::Record, |s, _| customers::show(s.conn(), &id, s.now()))
 }
 
 #[tauri::command]

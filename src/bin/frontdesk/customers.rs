@@ -154,9 +154,11 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             let input: CustomerInput = read_json(json)?;
             to_json(ctx.write(|w| customers::update_customer(w, id, &input))?)
         }
-        Command::Show { id } => {
-            crate::seen(ctx, customers::show(ctx.store.conn(), id)?, View::Record)
-        }
+        Command::Show { id } => crate::seen(
+            ctx,
+            customers::show(ctx.store.conn(), id, ctx.store.now())?,
+            View::Record,
+        ),
         Command::List {
             unit,
             query,

@@ -201,7 +201,11 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             };
             to_json(repairs::list(ctx.store.conn(), &eid, &filter)?)
         }
-        Command::Queue => to_json(repairs::to_dispatch(ctx.store.conn(), &eid)?),
+        Command::Queue => to_json(repairs::to_dispatch(
+            ctx.store.conn(),
+            &eid,
+            ctx.store.now(),
+        )?),
         Command::Dispatch { id, repairer, at } => {
             let input = DispatchInput {
                 repairer: Some(repairer.clone()),
