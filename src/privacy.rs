@@ -6,6 +6,8 @@
 //! - Other roles see lists — many customers or contacts at once: registers, look-ups, logs — with
 //!   phone numbers masked (`138****8000`). One record opened shows its phone numbers in full,
 //!   because the desk calls the customer back; id numbers (证件号) stay masked for them everywhere.
+//! - Search hits are a list: a phone number typed into a record's text is masked in the hit's
+//!   title for them too.
 //! - The reason a customer is in tier D (malicious arrears, ringleader of crowd complaints…) is
 //!   shown to supervisors only; others see that a reason exists.
 //!
@@ -16,6 +18,7 @@ use crate::auth::{self, Actor};
 use crate::customers::{Customer, CustomerFile};
 use crate::documents::Disclosure;
 use crate::intake::{Intake, Lookup};
+use crate::search::Hit;
 use crate::vocab::Tier;
 
 /// Shown instead of a reason only supervisors may read.
@@ -120,5 +123,13 @@ impl Redact for Lookup {
             sight.phone(&mut card.phone);
         }
         self.recent_intakes.redact(sight);
+    }
+}
+
+impl Redact for Hit {
+    fn redact(&mut self, sight: Sight) {
+        if sight.phones == Disclosure::Masked {
+            self.title = crate::validate::mask_phones_in(&self.title);
+        }
     }
 }

@@ -102,6 +102,51 @@ fn audit_log_is_append_only_and_chained() {
     .unwrap();
     let report = d.store.verify().unwrap();
     assert_eq!(report.audit_first_broken, Some(3));
+    // Said in words: the entry's number, when, who, and the record by its human name.
+    let (entity, id): (String, String) = conn
+        .query_row(
+            "SELECT entity, entity_id FROM audit_log WHERE seq = 3",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let name = frontdesk::store::record_name(conn, &entity, &id).unwrap();
+    let problem = report.problem().unwrap();
+    assert!(problem.contains("第 3 条（2026-11-23 09:00"), "{problem}");
+    assert!(problem.contains(&name), "{problem} lacks {name}");
+    assert!(!problem.contains("Some("), "{problem}");
+    assert!(
+        !problem.contains("文件完整性"),
+        "only what failed: {problem}"
+    );
+}
+
+#[test]
+fn audited_records_are_named_by_their_human_numbers() {
+    let mut d = desk();
+    let (clerk, eid) = (d.clerk.clone(), d.estate.id.clone());
+    let no = intake_as(&mut d.store, &clerk, &eid, "命名测试").unwrap();
+    let conn = d.store.conn();
+    let intake_id: String = conn
+        .query_row("SELECT id FROM intakes WHERE no = ?1", [&no], |r| r.get(0))
+        .unwrap();
+    let staff_id = d.clerk.staff_id.clone();
+    let cases = [
+        ("intake", intake_id.as_str(), format!("登记 {no}")),
+        ("staff", staff_id.as_str(), "员工 李前台（li）".to_string()),
+        (
+            "intake",
+            "0190aaaa-0000-7000-8000-000000000000",
+            "登记（编号 0190aaaa）".into(),
+        ),
+        ("gadget", "0190bbbb-0000", "gadget（编号 0190bbbb）".into()),
+    ];
+    for (entity, id, want) in cases {
+        assert_eq!(
+            frontdesk::store::record_name(conn, entity, id).unwrap(),
+            want
+        );
+    }
 }
 
 #[test]

@@ -85,15 +85,10 @@ pub struct AppState {
 
 /// The full check of a database: integrity, foreign keys, the audit hash chain.
 fn verify(store: &Store) -> Result<()> {
-    let report = store.verify()?;
-    if !report.ok() {
-        return Err(Error::Corrupt(format!(
-            "完整性：{}；审计链首个断点：{:?}",
-            report.integrity.join("; "),
-            report.audit_first_broken
-        )));
+    match store.verify()?.problem() {
+        Some(problem) => Err(Error::Corrupt(problem)),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 impl AppState {

@@ -1,13 +1,16 @@
 //! The audit log: append-only and hash-chained.
 //!
 //! Each entry's hash covers its own fields and the previous entry's hash, so changing, removing or
-//! inserting an entry anywhere breaks every later link; [`verify_audit_chain`] finds the first one.
+//! inserting an entry anywhere breaks every later link; [`verify_audit_chain`] finds the first one
+//! and [`describe`] names it as a person reads it (its number, when, who, what, and the record
+//! by its human number).
 
-use rusqlite::Connection;
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
+use crate::time;
 
 /// One audit entry as stored.
 #[derive(Clone, Debug, Serialize)]
@@ -129,4 +132,129 @@ fn entry_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
         prev_hash: r.get(8)?,
         hash: r.get(9)?,
     })
+}
+
+/// The kinds of record the audit log names, in words, with the query for the record's human
+/// name (its number, or what identifies it) from its id.
+const RECORDS: &[(&str, &str, &str)] = &[
+    ("intake", "登记", "SELECT no FROM intakes WHERE id = ?1"),
+    (
+        "complaint",
+        "投诉",
+        "SELECT no FROM complaints WHERE id = ?1",
+    ),
+    ("slip", "协调单", "SELECT no FROM slips WHERE id = ?1"),
+    (
+        "repair",
+        "维修单",
+        "SELECT no FROM repair_orders WHERE id = ?1",
+    ),
+    (
+        "customer",
+        "客户",
+        "SELECT c.name || '（' || u.code || '）' FROM customers c
+         JOIN units u ON u.id = c.unit_id WHERE c.id = ?1",
+    ),
+    (
+        "vip_card",
+        "VIP卡",
+        "SELECT card_no FROM vip_cards WHERE id = ?1",
+    ),
+    (
+        "staff",
+        "员工",
+        "SELECT name || '（' || login || '）' FROM staff WHERE id = ?1",
+    ),
+    ("unit", "房号", "SELECT code FROM units WHERE id = ?1"),
+    (
+        "department",
+        "部门",
+        "SELECT name FROM departments WHERE id = ?1",
+    ),
+    ("estate", "管理处", "SELECT name FROM estates WHERE id = ?1"),
+    (
+        "price_item",
+        "收费项目",
+        "SELECT code || ' ' || name FROM price_items WHERE id = ?1",
+    ),
+    (
+        "calendar_day",
+        "工作日历",
+        "SELECT date FROM calendar_days WHERE id = ?1",
+    ),
+    (
+        "complaint_issue",
+        "同一问题",
+        "SELECT title FROM complaint_issues WHERE id = ?1",
+    ),
+    (
+        "complaint_attempt",
+        "沟通记录",
+        "SELECT '投诉 ' || c.no FROM complaint_attempts a
+         JOIN complaints c ON c.id = a.complaint_id WHERE a.id = ?1",
+    ),
+    (
+        "followup",
+        "回访",
+        "SELECT coalesce((SELECT '投诉 ' || no FROM complaints WHERE id = f.subject_id),
+                         (SELECT '维修单 ' || no FROM repair_orders WHERE id = f.subject_id))
+         FROM followups f WHERE f.id = ?1",
+    ),
+    (
+        "escalation",
+        "升级上报",
+        "SELECT '投诉 ' || c.no FROM escalations e
+         JOIN complaints c ON c.id = e.subject_id WHERE e.id = ?1",
+    ),
+];
+
+/// A record as a person names it: `投诉 LH-TS2026-0012`, `客户 张伟（3-2-1201）`. A kind without a
+/// human name, or a record that is not (or no longer) there: the kind and the id's first 8
+/// characters.
+pub fn record_name(conn: &Connection, entity: &str, id: &str) -> Result<String> {
+    let Some((_, label, sql)) = RECORDS.iter().find(|(e, _, _)| *e == entity) else {
+        return Ok(format!("{entity}（编号 {}）", short_id(id)));
+    };
+    let name: Option<Option<String>> = conn
+        .prepare_cached(sql)?
+        .query_row(params![id], |r| r.get(0))
+        .optional()?;
+    Ok(match name.flatten() {
+        Some(n) => format!("{label} {n}"),
+        None => format!("{label}（编号 {}）", short_id(id)),
+    })
+}
+
+fn short_id(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+/// Entry `seq` in words: `第 3492 条（2026-11-23 09:00，李前台，修改 投诉 LH-TS2026-0012）`. The
+/// entry's own fields are shown as stored, even where the entry is the one that was altered.
+pub fn describe(conn: &Connection, seq: i64) -> Result<String> {
+    let entry = conn
+        .prepare_cached(&format!("{SELECT} WHERE seq = ?1"))?
+        .query_row(params![seq], entry_row)
+        .optional()?;
+    let Some(e) = entry else {
+        return Ok(format!("第 {seq} 条（该条已不存在）"));
+    };
+    let at = time::from_db(&e.at)
+        .map(|t| {
+            t.with_timezone(&time::beijing())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or(e.at.clone());
+    let action = match e.action.as_str() {
+        "insert" => "新增",
+        "update" => "修改",
+        "void" => "作废",
+        other => other,
+    };
+    Ok(format!(
+        "第 {seq} 条（{at}，{}，{action} {}）",
+        e.actor_name,
+        record_name(conn, &e.entity, &e.entity_id)?
+    ))
 }

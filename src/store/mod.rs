@@ -28,7 +28,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
-pub use audit::{history as audit_history, verify_audit_chain, AuditEntry};
+pub use audit::{history as audit_history, record_name, verify_audit_chain, AuditEntry};
 
 use crate::auth::Actor;
 use crate::error::{Error, Result};
@@ -273,12 +273,17 @@ impl Store {
             .query_map([], |_| Ok(()))?
             .count() as i64;
         let audit = verify_audit_chain(&self.conn)?;
+        let audit_first_broken_entry = audit
+            .first_broken
+            .map(|seq| audit::describe(&self.conn, seq))
+            .transpose()?;
         Ok(VerifyReport {
             integrity_ok: integrity == ["ok"],
             integrity,
             foreign_key_problems: fk_problems,
             audit_entries: audit.entries,
             audit_first_broken: audit.first_broken,
+            audit_first_broken_entry,
             schema_version: schema_version(),
         })
     }
@@ -313,12 +318,29 @@ pub struct VerifyReport {
     pub audit_entries: i64,
     /// The `seq` of the first audit entry whose hash does not match, if any.
     pub audit_first_broken: Option<i64>,
+    /// That entry in words: when, who, what, and the record by its number.
+    pub audit_first_broken_entry: Option<String>,
     pub schema_version: i64,
 }
 
 impl VerifyReport {
     pub fn ok(&self) -> bool {
         self.integrity_ok && self.foreign_key_problems == 0 && self.audit_first_broken.is_none()
+    }
+
+    /// What failed, in Chinese, naming only the checks that failed; `None` when all passed.
+    pub fn problem(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if !self.integrity_ok {
+            parts.push(format!("文件完整性：{}", self.integrity.join("；")));
+        }
+        if self.foreign_key_problems > 0 {
+            parts.push(format!("记录关联错误 {} 处", self.foreign_key_problems));
+        }
+        if let Some(entry) = &self.audit_first_broken_entry {
+            parts.push(format!("审计记录被改动，首个断点：{entry}"));
+        }
+        (!parts.is_empty()).then(|| format!("数据库校验未通过：{}", parts.join("；")))
     }
 }
 

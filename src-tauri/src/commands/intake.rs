@@ -46,5 +46,7 @@ pub fn search(
     query: String,
     kind: Option<String>,
 ) -> WireResult<Vec<Hit>> {
-    state.read(|s, eid| search::search(s.conn(), eid, &query, kind.as_deref(), 100))
+    state.seen(View::List, |s, eid| {
+        search::search(s.conn(), eid, &query, kind.as_deref(), 100)
+    })
 }

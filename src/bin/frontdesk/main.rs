@@ -63,7 +63,8 @@ enum Command {
     Verify,
     /// Show where the data lives and the schema version.
     Info,
-    /// Full-text search (Chinese, 1 character and up), newest first.
+    /// Full-text search (Chinese, 1 character and up), newest first; signed in, phones masked as
+    /// the role may see them.
     Search {
         query: String,
         /// Only this kind: intake, complaint, slip, repair, customer.
@@ -427,13 +428,8 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Verify => {
             let store = open(cli, true)?;
             let report = store.verify()?;
-            if !report.ok() {
-                return Err(Error::Corrupt(format!(
-                    "完整性：{}；外键问题：{}；审计链首个断点：{:?}",
-                    report.integrity.join("; "),
-                    report.foreign_key_problems,
-                    report.audit_first_broken
-                )));
+            if let Some(problem) = report.problem() {
+                return Err(Error::Corrupt(problem));
             }
             to_json(report)
         }
@@ -449,15 +445,15 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             }))
         }
         Command::Search { query, kind, limit } => {
-            let store = open(cli, true)?;
-            let e = estate::only_estate(store.conn())?;
-            to_json(frontdesk::search::search(
-                store.conn(),
-                &e.id,
+            let ctx = signed_in(cli)?;
+            let hits = frontdesk::search::search(
+                ctx.store.conn(),
+                &ctx.estate.id,
                 query,
                 kind.as_deref(),
                 *limit,
-            )?)
+            )?;
+            seen(&ctx, hits, View::List)
         }
         Command::Estate(c) => {
             let mut ctx = signed_in(cli)?;
