@@ -9,6 +9,9 @@
 //!   leadership ("当天上报"), once per complaint. [`regrade_all`] is the time tick.
 //! - Complaints of one problem are linked to one issue ([`link`], [`unlink`]); [`suggest_issues`]
 //!   proposes candidates from text similarity, unit/building and category, the clerk confirms.
+//!   When a complaint of an issue is voided or unlinked, every other one gets an
+//!   `issue_member_left` event saying so and whether its grade is kept above what the facts now
+//!   call for ([`member_left`]); the 5th-household reason names that household.
 //! - Escalations are append-only rows (only the acknowledgement is filled in, once): a
 //!   coordinator's Nth failed attempt within the policy's window escalates the complaint to the
 //!   superior role the policy names, at most once per window. Nothing is sent anywhere; the
@@ -260,6 +263,9 @@ pub struct Assessment {
     /// The grade on record (never lowered automatically, so it may be above `grade`).
     pub stored_grade: Grade,
     pub stored_reason: Option<String>,
+    /// Why the grade on record is above `grade`, when it is: grades are never lowered
+    /// automatically (a linked complaint voided or taken out, a fact corrected).
+    pub kept_grade_note: Option<String>,
     /// Who is responsible and the first-response limit, for the higher of the two grades.
     pub responsible: String,
     pub first_response: String,
@@ -306,14 +312,21 @@ fn yuan(fen: i64, whole: bool) -> String {
 /// One complaint of an issue, as the counts need it.
 struct Member {
     household: String,
+    /// The household as a person names it: its unit, else the customer's or caller's name, else
+    /// the complaint's number.
+    household_name: String,
     complainant: String,
     received_at: DateTime<Utc>,
 }
 
+/// The live complaints counted with `c` (its issue's, or `c` alone), oldest first.
 fn members(conn: &Connection, c: &Complaint, issue_id: Option<&str>) -> Result<Vec<Member>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.unit_id, c.customer_id, i.phone, i.person_name, i.received_at
+        "SELECT c.id, c.unit_id, c.customer_id, i.phone, i.person_name, i.received_at,
+                coalesce(u.code, cu.name, i.person_name, c.no)
          FROM complaints c JOIN intakes i ON i.id = c.intake_id
+         LEFT JOIN units u ON u.id = c.unit_id
+         LEFT JOIN customers cu ON cu.id = c.customer_id
          WHERE (c.issue_id = ?1 OR c.id = ?2) AND c.voided_at IS NULL",
     )?;
     let rows = stmt.query_map(params![issue_id, c.id], |r| {
@@ -324,11 +337,12 @@ fn members(conn: &Connection, c: &Complaint, issue_id: Option<&str>) -> Result<V
             r.get::<_, Option<String>>(3)?,
             r.get::<_, Option<String>>(4)?,
             r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, unit, customer, phone, person, at) = row?;
+        let (id, unit, customer, phone, person, at, household_name) = row?;
         let complainant = customer
             .clone()
             .map(|x| format!("customer:{x}"))
@@ -342,21 +356,32 @@ fn members(conn: &Connection, c: &Complaint, issue_id: Option<&str>) -> Result<V
             .unwrap_or_else(|| format!("complaint:{id}"));
         out.push(Member {
             household,
+            household_name,
             complainant,
             received_at: time::from_db(&at)?,
         });
     }
+    out.sort_by_key(|m| m.received_at);
     Ok(out)
 }
 
-/// The most distinct complainants whose complaints fall within any `days`-long span.
+/// The households of an issue by name, in the order they first complained.
+fn households_in_order(members: &[Member]) -> Vec<&str> {
+    let mut seen = HashSet::new();
+    members
+        .iter()
+        .filter(|m| seen.insert(m.household.as_str()))
+        .map(|m| m.household_name.as_str())
+        .collect()
+}
+
+/// The most distinct complainants whose complaints fall within any `days`-long span
+/// (`members` oldest first, as [`members`] returns them).
 fn complainants_within(members: &[Member], days: i64) -> i64 {
-    let mut sorted: Vec<&Member> = members.iter().collect();
-    sorted.sort_by_key(|m| m.received_at);
     let mut best = 0;
-    for (i, start) in sorted.iter().enumerate() {
+    for (i, start) in members.iter().enumerate() {
         let end = start.received_at + Duration::days(days);
-        let distinct: HashSet<&str> = sorted[i..]
+        let distinct: HashSet<&str> = members[i..]
             .iter()
             .take_while(|m| m.received_at <= end)
             .map(|m| m.complainant.as_str())
@@ -381,11 +406,8 @@ pub fn evaluate(conn: &Connection, complaint_id: &str, now: DateTime<Utc>) -> Re
         |r| r.get(0),
     )?;
     let members = members(conn, &c, issue_id.as_deref())?;
-    let households = members
-        .iter()
-        .map(|m| m.household.as_str())
-        .collect::<HashSet<_>>()
-        .len() as i64;
+    let household_order = households_in_order(&members);
+    let households = household_order.len() as i64;
     let complainants = complainants_within(&members, p.hot_window_days);
     let received = time::from_db(&c.received_at)?;
     let repeats: i64 = match &c.customer_id {
@@ -419,7 +441,10 @@ pub fn evaluate(conn: &Connection, complaint_id: &str, now: DateTime<Utc>) -> Re
         (
             households >= p.major_households,
             Major,
-            format!("同一问题第{households}户投诉"),
+            format!(
+                "同一问题第{households}户投诉（{}）",
+                household_order.last().copied().unwrap_or_default()
+            ),
         ),
         (
             f.claim_fen >= p.major_claim_fen,
@@ -515,6 +540,7 @@ pub fn evaluate(conn: &Connection, complaint_id: &str, now: DateTime<Utc>) -> Re
         other_reasons: rest.into_iter().map(|x| x.1).collect(),
         stored_grade: c.grade,
         stored_reason: c.grade_reason.clone(),
+        kept_grade_note: (c.grade > grade).then(|| kept_grade_note(c.grade, grade)),
         responsible: duty.responsible.clone(),
         first_response: duty.first_response.clone(),
         policy_version: pol.version,
@@ -583,7 +609,53 @@ pub(crate) fn raise_grade(w: &mut Write, complaint_id: &str, context: &str) -> R
     }
     a.stored_grade = a.grade;
     a.stored_reason = Some(reason);
+    a.kept_grade_note = None;
     Ok(a)
+}
+
+fn kept_grade_note(stored: Grade, assessed: Grade) -> String {
+    format!(
+        "记录等级“{}”高于按现有事实评定的“{}”：等级不自动降低，如需调低由主管人工调整",
+        stored.label(),
+        assessed.label()
+    )
+}
+
+/// Tells every other live complaint of issue `issue_id` that `left` no longer counts for it
+/// (`what`: voided, or taken out of the issue, with the reason): an `issue_member_left` event on
+/// each, naming it and the households now counted, and saying whether its grade is kept above
+/// what the facts now call for. Grades stay as they are.
+pub(crate) fn member_left(
+    w: &mut Write,
+    issue_id: &str,
+    left: &Complaint,
+    what: &str,
+) -> Result<()> {
+    let others: Vec<String> =
+        w.tx.prepare(
+            "SELECT id FROM complaints WHERE issue_id = ?1 AND id <> ?2 AND voided_at IS NULL
+             ORDER BY created_at, id",
+        )?
+        .query_map(params![issue_id, left.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in others {
+        let a = evaluate(&w.tx, &id, w.now)?;
+        let grade = match &a.kept_grade_note {
+            Some(note) => note.clone(),
+            None => format!("本投诉等级“{}”不变", a.stored_grade.label()),
+        };
+        let note = format!(
+            "同一问题中的投诉 {} {what}，现计{}户；{grade}",
+            left.no, a.households
+        );
+        w.event(
+            "complaint",
+            &id,
+            "issue_member_left",
+            json!({ "complaint": left.no, "households": a.households, "note": note }),
+        )?;
+    }
+    Ok(())
 }
 
 /// A grade raised by [`regrade_all`].
@@ -802,7 +874,8 @@ pub fn link(w: &mut Write, complaint: &str, input: &LinkInput) -> Result<Issue> 
     issue(&w.tx, &issue_id)
 }
 
-/// Takes a complaint out of its issue, with the reason. Grades stay as they are.
+/// Takes a complaint out of its issue, with the reason. Grades stay as they are; the issue's
+/// other complaints are told ([`member_left`]).
 pub fn unlink(w: &mut Write, complaint: &str, reason: Option<&str>) -> Result<Complaint> {
     let c = complaints::load(&w.tx, complaint)?;
     let reason = REASON.required(reason)?;
@@ -815,6 +888,7 @@ pub fn unlink(w: &mut Write, complaint: &str, reason: Option<&str>) -> Result<Co
         None,
         json!({ "issue_id": issue_id, "reason": reason }),
     )?;
+    member_left(w, &issue_id, &c, &format!("已取消关联（{reason}）"))?;
     complaints::load(&w.tx, &c.id)
 }
 
@@ -1242,7 +1316,7 @@ pub fn explain(conn: &Connection, complaint: &str, now: DateTime<Utc>) -> Result
         .filter(|e| {
             matches!(
                 e.kind.as_str(),
-                "grade" | "escalated" | "issue_linked" | "issue_unlinked"
+                "grade" | "escalated" | "issue_linked" | "issue_unlinked" | "issue_member_left"
             )
         })
         .collect();

@@ -809,3 +809,84 @@ fn link_and_unlink_check_their_input() {
     assert!(matches!(r, Err(Error::State(_))), "{r:?}");
     assert!(d.store.verify().unwrap().ok());
 }
+
+/// Five households of one problem make every complaint 重大, the reason naming the 5th household.
+/// Voiding the 5th leaves the others 重大 (never lowered automatically) and says so on each: an
+/// event naming the voided complaint and the households now counted; explain says why the grade
+/// on record is above the facts'. Taking one out of the issue does the same.
+#[test]
+fn voiding_or_unlinking_a_linked_complaint_is_recorded_on_the_others() {
+    let mut d = desk();
+    let mut all = Vec::new();
+    for unit in UNITS {
+        all.push(open_at(
+            &mut d,
+            unit,
+            "地下车库积水，车辆被泡",
+            ComplaintInput::default(),
+        ));
+        d.clock.advance(Duration::days(1));
+    }
+    for c in &all[1..] {
+        link(&mut d, c, &all[0].no).unwrap();
+    }
+    for c in &all {
+        assert_graded(
+            &d,
+            c,
+            Grade::Major,
+            &format!("同一问题第5户投诉（{}）", UNITS[4]),
+        );
+    }
+    let fifth = all[4].clone();
+    as_supervisor(&mut d, |w| complaints::void(w, &fifth.no, Some("重复登记"))).unwrap();
+    let left = |d: &Desk, c: &Complaint| -> Vec<String> {
+        complaints::events(d.store.conn(), "complaint", &c.id)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == "issue_member_left")
+            .map(|e| e.data["note"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for c in &all[..4] {
+        assert_eq!(reload(&d, c).grade, Grade::Major, "kept");
+        let notes = left(&d, c);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        for want in [
+            &fifth.no,
+            "已作废（重复登记）",
+            "现计4户",
+            "等级不自动降低",
+            "“重大”",
+        ] {
+            assert!(notes[0].contains(want), "{} lacks {want}", notes[0]);
+        }
+        let x = grading::explain(d.store.conn(), &c.no, d.clock.now()).unwrap();
+        assert_eq!(x.assessment.households, 4);
+        assert!(x.assessment.grade < Grade::Major);
+        assert!(x
+            .assessment
+            .kept_grade_note
+            .as_deref()
+            .is_some_and(|n| n.contains("等级不自动降低")));
+        assert!(x.grade_events.iter().any(|e| e.kind == "issue_member_left"));
+    }
+    assert!(left(&d, &fifth).is_empty(), "nothing on the voided one");
+    // Unlinking the 4th: the three left are told, with the reason.
+    let fourth = all[3].clone();
+    as_clerk(&mut d, |w| {
+        grading::unlink(w, &fourth.no, Some("并非同一问题"))
+    })
+    .unwrap();
+    for c in &all[..3] {
+        let notes = left(&d, c);
+        assert_eq!(notes.len(), 2);
+        assert!(
+            notes[1].contains(&fourth.no) && notes[1].contains("已取消关联（并非同一问题）"),
+            "{}",
+            notes[1]
+        );
+        assert!(notes[1].contains("现计3户"));
+    }
+    assert_eq!(left(&d, &fourth).len(), 1, "only the earlier note");
+}

@@ -353,6 +353,7 @@ fn event_kind(kind: &str) -> &str {
         "followup" => "回访",
         "issue_linked" => "关联群诉",
         "issue_unlinked" => "取消关联",
+        "issue_member_left" => "群诉变动",
         other => other,
     }
 }
@@ -411,6 +412,8 @@ fn field_label(key: &str) -> &str {
         "policy_version" => "政策版本",
         "escalation_id" => "升级单",
         "issue_id" => "群诉",
+        "complaint" => "相关投诉",
+        "households" => "现计户数",
         "slip" | "slip_no" => "协调单",
         other => other,
     }
