@@ -663,6 +663,52 @@ fn month_workbook_sheets_statistics_and_kpi_fills() {
     assert_eq!(green.as_deref(), Some("FFC6EFCE"));
 }
 
+/// Every sheet's subtitle (estate, period, count, 制表时间) fits the table's width: on a narrow
+/// sheet such as 按等级 it is broken into lines and its row made tall enough, so nothing is cut
+/// off in print.
+#[test]
+fn subtitles_fit_their_tables_on_every_sheet() {
+    use frontdesk::documents::xlsx::sheet::display_width;
+    let f = fixture();
+    let dir = scratch("xlsx-subtitles");
+    let p = out(&dir, "month.xlsx");
+    month_workbook(&f, &p, &mut |_, _| {});
+    let mut wrapped = Vec::new();
+    for (i, name) in sheet_names(&p).iter().enumerate().take(8) {
+        let rows = sheet(&p, name);
+        let subtitle = text(&rows[1][0]);
+        assert!(subtitle.contains("制表时间：2026-"), "{name}: {subtitle}");
+        let xml = member(&p, &format!("xl/worksheets/sheet{}.xml", i + 1));
+        let columns = rows[2].iter().filter(|c| !text(c).is_empty()).count();
+        let table: f64 = (1..=columns).map(|c| col_width(&xml, c)).sum();
+        for line in subtitle.lines() {
+            assert!(
+                display_width(line) <= table,
+                "{name}: {line:?} is wider than the table ({table})"
+            );
+        }
+        let lines = subtitle.lines().count();
+        if lines > 1 {
+            wrapped.push(name.clone());
+            let row2 = xml.split("<row r=\"2\"").nth(1).unwrap();
+            let height: f64 = row2
+                .split("ht=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(
+                height >= lines as f64 * 13.5,
+                "{name}: row 2 is {height} high"
+            );
+        }
+    }
+    assert!(wrapped.contains(&"按等级".to_string()), "{wrapped:?}");
+}
+
 /// The two big registers of the month are written on threads of their own while their rows are
 /// read: with more rows than one hand-over batch, every row is there once and in order, progress
 /// only goes forward, and two runs give the same workbook, part for part.

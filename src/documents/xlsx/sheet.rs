@@ -282,6 +282,7 @@ impl Formats {
                 .set_align(FormatAlign::VerticalCenter),
             subtitle: font
                 .clone()
+                .set_text_wrap()
                 .set_align(FormatAlign::Left)
                 .set_align(FormatAlign::VerticalCenter),
             header: base
@@ -400,6 +401,24 @@ fn write_value(
     .map_err(xlsx_error)
 }
 
+/// `parts` joined by `gap` on as few lines as keep each line within `width` (display width); a
+/// part wider than `width` stands on a line of its own.
+fn fit_lines(parts: &[String], gap: &str, width: f64) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for part in parts {
+        match lines.last_mut() {
+            Some(line)
+                if display_width(line) + display_width(gap) + display_width(part) <= width =>
+            {
+                line.push_str(gap);
+                line.push_str(part);
+            }
+            _ => lines.push(part.clone()),
+        }
+    }
+    lines.join("\n")
+}
+
 /// A new constant-memory sheet of `wb`, for [`write_register`].
 pub fn add_sheet(wb: &mut Workbook) -> Result<&mut Worksheet> {
     wb.add_worksheet_with_constant_memory().map_err(xlsx_error)
@@ -436,13 +455,6 @@ pub fn write_register<R>(
         &f.title,
     )
     .map_err(xlsx_error)?;
-    let subtitle = format!(
-        "物业项目：{}    期间：{}    共 {} 条    制表时间：{}",
-        heading.estate, heading.scope, total, made
-    );
-    ws.merge_range(1, 0, 1, last_col, &subtitle, &f.subtitle)
-        .map_err(xlsx_error)?;
-
     // Headers wrap onto two lines, so a long header needs only half its width.
     let header_width = |h: &str| {
         let w = display_width(h);
@@ -454,6 +466,39 @@ pub fn write_register<R>(
     };
     let mut widths: Vec<f64> = Vec::with_capacity(columns.len() + 1);
     widths.push(header_width("序号"));
+    for c in columns {
+        widths.push(header_width(c.header));
+    }
+    // The narrowest the table can end up (its columns only grow from their headers' widths):
+    // the subtitle is broken into lines that fit it, so no part of it is cut off in print.
+    let narrowest = widths[0]
+        + PADDING
+        + columns
+            .iter()
+            .zip(&widths[1..])
+            .map(|(c, w)| match c.width {
+                Width::Fit(cap) => (w + PADDING).min(cap),
+                Width::Wrap(w) => w,
+            })
+            .sum::<f64>();
+    let subtitle = fit_lines(
+        &[
+            format!("物业项目：{}", heading.estate),
+            format!("期间：{}", heading.scope),
+            format!("共 {total} 条"),
+            format!("制表时间：{made}"),
+        ],
+        "    ",
+        narrowest - PADDING,
+    );
+    let subtitle_lines = subtitle.lines().count() as f64;
+    if subtitle_lines > 1.0 {
+        ws.set_row_height(1, subtitle_lines * LINE_HEIGHT + 4.0)
+            .map_err(xlsx_error)?;
+    }
+    ws.merge_range(1, 0, 1, last_col, &subtitle, &f.subtitle)
+        .map_err(xlsx_error)?;
+
     ws.set_row_height(HEADER_ROW, 2.0 * LINE_HEIGHT + 4.0)
         .map_err(xlsx_error)?;
     ws.write_string_with_format(HEADER_ROW, 0, "序号", &f.header)
@@ -461,7 +506,6 @@ pub fn write_register<R>(
     for (i, c) in columns.iter().enumerate() {
         ws.write_string_with_format(HEADER_ROW, i as u16 + 1, c.header, &f.header)
             .map_err(xlsx_error)?;
-        widths.push(header_width(c.header));
     }
 
     // A column takes the format of its first value; the cells of that format are written
