@@ -356,36 +356,45 @@ pub fn list_for(conn: &Connection, kind: SubjectKind, subject_id: &str) -> Resul
     )
 }
 
+const DUE_SELECT: &str = "SELECT f.id, f.subject_kind, f.subject_id, COALESCE(c.no, r.no),
+        f.due_at, f.attempts, COALESCE(cu.name, i.person_name, r.reporter_name), u.code,
+        COALESCE(i.phone, r.phone, cu.phone), COALESCE(i.content, r.content, '')
+    FROM followups f
+    LEFT JOIN complaints c ON f.subject_kind = 'complaint' AND c.id = f.subject_id
+    LEFT JOIN intakes i ON i.id = c.intake_id
+    LEFT JOIN repair_orders r ON f.subject_kind = 'repair' AND r.id = f.subject_id
+    LEFT JOIN units u ON u.id = COALESCE(c.unit_id, r.unit_id)
+    LEFT JOIN customers cu ON cu.id = COALESCE(c.customer_id, r.customer_id)";
+
+fn due_row(r: &Row) -> rusqlite::Result<DueFollowup> {
+    Ok(DueFollowup {
+        id: r.get(0)?,
+        subject_kind: r.get(1)?,
+        subject_id: r.get(2)?,
+        subject_no: r.get(3)?,
+        due_at: r.get(4)?,
+        attempts: r.get(5)?,
+        customer: r.get(6)?,
+        unit: r.get(7)?,
+        phone: r.get(8)?,
+        summary: crate::intake::short(&r.get::<_, String>(9)?, 60),
+    })
+}
+
 /// Pending tasks due by `until`, oldest first, with the customer, unit, phone and a summary.
 pub fn due(conn: &Connection, estate_id: &str, until: DateTime<Utc>) -> Result<Vec<DueFollowup>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT f.id, f.subject_kind, f.subject_id, COALESCE(c.no, r.no), f.due_at, f.attempts,
-                COALESCE(cu.name, i.person_name, r.reporter_name),
-                u.code,
-                COALESCE(i.phone, r.phone, cu.phone),
-                COALESCE(i.content, r.content, '')
-         FROM followups f
-         LEFT JOIN complaints c ON f.subject_kind = 'complaint' AND c.id = f.subject_id
-         LEFT JOIN intakes i ON i.id = c.intake_id
-         LEFT JOIN repair_orders r ON f.subject_kind = 'repair' AND r.id = f.subject_id
-         LEFT JOIN units u ON u.id = COALESCE(c.unit_id, r.unit_id)
-         LEFT JOIN customers cu ON cu.id = COALESCE(c.customer_id, r.customer_id)
-         WHERE f.estate_id = ?1 AND f.status = 'pending' AND f.due_at <= ?2
-         ORDER BY f.due_at, f.created_at",
-    )?;
-    let rows = stmt.query_map(params![estate_id, time::to_db(until)], |r| {
-        Ok(DueFollowup {
-            id: r.get(0)?,
-            subject_kind: r.get(1)?,
-            subject_id: r.get(2)?,
-            subject_no: r.get(3)?,
-            due_at: r.get(4)?,
-            attempts: r.get(5)?,
-            customer: r.get(6)?,
-            unit: r.get(7)?,
-            phone: r.get(8)?,
-            summary: crate::intake::short(&r.get::<_, String>(9)?, 60),
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{DUE_SELECT} WHERE f.estate_id = ?1 AND f.status = 'pending' AND f.due_at <= ?2
+         ORDER BY f.due_at, f.created_at"
+    ))?;
+    let rows = stmt.query_map(params![estate_id, time::to_db(until)], due_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One task as the call list shows it (the clerk about to make the call opens it).
+pub fn due_task(conn: &Connection, id: &str) -> Result<DueFollowup> {
+    conn.prepare_cached(&format!("{DUE_SELECT} WHERE f.id = ?1"))?
+        .query_row(params![id.trim()], due_row)
+        .optional()?
+        .ok_or_else(|| Error::not_found("回访任务", id))
 }

@@ -13,12 +13,22 @@
 //!
 //! Redaction never changes what is stored, and it is idempotent. Exports follow their own rule
 //! ([`crate::documents::Disclosure`]: masked for everybody unless a supervisor unmasks, audited).
+//!
+//! By type, not by each caller remembering: every type that carries personal data implements
+//! [`Redact`]; every other type a face (the CLI, the app) may hand to a person as it is implements
+//! the marker [`Plain`]. The faces hand out only `Plain` values, or `Redact` values through
+//! [`redacted`], so a new command that returns, say, a `Complaint` unredacted does not compile.
+//! A `Redact` type must never implement `Plain`.
 
 use crate::auth::{self, Actor};
-use crate::customers::{Customer, CustomerFile};
+use crate::complaints::{Complaint, ComplaintDetail};
+use crate::customers::{Customer, CustomerFile, VipRegisterLine};
 use crate::documents::Disclosure;
+use crate::followups::DueFollowup;
 use crate::intake::{Intake, Lookup};
+use crate::repairs::{RepairDetail, RepairOrder};
 use crate::search::Hit;
+use crate::slips::Slip;
 use crate::vocab::Tier;
 
 /// Shown instead of a reason only supervisors may read.
@@ -88,6 +98,113 @@ impl<T: Redact> Redact for Vec<T> {
         for item in self {
             item.redact(sight);
         }
+    }
+}
+
+impl<T: Redact> Redact for Option<T> {
+    fn redact(&mut self, sight: Sight) {
+        if let Some(v) = self {
+            v.redact(sight);
+        }
+    }
+}
+
+/// A value with no personal data in it: a face may hand it to anyone as it is (see the module
+/// documentation). Never implemented for a type that implements [`Redact`].
+pub trait Plain {}
+
+impl<T: Plain + ?Sized> Plain for &T {}
+impl<T: Plain> Plain for Vec<T> {}
+impl<T: Plain> Plain for [T] {}
+impl<T: Plain> Plain for Option<T> {}
+impl<A: Plain, B: Plain> Plain for (A, B) {}
+
+/// Marks types as [`Plain`].
+#[macro_export]
+macro_rules! plain {
+    ($($t:ty),* $(,)?) => { $(impl $crate::privacy::Plain for $t {})* };
+}
+
+plain!((), bool, i64, u64, usize, f64, String, std::path::PathBuf);
+
+// The core's types without customers' phones, id numbers or D-tier reasons. Names and units are
+// not masked (the desk works by them); staff phones are work numbers. Keep this list next to
+// the `Redact` impls below, so a reviewer sees both sides at once.
+plain!(
+    crate::backup::BackupInfo,
+    crate::backup::DueReport,
+    crate::backup::RestoreInfo,
+    crate::calendar::Override,
+    crate::calendar::YearView,
+    crate::complaints::Attempt,
+    crate::customers::VipCard,
+    crate::deadlines::Overview,
+    crate::deadlines::Pause,
+    crate::demo::DemoSummary,
+    crate::documents::MonthEnd,
+    crate::documents::pdf::Written,
+    crate::documents::xlsx::Written,
+    crate::estate::Department,
+    crate::estate::Estate,
+    crate::estate::Staff,
+    crate::estate::Unit,
+    crate::followups::Followup,
+    crate::grading::Candidate,
+    crate::grading::Escalation,
+    crate::grading::Explanation,
+    crate::grading::GradeChange,
+    crate::grading::Issue,
+    crate::import::ImportReport,
+    crate::kpi::KpiReport,
+    crate::policy::Versioned,
+    crate::queues::QueueItem,
+    crate::queues::Tick,
+    crate::repairs::PriceItem,
+    crate::slips::RegisterRow,
+    crate::store::VerifyReport,
+);
+
+impl Redact for Complaint {
+    fn redact(&mut self, sight: Sight) {
+        sight.phone(&mut self.phone);
+    }
+}
+
+impl Redact for ComplaintDetail {
+    fn redact(&mut self, sight: Sight) {
+        self.complaint.redact(sight);
+        self.intake.redact(sight);
+        self.slips.redact(sight);
+    }
+}
+
+impl Redact for Slip {
+    fn redact(&mut self, sight: Sight) {
+        sight.phone(&mut self.phone);
+    }
+}
+
+impl Redact for RepairOrder {
+    fn redact(&mut self, sight: Sight) {
+        sight.phone(&mut self.phone);
+    }
+}
+
+impl Redact for RepairDetail {
+    fn redact(&mut self, sight: Sight) {
+        self.order.redact(sight);
+    }
+}
+
+impl Redact for DueFollowup {
+    fn redact(&mut self, sight: Sight) {
+        sight.phone(&mut self.phone);
+    }
+}
+
+impl Redact for VipRegisterLine {
+    fn redact(&mut self, sight: Sight) {
+        sight.phone(&mut self.phone);
     }
 }
 

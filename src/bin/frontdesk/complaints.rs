@@ -6,11 +6,12 @@ use frontdesk::complaints::{
 };
 use frontdesk::followups::{self, FollowupInput};
 use frontdesk::grading::{self, LinkInput};
+use frontdesk::privacy::View;
 use frontdesk::slips::{self, HandOverInput, ReturnInput};
 use frontdesk::vocab::{ComplaintStatus, Grade};
 use frontdesk::{time, Error, Result};
 
-use crate::{period, read_json, to_json, Ctx};
+use crate::{period, read_json, seen, to_json, written, Ctx};
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -229,6 +230,8 @@ pub enum FollowupCmd {
     },
     /// Show a 回访 task with its calls (by id or the subject's number).
     Show { id: String },
+    /// One due task opened to make the call: customer, unit, phone in full, what it is about.
+    Task { id: String },
 }
 
 pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
@@ -244,9 +247,11 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
     match cmd {
         ComplaintCmd::Open { json } => {
             let input: ComplaintInput = read_json(json)?;
-            to_json(ctx.write(|w| complaints::open(w, &eid, &input))?)
+            written(ctx, |w| complaints::open(w, &eid, &input))
         }
-        ComplaintCmd::Show { id } => to_json(complaints::get(ctx.store.conn(), id)?),
+        ComplaintCmd::Show { id } => {
+            seen(ctx, complaints::get(ctx.store.conn(), id)?, View::Record)
+        }
         ComplaintCmd::List {
             status,
             grade,
@@ -279,11 +284,15 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
                 open_only: *open,
                 limit: Some(*limit),
             };
-            to_json(complaints::list(ctx.store.conn(), &eid, &filter)?)
+            seen(
+                ctx,
+                complaints::list(ctx.store.conn(), &eid, &filter)?,
+                View::List,
+            )
         }
         ComplaintCmd::Update { id, json } => {
             let input: ComplaintInput = read_json(json)?;
-            to_json(ctx.write(|w| complaints::update(w, id, &input))?)
+            written(ctx, |w| complaints::update(w, id, &input))
         }
         ComplaintCmd::Dispatch {
             id,
@@ -295,15 +304,13 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
                 responsible_staff: staff.clone(),
                 ..ComplaintInput::default()
             };
-            to_json(ctx.write(|w| complaints::update(w, id, &input))?)
+            written(ctx, |w| complaints::update(w, id, &input))
         }
         ComplaintCmd::Attempt { id, json } => {
             let input: AttemptInput = read_json(json)?;
             to_json(ctx.write(|w| complaints::add_attempt(w, id, &input))?)
         }
-        ComplaintCmd::Confirm { id } => {
-            to_json(ctx.write(|w| complaints::request_confirmation(w, id))?)
-        }
+        ComplaintCmd::Confirm { id } => written(ctx, |w| complaints::request_confirmation(w, id)),
         ComplaintCmd::Close {
             id,
             result,
@@ -313,26 +320,26 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
                 result: Some(result.clone()),
                 satisfaction: Some(satisfaction.clone()),
             };
-            to_json(ctx.write(|w| complaints::close(w, id, &input))?)
+            written(ctx, |w| complaints::close(w, id, &input))
         }
         ComplaintCmd::Reopen { id, reason } => {
-            to_json(ctx.write(|w| complaints::reopen(w, id, Some(reason)))?)
+            written(ctx, |w| complaints::reopen(w, id, Some(reason)))
         }
         ComplaintCmd::Void { id, reason } => {
-            to_json(ctx.write(|w| complaints::void(w, id, Some(reason)))?)
+            written(ctx, |w| complaints::void(w, id, Some(reason)))
         }
         ComplaintCmd::Grade { id, grade, reason } => {
             let input = GradeInput {
                 grade: Some(grade.clone()),
                 reason: Some(reason.clone()),
             };
-            to_json(ctx.write(|w| complaints::set_grade(w, id, &input))?)
+            written(ctx, |w| complaints::set_grade(w, id, &input))
         }
-        ComplaintCmd::CaseLibrary { id, note } => {
-            to_json(ctx.write(|w| complaints::mark_case_library(w, id, note.as_deref()))?)
-        }
+        ComplaintCmd::CaseLibrary { id, note } => written(ctx, |w| {
+            complaints::mark_case_library(w, id, note.as_deref())
+        }),
         ComplaintCmd::CaseLibraryRemove { id } => {
-            to_json(ctx.write(|w| complaints::unmark_case_library(w, id))?)
+            written(ctx, |w| complaints::unmark_case_library(w, id))
         }
         ComplaintCmd::Explain { id } => {
             to_json(grading::explain(ctx.store.conn(), id, ctx.store.now())?)
@@ -348,7 +355,7 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
             to_json(ctx.write(|w| grading::link(w, id, &input))?)
         }
         ComplaintCmd::Unlink { id, reason } => {
-            to_json(ctx.write(|w| grading::unlink(w, id, Some(reason)))?)
+            written(ctx, |w| grading::unlink(w, id, Some(reason)))
         }
         ComplaintCmd::RegradeAll => to_json(ctx.write(|w| grading::regrade_all(w, &eid))?),
         ComplaintCmd::Attention => to_json(grading::needs_attention(ctx.store.conn(), &eid)?),
@@ -363,15 +370,15 @@ fn slip(ctx: &mut Ctx, cmd: &SlipCmd) -> Result<serde_json::Value> {
     match cmd {
         SlipCmd::Create { json } => {
             let input: slips::SlipInput = read_json(json)?;
-            to_json(ctx.write(|w| slips::create(w, &eid, &input))?)
+            written(ctx, |w| slips::create(w, &eid, &input))
         }
-        SlipCmd::Show { id } => to_json(slips::load(ctx.store.conn(), id)?),
+        SlipCmd::Show { id } => seen(ctx, slips::load(ctx.store.conn(), id)?, View::Record),
         SlipCmd::HandOver { id, to, at } => {
             let input = HandOverInput {
                 to: to.clone(),
                 at: at.clone(),
             };
-            to_json(ctx.write(|w| slips::hand_over(w, id, &input))?)
+            written(ctx, |w| slips::hand_over(w, id, &input))
         }
         SlipCmd::Return {
             id,
@@ -384,16 +391,24 @@ fn slip(ctx: &mut Ctx, cmd: &SlipCmd) -> Result<serde_json::Value> {
                 owner_signed: *signed,
                 handling_result: Some(result.clone()),
             };
-            to_json(ctx.write(|w| slips::record_return(w, id, &input))?)
+            written(ctx, |w| slips::record_return(w, id, &input))
         }
-        SlipCmd::File { id } => to_json(ctx.write(|w| slips::file(w, id))?),
-        SlipCmd::Void { id, reason } => to_json(ctx.write(|w| slips::void(w, id, Some(reason)))?),
-        SlipCmd::Find { text } => to_json(slips::find_by_no(ctx.store.conn(), &eid, text)?),
+        SlipCmd::File { id } => written(ctx, |w| slips::file(w, id)),
+        SlipCmd::Void { id, reason } => written(ctx, |w| slips::void(w, id, Some(reason))),
+        SlipCmd::Find { text } => seen(
+            ctx,
+            slips::find_by_no(ctx.store.conn(), &eid, text)?,
+            View::Record,
+        ),
         SlipCmd::Register { from, to } => {
             let (from, to) = period(ctx, from.as_deref(), to.as_deref())?;
             to_json(slips::register(ctx.store.conn(), &eid, from, to)?)
         }
-        SlipCmd::Archive { key } => to_json(slips::archive(ctx.store.conn(), &eid, key)?),
+        SlipCmd::Archive { key } => seen(
+            ctx,
+            slips::archive(ctx.store.conn(), &eid, key)?,
+            View::List,
+        ),
     }
 }
 
@@ -406,7 +421,11 @@ fn followup(ctx: &mut Ctx, cmd: &FollowupCmd) -> Result<serde_json::Value> {
                 Some(s) => time::parse_input("until", "截止时间", s)?,
                 None => period(ctx, None, None)?.1,
             };
-            to_json(followups::due(ctx.store.conn(), &eid, until)?)
+            seen(
+                ctx,
+                followups::due(ctx.store.conn(), &eid, until)?,
+                View::List,
+            )
         }
         FollowupCmd::Record { id, result, note } => {
             let input = FollowupInput {
@@ -416,6 +435,11 @@ fn followup(ctx: &mut Ctx, cmd: &FollowupCmd) -> Result<serde_json::Value> {
             to_json(ctx.write(|w| followups::record(w, id, &input))?)
         }
         FollowupCmd::Show { id } => to_json(followups::find(ctx.store.conn(), id)?),
+        FollowupCmd::Task { id } => seen(
+            ctx,
+            followups::due_task(ctx.store.conn(), id)?,
+            View::Record,
+        ),
     }
 }
 

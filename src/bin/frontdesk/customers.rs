@@ -10,7 +10,7 @@ use frontdesk::import;
 use frontdesk::privacy::View;
 use frontdesk::Result;
 
-use crate::{read_json, to_json, Ctx};
+use crate::{read_json, seen, to_json, written, Ctx};
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -148,11 +148,11 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
     match cmd {
         Command::Add { json } => {
             let input: CustomerInput = read_json(json)?;
-            to_json(ctx.write(|w| customers::add_customer(w, &eid, &input))?)
+            written(ctx, |w| customers::add_customer(w, &eid, &input))
         }
         Command::Update { id, json } => {
             let input: CustomerInput = read_json(json)?;
-            to_json(ctx.write(|w| customers::update_customer(w, id, &input))?)
+            written(ctx, |w| customers::update_customer(w, id, &input))
         }
         Command::Show { id } => crate::seen(
             ctx,
@@ -181,14 +181,14 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             View::List,
         ),
         Command::Void { id, reason } => {
-            to_json(ctx.write(|w| customers::void_customer(w, id, Some(reason)))?)
+            written(ctx, |w| customers::void_customer(w, id, Some(reason)))
         }
         Command::SetTier { id, tier, reason } => {
             let input = TierInput {
                 tier: Some(tier.clone()),
                 reason: Some(reason.clone()),
             };
-            to_json(ctx.write(|w| customers::set_tier(w, id, &input))?)
+            written(ctx, |w| customers::set_tier(w, id, &input))
         }
         Command::VipIssue {
             id,
@@ -224,20 +224,24 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                 reason: Some(reason.clone()),
                 tier: tier.clone(),
             };
-            to_json(ctx.write(|w| customers::revoke_vip(w, id, &input))?)
+            written(ctx, |w| customers::revoke_vip(w, id, &input))
         }
-        Command::VipAssistant { id, staff } => {
-            to_json(ctx.write(|w| customers::set_vip_assistant(w, id, staff.as_deref()))?)
-        }
-        Command::VipList { expiring_days, all } => to_json(customers::vip_register(
-            ctx.store.conn(),
-            &eid,
-            ctx.store.now(),
-            &VipFilter {
-                expiring_within_days: *expiring_days,
-                include_inactive: *all,
-            },
-        )?),
+        Command::VipAssistant { id, staff } => written(ctx, |w| {
+            customers::set_vip_assistant(w, id, staff.as_deref())
+        }),
+        Command::VipList { expiring_days, all } => seen(
+            ctx,
+            customers::vip_register(
+                ctx.store.conn(),
+                &eid,
+                ctx.store.now(),
+                &VipFilter {
+                    expiring_within_days: *expiring_days,
+                    include_inactive: *all,
+                },
+            )?,
+            View::List,
+        ),
         Command::Import {
             path,
             preview,

@@ -95,7 +95,7 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
         }
         Command::CalendarClear { date, reason } => {
             ctx.write(|w| calendar::clear_day(w, &eid, Some(date), Some(reason)))?;
-            to_json(serde_json::json!({ "ok": true }))
+            crate::done()
         }
         Command::CalendarShow { year } => {
             use chrono::Datelike;

@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use frontdesk::backup::BackupPolicy;
 use frontdesk::estate::{self, Estate};
-use frontdesk::privacy::{self, Redact, View};
+use frontdesk::privacy::{self, Plain, Redact, View};
 use frontdesk::{Actor, Error, Result, Store};
 use serde::de::DeserializeOwned;
 
@@ -287,9 +287,27 @@ fn utf8_text(name: &str, bytes: Vec<u8>) -> Result<String> {
     })
 }
 
-/// Serialises a result for printing.
-pub fn to_json(v: impl serde::Serialize) -> Result<serde_json::Value> {
+/// Serialises a result for printing. Only values without personal data ([`Plain`]); personal
+/// data goes through [`seen`].
+pub fn to_json(v: impl serde::Serialize + Plain) -> Result<serde_json::Value> {
     Ok(serde_json::to_value(v)?)
+}
+
+/// One write whose result carries personal data, shown as one record opened.
+pub fn written<T>(
+    ctx: &mut Ctx,
+    f: impl FnOnce(&mut frontdesk::Write) -> Result<T>,
+) -> Result<serde_json::Value>
+where
+    T: Redact + serde::Serialize,
+{
+    let value = ctx.write(f)?;
+    seen(ctx, value, View::Record)
+}
+
+/// `{"ok": true}`: the command did what it was asked and has nothing to show.
+pub fn done() -> Result<serde_json::Value> {
+    Ok(serde_json::json!({ "ok": true }))
 }
 
 /// Phones in a document: masked, or full after the audited supervisor check.
@@ -317,7 +335,9 @@ pub fn seen<T>(ctx: &Ctx, value: T, view: View) -> Result<serde_json::Value>
 where
     T: Redact + serde::Serialize,
 {
-    to_json(privacy::redacted(value, &ctx.actor, view))
+    Ok(serde_json::to_value(privacy::redacted(
+        value, &ctx.actor, view,
+    ))?)
 }
 
 fn data_dir(cli: &Cli) -> Result<PathBuf> {
@@ -418,12 +438,14 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                 &a.admin_name,
                 &pw,
             )?;
-            to_json(serde_json::json!({ "estate": e, "data_dir": data_dir(cli)? }))
+            Ok(serde_json::json!({ "estate": to_json(e)?, "data_dir": to_json(data_dir(cli)?)? }))
         }
         Command::Demo => {
             let mut store = open(cli, false)?;
             let summary = frontdesk::demo::load(&mut store, frontdesk::demo::DEMO_SEED)?;
-            to_json(serde_json::json!({ "demo": summary, "data_dir": data_dir(cli)? }))
+            Ok(
+                serde_json::json!({ "demo": to_json(summary)?, "data_dir": to_json(data_dir(cli)?)? }),
+            )
         }
         Command::Verify => {
             let store = open(cli, true)?;
@@ -437,9 +459,9 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::BenchDocuments(a) => bench_documents::run(a),
         Command::Info => {
             let dir = data_dir(cli)?;
-            to_json(serde_json::json!({
-                "data_dir": dir,
-                "database": db_path(&dir),
+            Ok(serde_json::json!({
+                "data_dir": to_json(&dir)?,
+                "database": to_json(db_path(&dir))?,
                 "exists": db_path(&dir).exists(),
                 "schema_version": frontdesk::store::schema_version(),
             }))
@@ -461,10 +483,10 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             match c {
                 EstateCommand::Show => {
                     let conn = ctx.store.conn();
-                    to_json(serde_json::json!({
-                        "estate": ctx.estate,
-                        "departments": estate::departments(conn, &eid)?,
-                        "staff": estate::staff_list(conn, &eid)?,
+                    Ok(serde_json::json!({
+                        "estate": to_json(&ctx.estate)?,
+                        "departments": to_json(estate::departments(conn, &eid)?)?,
+                        "staff": to_json(estate::staff_list(conn, &eid)?)?,
                         "units": estate::units(conn, &eid)?.len(),
                     }))
                 }
@@ -480,11 +502,11 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                     new_password,
                 } => {
                     ctx.write(|w| estate::set_password(w, login, new_password))?;
-                    to_json(serde_json::json!({ "ok": true }))
+                    done()
                 }
                 EstateCommand::VoidStaff { login, reason } => {
                     ctx.write(|w| estate::void_staff(w, login, Some(reason)))?;
-                    to_json(serde_json::json!({ "ok": true }))
+                    done()
                 }
                 EstateCommand::AddUnit { code, area } => {
                     to_json(ctx.write(|w| estate::add_unit(w, &eid, code, *area))?)
@@ -508,7 +530,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                         read_json(json)?
                     };
                     let v = ctx.write(|w| frontdesk::policy::save(w, &eid, &p, note.as_deref()))?;
-                    to_json(serde_json::json!({ "version": v }))
+                    Ok(serde_json::json!({ "version": v }))
                 }
             }
         }
@@ -587,12 +609,12 @@ fn intake(ctx: &mut Ctx, c: &IntakeCommand) -> Result<serde_json::Value> {
     match c {
         IntakeCommand::Add { json } => {
             let input: intake::IntakeInput = read_json(json)?;
-            to_json(ctx.write(|w| intake::record(w, &eid, &input))?)
+            written(ctx, |w| intake::record(w, &eid, &input))
         }
         IntakeCommand::Import { json } => {
             let inputs: Vec<intake::IntakeInput> = read_json(json)?;
             let n = ctx.write(|w| intake::import(w, &eid, &inputs))?;
-            to_json(serde_json::json!({ "imported": n }))
+            Ok(serde_json::json!({ "imported": n }))
         }
         IntakeCommand::Show { id } => seen(ctx, intake::get(ctx.store.conn(), id)?, View::Record),
         IntakeCommand::List { from, to, limit } => {
@@ -610,9 +632,7 @@ fn intake(ctx: &mut Ctx, c: &IntakeCommand) -> Result<serde_json::Value> {
             let list = intake::list(ctx.store.conn(), &eid, from, to, calls, usize::MAX)?;
             seen(ctx, list, View::List)
         }
-        IntakeCommand::Void { id, reason } => {
-            to_json(ctx.write(|w| intake::void(w, id, Some(reason)))?)
-        }
+        IntakeCommand::Void { id, reason } => written(ctx, |w| intake::void(w, id, Some(reason))),
     }
 }
 

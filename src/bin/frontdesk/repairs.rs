@@ -3,12 +3,13 @@
 //! Each verb calls one core function in `frontdesk::repairs`; JSON inputs are the core's input
 //! structs (inline, `-` for standard input, or a file).
 
+use frontdesk::privacy::View;
 use frontdesk::repairs::{
     self, AgreementInput, DispatchInput, RepairFilter, SignOffInput, StepInput,
 };
 use frontdesk::Result;
 
-use crate::{read_json, to_json, Ctx};
+use crate::{read_json, seen, to_json, written, Ctx};
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -178,9 +179,9 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
         Command::PriceList { all } => to_json(repairs::price_list(ctx.store.conn(), &eid, *all)?),
         Command::Create { json } => {
             let input = read_json(json)?;
-            to_json(ctx.write(|w| repairs::create(w, &eid, &input))?)
+            written(ctx, |w| repairs::create(w, &eid, &input))
         }
-        Command::Show { id } => to_json(repairs::get(ctx.store.conn(), id)?),
+        Command::Show { id } => seen(ctx, repairs::get(ctx.store.conn(), id)?, View::Record),
         Command::List {
             status,
             kind,
@@ -199,34 +200,38 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                 open_only: *open,
                 limit: Some(*limit),
             };
-            to_json(repairs::list(ctx.store.conn(), &eid, &filter)?)
+            seen(
+                ctx,
+                repairs::list(ctx.store.conn(), &eid, &filter)?,
+                View::List,
+            )
         }
-        Command::Queue => to_json(repairs::to_dispatch(
-            ctx.store.conn(),
-            &eid,
-            ctx.store.now(),
-        )?),
+        Command::Queue => seen(
+            ctx,
+            repairs::to_dispatch(ctx.store.conn(), &eid, ctx.store.now())?,
+            View::List,
+        ),
         Command::Dispatch { id, repairer, at } => {
             let input = DispatchInput {
                 repairer: Some(repairer.clone()),
                 at: at.clone(),
             };
-            to_json(ctx.write(|w| repairs::dispatch(w, id, &input))?)
+            written(ctx, |w| repairs::dispatch(w, id, &input))
         }
-        Command::Accept { id, at } => to_json(ctx.write(|w| repairs::accept(w, id, &step(at)))?),
-        Command::Arrive { id, at } => to_json(ctx.write(|w| repairs::arrive(w, id, &step(at)))?),
+        Command::Accept { id, at } => written(ctx, |w| repairs::accept(w, id, &step(at))),
+        Command::Arrive { id, at } => written(ctx, |w| repairs::arrive(w, id, &step(at))),
         Command::Finish { id, json } => {
             let input = read_json(json)?;
-            to_json(ctx.write(|w| repairs::finish(w, id, &input))?)
+            written(ctx, |w| repairs::finish(w, id, &input))
         }
         Command::Agreement { id, note, at } => {
             let input = AgreementInput {
                 note: note.clone(),
                 at: at.clone(),
             };
-            to_json(ctx.write(|w| repairs::record_owner_agreement(w, id, &input))?)
+            written(ctx, |w| repairs::record_owner_agreement(w, id, &input))
         }
-        Command::ConfirmFee { id } => to_json(ctx.write(|w| repairs::confirm_fee(w, id))?),
+        Command::ConfirmFee { id } => written(ctx, |w| repairs::confirm_fee(w, id)),
         Command::SignOff {
             id,
             not_signed,
@@ -238,15 +243,13 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                 owner_comment: comment.clone(),
                 at: at.clone(),
             };
-            to_json(ctx.write(|w| repairs::sign_off(w, id, &input))?)
+            written(ctx, |w| repairs::sign_off(w, id, &input))
         }
-        Command::Finance { id, at } => {
-            to_json(ctx.write(|w| repairs::finance_confirm(w, id, &step(at)))?)
-        }
-        Command::Void { id, reason } => to_json(ctx.write(|w| repairs::void(w, id, Some(reason)))?),
+        Command::Finance { id, at } => written(ctx, |w| repairs::finance_confirm(w, id, &step(at))),
+        Command::Void { id, reason } => written(ctx, |w| repairs::void(w, id, Some(reason))),
         Command::Rework { id, reason } => {
             ctx.write(|w| repairs::rework(w, id, reason))?;
-            to_json(serde_json::json!({ "ok": true }))
+            crate::done()
         }
     }
 }

@@ -101,7 +101,7 @@ pub fn run(a: &SoakArgs) -> Result<serde_json::Value> {
         let _ = std::fs::remove_dir_all(&dir);
     }
     let tally = out?;
-    let value = crate::to_json(&tally)?;
+    let value = serde_json::to_value(&tally)?;
     if tally.lost > 0
         || tally.partial != 0
         || tally.verify_failures > 0
