@@ -324,6 +324,7 @@ fn judge(
 }
 
 /// Evaluates one rule for a step started at `start`, due at `base_due` before pauses.
+#[allow(clippy::too_many_arguments)]
 pub fn evaluate(
     name: &str,
     rule: &Rule,

@@ -572,7 +572,7 @@ fn repair_life(
     supervisor: &Actor,
     summary: &mut DemoSummary,
 ) -> Result<()> {
-    let content = intake::get(&l.store.conn(), intake_no)?.content;
+    let content = intake::get(l.store.conn(), intake_no)?.content;
     let leak = content.contains('漏') || content.contains('渗');
     let urgent = leak || l.rng.u8(..5) == 0;
     let o = l.step(clerk, |w| {

@@ -135,7 +135,7 @@ impl Default for FollowupPolicy {
 impl Default for RepairPolicy {
     fn default() -> Self {
         RepairPolicy {
-            material_supervisor_limit_fen: 100_00,
+            material_supervisor_limit_fen: 10_000, // ¥100.00
         }
     }
 }

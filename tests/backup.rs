@@ -432,10 +432,13 @@ fn backup_folder_is_chosen_in_the_policy_checked_and_audited() {
         default
     );
     for ok in [r"E:\物业前台备份", r"\\server\share\备份", "D:/backup"] {
-        let mut p = BackupPolicy::default();
-        p.folder = ok.into();
-        let mut policy = frontdesk::policy::Policy::default();
-        policy.backup = p;
+        let policy = frontdesk::policy::Policy {
+            backup: BackupPolicy {
+                folder: ok.into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
         let text = frontdesk::policy::to_toml(&policy).unwrap();
         assert_eq!(
             frontdesk::policy::from_toml(&text).unwrap().backup.folder,

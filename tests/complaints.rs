@@ -1253,7 +1253,7 @@ fn list_filters_by_status_grade_category_department_and_time() {
             status: Some(ComplaintStatus::Voided),
             ..Default::default()
         }),
-        [voided.no.clone()]
+        std::slice::from_ref(&voided.no)
     );
     assert_eq!(
         nos(ComplaintFilter {
@@ -1267,14 +1267,14 @@ fn list_filters_by_status_grade_category_department_and_time() {
             grade: Some(Grade::Important),
             ..Default::default()
         }),
-        [dispatched.no.clone()]
+        std::slice::from_ref(&dispatched.no)
     );
     assert_eq!(
         nos(ComplaintFilter {
             department: Some("工程维修部".into()),
             ..Default::default()
         }),
-        [dispatched.no.clone()]
+        std::slice::from_ref(&dispatched.no)
     );
     assert_eq!(
         nos(ComplaintFilter {
@@ -1289,14 +1289,14 @@ fn list_filters_by_status_grade_category_department_and_time() {
             to: Some(t0() + Duration::hours(36)),
             ..Default::default()
         }),
-        [dispatched.no.clone()]
+        std::slice::from_ref(&dispatched.no)
     );
     assert_eq!(
         nos(ComplaintFilter {
             limit: Some(1),
             ..Default::default()
         }),
-        [closed.no.clone()]
+        std::slice::from_ref(&closed.no)
     );
     assert_invalid(
         complaints::list(

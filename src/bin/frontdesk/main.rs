@@ -325,7 +325,7 @@ pub fn disclosure(
 
 /// Progress of a long export, on stderr every 10,000 rows.
 pub fn progress(done: u64, total: u64) {
-    if total >= 10_000 && (done % 10_000 == 0 || done == total) {
+    if total >= 10_000 && (done.is_multiple_of(10_000) || done == total) {
         eprintln!("已写入 {done}/{total} 行");
     }
 }

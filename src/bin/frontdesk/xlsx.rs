@@ -68,8 +68,6 @@ fn period(a: &PeriodArgs) -> Result<Period> {
     )
 }
 
-/// Prints progress of a long export on stderr.
-
 pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
     let eid = ctx.estate.id.clone();
     let now = ctx.store.now();

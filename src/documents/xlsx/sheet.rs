@@ -266,6 +266,12 @@ impl CellFormats {
     }
 }
 
+impl Default for Formats {
+    fn default() -> Formats {
+        Formats::new()
+    }
+}
+
 impl Formats {
     pub fn new() -> Formats {
         let font = Format::new().set_font_name("宋体").set_font_size(10);
@@ -557,7 +563,7 @@ pub fn write_register<R>(
             };
             write_value(ws, row, col, cell, format)?;
         }
-        if n % 1000 == 0 {
+        if n.is_multiple_of(1000) {
             progress(n, total.max(n));
         }
     }
