@@ -1,8 +1,9 @@
 //! PDF documents, read back: every document's text (through the embedded font's ToUnicode map),
 //! page sizes, the embedded font being a subset, the metadata; masking and the audited right to
 //! unmask; printing a slip logs the print only when the file was written; a 2,000-character slip
-//! runs over pages without losing a character; the line breaker never starts a line with a
-//! closing mark; the Code 128 symbols.
+//! runs over pages without losing a character; characters Noto Sans SC lacks (𠮷, 𪚥, 😀) are
+//! drawn from the fallback fonts' embedded glyphs, and one no font has as □; the line breaker
+//! never starts a line with a closing mark; the Code 128 symbols.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -35,6 +36,9 @@ struct Read {
     fonts: Vec<(String, usize)>,
     info: HashMap<String, String>,
     bytes: usize,
+    /// Every character drawn, in order: the text its glyph maps to, the base name of the font
+    /// it is drawn with, and the length of that glyph's outline in the embedded font program.
+    drawn: Vec<(String, String, usize)>,
 }
 
 impl Read {
@@ -56,6 +60,35 @@ fn pdf_string(o: &Object) -> String {
         Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
         other => format!("{other:?}"),
     }
+}
+
+/// The length of glyph `gid`'s outline in a TrueType font program (0: an empty glyph, which
+/// is what .notdef and a missing glyph draw as nothing).
+fn glyph_len(font: &[u8], gid: u16) -> usize {
+    let u16_at = |d: &[u8], at: usize| usize::from(u16::from_be_bytes([d[at], d[at + 1]]));
+    let u32_at =
+        |d: &[u8], at: usize| u32::from_be_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]]) as usize;
+    let table = |tag: &[u8]| {
+        (0..u16_at(font, 4))
+            .map(|i| 12 + 16 * i)
+            .find(|rec| &font[*rec..rec + 4] == tag)
+            .map(|rec| &font[u32_at(font, rec + 8)..][..u32_at(font, rec + 12)])
+            .expect("table in the font program")
+    };
+    let (head, loca) = (table(b"head"), table(b"loca"));
+    let long = u16_at(head, 50) == 1;
+    let offset = |g: usize| {
+        if long {
+            u32_at(loca, g * 4)
+        } else {
+            u16_at(loca, g * 2) * 2
+        }
+    };
+    let gid = usize::from(gid);
+    if (gid + 2) * if long { 4 } else { 2 } > loca.len() {
+        return 0;
+    }
+    offset(gid + 1).saturating_sub(offset(gid))
 }
 
 /// Parses the `bfchar` pairs of a ToUnicode CMap.
@@ -91,6 +124,7 @@ fn read(path: &Path) -> Read {
     let mut pages = Vec::new();
     let mut sizes = Vec::new();
     let mut fonts = Vec::new();
+    let mut drawn = Vec::new();
     for (_, page_id) in doc.get_pages() {
         let page = doc.get_dictionary(page_id).unwrap();
         let media = page.get(b"MediaBox").unwrap().as_array().unwrap();
@@ -105,6 +139,7 @@ fn read(path: &Path) -> Read {
             (num(&media[3]) - num(&media[1])).round() as i64,
         ));
         let mut maps: HashMap<Vec<u8>, HashMap<u16, String>> = HashMap::new();
+        let mut programs: HashMap<Vec<u8>, (String, Vec<u8>)> = HashMap::new();
         for (name, font) in doc.get_page_fonts(page_id).unwrap() {
             let cmap = font
                 .get(b"ToUnicode")
@@ -133,13 +168,13 @@ fn read(path: &Path) -> Read {
                 .expect("a TrueType font program is embedded");
             let (_, file) = doc.dereference(file).unwrap();
             let stream = file.as_stream().unwrap();
-            let len = stream
+            let program = stream
                 .decompressed_content()
-                .map(|d| d.len())
-                .unwrap_or(stream.content.len());
+                .unwrap_or_else(|_| stream.content.clone());
             if !fonts.iter().any(|(b, _)| *b == base) {
-                fonts.push((base, len));
+                fonts.push((base.clone(), program.len()));
             }
+            programs.insert(name.clone(), (base, program));
             maps.insert(name, cmap);
         }
         let content = Content::decode(&doc.get_page_content(page_id)).unwrap();
@@ -163,7 +198,14 @@ fn read(path: &Path) -> Read {
                     for s in strings {
                         for c in s.chunks(2) {
                             let code = u16::from_be_bytes([c[0], c[1]]);
-                            text.push_str(map.get(&code).map(String::as_str).unwrap_or("\u{FFFD}"));
+                            let unicode = map.get(&code).map(String::as_str).unwrap_or("\u{FFFD}");
+                            text.push_str(unicode);
+                            let (base, program) = &programs[&font];
+                            drawn.push((
+                                unicode.to_string(),
+                                base.clone(),
+                                glyph_len(program, code),
+                            ));
                         }
                     }
                 }
@@ -185,6 +227,7 @@ fn read(path: &Path) -> Read {
         fonts,
         info,
         bytes: bytes.len(),
+        drawn,
     }
 }
 
@@ -562,6 +605,89 @@ fn a_slip_with_only_the_required_fields() {
             "未立案",
         ],
     );
+}
+
+#[test]
+fn characters_the_main_font_lacks_print_from_the_fallback_fonts() {
+    // 𠮷 and 𪚥 (CJK Extension B) and 😀 are not in Noto Sans SC; U+E000 (private use) is in
+    // no font of the chain and prints as □.
+    // A long report changes font within its lines and wraps over several of them.
+    let content = format!(
+        "业主𠮷田女士反映：门口“𪚥”字招牌松动😀，私用字\u{E000}。{}",
+        "𠮷田家门口😀的𪚥字招牌，".repeat(15)
+    );
+    let mut d = desk();
+    let eid = d.estate.id.clone();
+    let i = record_intake(
+        &mut d,
+        &IntakeInput {
+            person_name: Some("𠮷田".into()),
+            content: Some(content.clone()),
+            ..crate::complaints::complaint_call()
+        },
+    );
+    let s = as_clerk(&mut d, |w| {
+        slips::create(
+            w,
+            &eid,
+            &SlipInput {
+                intake: Some(i.no.clone()),
+                department: Some("工程维修部".into()),
+                ..SlipInput::default()
+            },
+        )
+    })
+    .unwrap();
+    let out = scratch("pdf-slip-fallback").join("fallback.pdf");
+    let clerk = d.clerk.clone();
+    let w = print(&mut d, &clerk, &s.no, Disclosure::Masked, &out).unwrap();
+    assert_eq!(w.pages, 1);
+    assert!(w.bytes <= 80 * 1024, "{} bytes", w.bytes);
+    let r = read(&out);
+    let text = r.text();
+    assert_has(&text, &["𠮷田", "门口“𪚥”字招牌松动😀", "私用字□"]);
+    // The slip's own □ (the 回访 boxes) and the one for U+E000, no more.
+    assert_eq!(text.matches('□').count(), 4, "{text}");
+    assert!(!text.contains('\u{FFFD}'), "undecodable glyph:\n{text}");
+    assert!(
+        in_order(&text, &content.replace('\u{E000}', "□")),
+        "characters of the report were lost:\n{text}"
+    );
+    let lines = text.lines().filter(|l| l.contains("字招牌")).count();
+    assert!(lines >= 3, "the report on {lines} lines:\n{text}");
+
+    // Each is drawn with a fallback font, embedded as a subset, from a glyph with an outline.
+    let drawn = |c: &str| {
+        r.drawn
+            .iter()
+            .find(|(t, _, _)| t == c)
+            .unwrap_or_else(|| panic!("{c} not drawn"))
+            .clone()
+    };
+    for (c, font) in [
+        ("𠮷", "FrontDeskFallbackHan-"),
+        ("𪚥", "FrontDeskFallbackHan-"),
+        ("😀", "FrontDeskFallbackEmoji-"),
+        ("田", "NotoSansSC-"),
+        ("□", "NotoSansSC-"),
+    ] {
+        let (_, base, outline) = drawn(c);
+        assert!(base.contains(font), "{c} drawn with {base}");
+        assert!(outline > 0, "{c}: an empty glyph in {base}");
+    }
+    assert_eq!(r.fonts.len(), 3, "{:?}", r.fonts);
+    for (name, len) in &r.fonts {
+        let (tag, _) = name.split_once('+').expect("subset tag ABCDEF+");
+        assert!(tag.len() == 6, "{name}");
+        assert!(*len < 200_000, "{name}: {len} bytes, not a subset");
+    }
+    // Every glyph drawn has an outline but the spaces'.
+    for (t, base, outline) in &r.drawn {
+        assert!(
+            *outline > 0 || t.trim().is_empty(),
+            "{t:?} drawn with an empty glyph of {base}"
+        );
+    }
 }
 
 #[test]

@@ -1,13 +1,20 @@
-//! Page layout shared by every PDF document: the embedded font (parsed once per process), text
-//! measured by glyph advances, Chinese line breaking, pages with boxes, grids and tables that
-//! continue onto further pages, page numbers, the Code 128 barcode, and saving with metadata.
+//! Page layout shared by every PDF document: the face chain (the embedded fonts, each parsed
+//! once per process when first needed), text measured by glyph advances, Chinese line breaking,
+//! pages with boxes, grids and tables that continue onto further pages, page numbers, the
+//! Code 128 barcode, and saving with metadata.
 //!
 //! Invariants:
 //! - Coordinates are points from the page's top-left corner, y growing downwards; the conversion
 //!   to PDF's bottom-left origin happens only here.
-//! - Every string drawn goes through [`Face::printable`]: a character the font lacks prints as □
-//!   instead of an invisible .notdef glyph, and control characters never reach the page.
-//! - Fonts are embedded as subsets (only the glyphs used), so a slip stays small.
+//! - Text is drawn from one face chain, [`Face`]: Noto Sans SC, then fallbacks for the
+//!   characters it lacks (rare CJK ideographs of Extensions B–H, emoji). Each character is
+//!   drawn from the first font of the chain that has it, and measured with that same font, so
+//!   widths, line breaks and what is drawn agree even when a line changes font.
+//! - Every string drawn goes through [`Face::printable`]: a character no font of the chain has
+//!   prints as □ (from the main font) instead of an invisible .notdef glyph, and control
+//!   characters never reach the page.
+//! - Fonts are embedded as subsets (only the glyphs used), and a fallback only when the
+//!   document uses it, so a slip stays small.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -21,17 +28,11 @@ use printpdf::{
 
 use crate::error::{Error, Result};
 
-/// Noto Sans SC (assets/fonts), deflated by the build script: 6 MB in the binary instead of 10.5.
-static FONT_DEFLATED: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/font.deflate"));
+// `FONTS`: the chain's font files (assets/fonts), main font first, deflated by the build script.
+include!(concat!(env!("OUT_DIR"), "/fonts.rs"));
 
-/// The font file, inflated once per process.
-fn font_bytes() -> Result<&'static [u8]> {
-    static BYTES: OnceLock<Option<Vec<u8>>> = OnceLock::new();
-    BYTES
-        .get_or_init(|| miniz_oxide::inflate::decompress_to_vec(FONT_DEFLATED).ok())
-        .as_deref()
-        .ok_or_else(|| Error::State("内置字体无法解压，无法生成 PDF".into()))
-}
+/// How many fonts the chain has.
+const CHAIN: usize = FONTS.len();
 
 /// Where the baseline sits below the top of a line box, in em (CJK ideographs fill 0.88 em above
 /// the baseline and 0.12 em below in Noto Sans SC).
@@ -46,50 +47,98 @@ const NO_START: &str = "，。、；：？！）」』》】〕〉”’…,.;:?
 /// Opening marks that never end a line.
 const NO_END: &str = "（「『《【〔〈“‘([{";
 
-/// The embedded font, parsed once per process.
-pub struct Face {
-    font: ParsedFont,
+/// One font of the chain: the inflated file and its parse.
+struct Font {
+    bytes: Vec<u8>,
+    parsed: ParsedFont,
     units_per_em: f32,
-    missing: u16,
+}
+
+impl Font {
+    /// Inflates and parses font `i` of the chain; `None` if its data are damaged.
+    fn load(i: usize) -> Option<Font> {
+        let bytes = miniz_oxide::inflate::decompress_to_vec(FONTS[i].1).ok()?;
+        let parsed = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())?;
+        let units_per_em = f32::from(parsed.font_metrics.units_per_em.max(1));
+        Some(Font {
+            bytes,
+            parsed,
+            units_per_em,
+        })
+    }
+
+    fn glyph(&self, c: char) -> Option<u16> {
+        self.parsed.lookup_glyph_index(c as u32)
+    }
+}
+
+/// The face chain: the main font (Noto Sans SC) and its fallbacks, in order. The main font is
+/// loaded with the face; a fallback when a character the fonts before it lack is first asked
+/// for (most documents never need one). A fallback that cannot be loaded counts as empty.
+pub struct Face {
+    fonts: [OnceLock<Option<Font>>; CHAIN],
 }
 
 impl Face {
-    /// The process-wide face (parsing 10 MB of font takes a while, so it is done once).
+    /// The process-wide face (inflating and parsing 10 MB of font takes a while, so it is done
+    /// once).
     pub fn get() -> Result<&'static Face> {
         static FACE: OnceLock<Option<Face>> = OnceLock::new();
         FACE.get_or_init(|| {
-            let font = ParsedFont::from_bytes(font_bytes().ok()?, 0, &mut Vec::new())?;
-            let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
-            let missing = font.lookup_glyph_index('□' as u32)?;
-            Some(Face {
-                font,
-                units_per_em,
-                missing,
-            })
+            let face = Face {
+                fonts: std::array::from_fn(|_| OnceLock::new()),
+            };
+            let main = face.font(0)?;
+            main.glyph('□')?;
+            Some(face)
         })
         .as_ref()
         .ok_or_else(|| Error::State("内置字体无法加载，无法生成 PDF".into()))
     }
 
-    /// The character as it will print: itself when the font has it, □ when it does not, a space
-    /// for control characters.
+    /// Font `i` of the chain, loaded on first use.
+    fn font(&self, i: usize) -> Option<&Font> {
+        self.fonts[i].get_or_init(|| Font::load(i)).as_ref()
+    }
+
+    /// The font of the chain that draws `c` and its glyph there: the first font that has it.
+    fn find(&self, c: char) -> Option<(usize, &Font, u16)> {
+        (0..CHAIN).find_map(|i| {
+            let font = self.font(i)?;
+            font.glyph(c).map(|gid| (i, font, gid))
+        })
+    }
+
+    /// Where the printed form of `c` comes from: its font's index in the chain, the font and
+    /// the glyph.
+    fn glyph(&self, c: char) -> (usize, &Font, u16) {
+        let c = if c.is_control() { ' ' } else { c };
+        self.find(c)
+            .or_else(|| self.find('□'))
+            .expect("the main font has □ (checked when the face is loaded)")
+    }
+
+    /// The character as it will print: itself when a font of the chain has it, □ when none
+    /// does, a space for control characters.
     pub fn printable(&self, c: char) -> char {
         if c.is_control() {
             ' '
-        } else if self.font.lookup_glyph_index(c as u32).is_some() {
+        } else if self.find(c).is_some() {
             c
         } else {
             '□'
         }
     }
 
-    /// Advance width of a character in em.
+    /// Index in the chain of the font that draws `c`.
+    fn font_of(&self, c: char) -> usize {
+        self.glyph(c).0
+    }
+
+    /// Advance width of a character in em, in the font that draws it.
     pub fn advance(&self, c: char) -> f32 {
-        let gid = self
-            .font
-            .lookup_glyph_index(self.printable(c) as u32)
-            .unwrap_or(self.missing);
-        f32::from(self.font.get_horizontal_advance(gid)) / self.units_per_em
+        let (_, font, gid) = self.glyph(c);
+        f32::from(font.parsed.get_horizontal_advance(gid)) / font.units_per_em
     }
 
     /// Width of a string at `size` points.
@@ -284,7 +333,8 @@ pub struct Page {
     pub width: f32,
     pub height: f32,
     ops: Vec<Op>,
-    font: FontId,
+    /// The document's font resource of each font of the chain.
+    fonts: [FontId; CHAIN],
 }
 
 impl Page {
@@ -320,19 +370,29 @@ impl Page {
                 mode: TextRenderingMode::FillStroke,
             });
         }
-        self.ops.push(Op::SetFont {
-            font: PdfFontHandle::External(self.font.clone()),
-            size: Pt(style.size),
-        });
         self.ops.push(Op::SetTextCursor {
             pos: Point {
                 x: Pt(x),
                 y: Pt(baseline),
             },
         });
-        self.ops.push(Op::ShowText {
-            items: vec![TextItem::Text(s)],
-        });
+        // One run per change of font; each run moves the cursor on by its glyphs' widths.
+        let mut rest = s.as_str();
+        while let Some(first) = rest.chars().next() {
+            let font = face.font_of(first);
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| face.font_of(*c) != font)
+                .map_or(rest.len(), |(at, _)| at);
+            self.ops.push(Op::SetFont {
+                font: PdfFontHandle::External(self.fonts[font].clone()),
+                size: Pt(style.size),
+            });
+            self.ops.push(Op::ShowText {
+                items: vec![TextItem::Text(rest[..end].to_string())],
+            });
+            rest = &rest[end..];
+        }
         self.ops.push(Op::EndTextSection);
         self.ops.push(Op::RestoreGraphicsState);
     }
@@ -573,7 +633,8 @@ pub type Header<'a> = Box<dyn FnMut(&mut Page) -> f32 + 'a>;
 /// not fit continues on the next page, under the page header (and the table header) again.
 pub struct Flow<'a> {
     doc: PdfDocument,
-    font: FontId,
+    /// The font resource of each font of the chain (embedded only if used).
+    fonts: [FontId; CHAIN],
     paper: Paper,
     pages: Vec<Page>,
     header: Header<'a>,
@@ -599,7 +660,7 @@ impl<'a> Flow<'a> {
         Face::get()?;
         let mut flow = Flow {
             doc: PdfDocument::new(title),
-            font: FontId::new(),
+            fonts: std::array::from_fn(|_| FontId::new()),
             paper,
             pages: Vec::new(),
             header,
@@ -624,7 +685,7 @@ impl<'a> Flow<'a> {
             width: self.paper.width,
             height: self.paper.height,
             ops: Vec::new(),
-            font: self.font.clone(),
+            fonts: self.fonts.clone(),
         };
         self.y = (self.header)(&mut page);
         self.top = self.y;
@@ -778,31 +839,56 @@ impl<'a> Flow<'a> {
         self.y += h;
     }
 
-    /// The font this document embeds: a sparse copy of the face holding only the glyphs drawn
-    /// (see `sparse`), or the whole face if that cannot be built.
-    fn document_font(&self) -> Result<ParsedFont> {
+    /// The fonts this document embeds, by resource: for each font of the chain that drew
+    /// something, a sparse copy holding only the glyphs drawn with it (see `sparse`), or the
+    /// whole font if that cannot be built. Fonts that drew nothing are left out.
+    fn document_fonts(&self) -> Result<Vec<(FontId, ParsedFont)>> {
         let face = Face::get()?;
-        let mut chars = BTreeMap::new();
+        let mut chars: [BTreeMap<char, u16>; CHAIN] = std::array::from_fn(|_| BTreeMap::new());
+        let mut current = 0;
         for op in self.pages.iter().flat_map(|p| &p.ops) {
-            if let Op::ShowText { items } = op {
-                for item in items {
-                    if let TextItem::Text(s) = item {
-                        for c in s.chars() {
-                            if let Some(gid) = face.font.lookup_glyph_index(c as u32) {
-                                chars.insert(c, gid);
+            match op {
+                Op::SetFont {
+                    font: PdfFontHandle::External(id),
+                    ..
+                } => current = self.fonts.iter().position(|f| f == id).unwrap_or(0),
+                Op::ShowText { items } => {
+                    let Some(font) = face.font(current) else {
+                        continue;
+                    };
+                    for item in items {
+                        if let TextItem::Text(s) = item {
+                            for c in s.chars() {
+                                if let Some(gid) = font.glyph(c) {
+                                    chars[current].insert(c, gid);
+                                }
                             }
                         }
                     }
                 }
+                _ => {}
             }
         }
-        Ok(super::sparse::sparse(font_bytes()?, &chars)
-            .and_then(|bytes| ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()))
-            .unwrap_or_else(|| face.font.clone()))
+        let mut out = Vec::new();
+        for (i, chars) in chars.iter().enumerate() {
+            // A font the document does not draw with is not even loaded (inflating and parsing
+            // a fallback costs tens of milliseconds).
+            if chars.is_empty() {
+                continue;
+            }
+            let Some(font) = face.font(i) else {
+                continue;
+            };
+            let parsed = super::sparse::sparse(&font.bytes, chars)
+                .and_then(|bytes| ParsedFont::from_bytes(&bytes, 0, &mut Vec::new()))
+                .unwrap_or_else(|| font.parsed.clone());
+            out.push((self.fonts[i].clone(), parsed));
+        }
+        Ok(out)
     }
 
     /// Writes “第 N 页，共 M 页” (and `footer` at the left) at the foot of every page, then
-    /// serialises the document with its metadata and the font subset.
+    /// serialises the document with its metadata and the font subsets.
     pub fn finish(mut self, footer: &str, now: DateTime<Utc>) -> Result<Rendered> {
         let total = self.pages.len();
         let size = 8.0;
@@ -827,12 +913,9 @@ impl<'a> Flow<'a> {
         info.metadata_date = date;
         info.producer = "FrontDesk".into();
         info.creator = "FrontDesk".into();
-        let font = self.document_font()?;
-        self.doc
-            .resources
-            .fonts
-            .map
-            .insert(self.font.clone(), PdfFont::new(font));
+        for (id, font) in self.document_fonts()? {
+            self.doc.resources.fonts.map.insert(id, PdfFont::new(font));
+        }
         let (w, h) = (Pt(self.paper.width), Pt(self.paper.height));
         self.doc.pages = self
             .pages

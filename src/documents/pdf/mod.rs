@@ -3,9 +3,12 @@
 //! period ([`complaint_register`]) and the month-end report ([`month_report`]).
 //!
 //! Invariants:
-//! - Every document is drawn with the embedded Noto Sans SC (parsed once per process) and embeds
-//!   only the glyphs it uses; its metadata carry the title, the generation time given by the
-//!   caller (never the clock read here) and the producer “FrontDesk”.
+//! - Every document is drawn with one face chain: the embedded Noto Sans SC, then fallback
+//!   fonts for rare CJK ideographs (Extensions B–H) and emoji (each parsed once per process,
+//!   when first needed); a character no font has prints as □. A document embeds only the
+//!   fonts it draws with and only the glyphs it uses; its metadata carry the title, the
+//!   generation time given by the caller (never the clock read here) and the producer
+//!   “FrontDesk”.
 //! - Files are written through [`write_atomic`]: a failed export leaves nothing half-written.
 //! - Phone numbers print as the [`Disclosure`] says: masked unless [`super::unmask`] granted them.
 //! - Printing a slip records the print in the same transaction as the file is written, so a
