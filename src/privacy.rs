@@ -131,6 +131,7 @@ plain!((), bool, i64, u64, usize, f64, String, std::path::PathBuf);
 // not masked (the desk works by them); staff phones are work numbers. Keep this list next to
 // the `Redact` impls below, so a reviewer sees both sides at once.
 plain!(
+    crate::auth::Actor,
     crate::backup::BackupInfo,
     crate::backup::DueReport,
     crate::backup::RestoreInfo,
@@ -141,6 +142,7 @@ plain!(
     crate::deadlines::Overview,
     crate::deadlines::Pause,
     crate::demo::DemoSummary,
+    crate::documents::Disclosure,
     crate::documents::MonthEnd,
     crate::documents::pdf::Written,
     crate::documents::xlsx::Written,

@@ -60,6 +60,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         desk::slip_find,
         desk::slip_register,
         desk::followup_due,
+        desk::followup_task,
         desk::followup_record,
         repairs::repair_queue,
         repairs::repair_list,

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use frontdesk::estate::{self, Estate};
-use frontdesk::privacy::{self, Redact, View};
+use frontdesk::privacy::{self, Plain, Redact, View};
 use frontdesk::{backup, Actor, Error, Result, Store, Write};
 
 use crate::error::{WireError, WireResult};
@@ -198,7 +198,7 @@ impl AppState {
     }
 
     /// Runs `f` on the store (created on first use, for set-up and demo data) with no clerk.
-    pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> WireResult<T> {
+    pub fn with_store<T: Plain>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> WireResult<T> {
         let mut desk = self.desk();
         if desk.problem.is_some() {
             return Err(WireError::new("corrupt", "数据库无法使用，请先从备份恢复"));
@@ -211,8 +211,9 @@ impl AppState {
         Ok(f(store)?)
     }
 
-    /// A read as the signed-in clerk: the store and the estate id.
-    pub fn read<T>(&self, f: impl FnOnce(&Store, &str) -> Result<T>) -> WireResult<T> {
+    /// A read as the signed-in clerk: the store and the estate id. Only values without personal
+    /// data ([`Plain`]); personal data goes through [`AppState::seen`].
+    pub fn read<T: Plain>(&self, f: impl FnOnce(&Store, &str) -> Result<T>) -> WireResult<T> {
         let desk = self.desk();
         let (store, actor) = signed_in(&desk)?;
         Ok(f(store, &actor.estate_id)?)
@@ -229,8 +230,24 @@ impl AppState {
         Ok(privacy::redacted(f(store, &actor.estate_id)?, actor, view))
     }
 
-    /// One write (one transaction) as the signed-in clerk, with the estate id.
-    pub fn write<T>(&self, f: impl FnOnce(&mut Write, &str) -> Result<T>) -> WireResult<T> {
+    /// One write (one transaction) as the signed-in clerk, with the estate id; its result has
+    /// no personal data ([`Plain`]).
+    pub fn write<T: Plain>(&self, f: impl FnOnce(&mut Write, &str) -> Result<T>) -> WireResult<T> {
+        self.write_any(f)
+    }
+
+    /// One write whose result carries personal data, shown as one record opened.
+    pub fn write_seen<T: Redact>(
+        &self,
+        f: impl FnOnce(&mut Write, &str) -> Result<T>,
+    ) -> WireResult<T> {
+        let value = self.write_any(f)?;
+        let desk = self.desk();
+        let (_, actor) = signed_in(&desk)?;
+        Ok(privacy::redacted(value, actor, View::Record))
+    }
+
+    fn write_any<T>(&self, f: impl FnOnce(&mut Write, &str) -> Result<T>) -> WireResult<T> {
         let mut desk = self.desk();
         let actor = signed_in(&desk)?.1.clone();
         let store = desk.store.as_mut().ok_or_else(not_set_up)?;
@@ -238,7 +255,7 @@ impl AppState {
     }
 
     /// A write that needs the store itself (set-up, demo data, verification), as a clerk.
-    pub fn signed_in_store<T>(
+    pub fn signed_in_store<T: Plain>(
         &self,
         f: impl FnOnce(&mut Store, &Actor) -> Result<T>,
     ) -> WireResult<T> {

@@ -272,6 +272,66 @@ fn demo_data_backups_and_recovery_from_a_corrupt_database() {
     s.ok("login", json!({"login": "wang", "password": "demo1234"}));
 }
 
+/// Every list the app offers, read as each role: a receptionist and a repairer see phones
+/// masked, a supervisor whole; the 回访 task the clerk opens to make the call shows its number.
+#[test]
+fn each_role_reads_every_list_with_the_phones_it_may_see() {
+    let s = shell_at(scratch("roles"));
+    s.ok("demo_load", json!({}));
+    let year = json!({"from": "2026-01-01", "to": "2026-12-31"});
+    let lists = [
+        ("complaint_list", json!({"query": {}})),
+        ("complaint_queue", json!({})),
+        ("repair_list", json!({"filter": {}})),
+        ("repair_queue", json!({})),
+        ("slip_register", json!({ "period": year })),
+        ("followup_due", json!({})),
+        ("customer_list", json!({"filter": {}})),
+        ("vip_register", json!({"filter": {}})),
+        ("intake_list", json!({ "period": year })),
+        ("search", json!({"query": "1"})),
+    ];
+    let full_phones = |v: &Value| -> usize {
+        let text = v.to_string();
+        let b = text.as_bytes();
+        (0..b.len().saturating_sub(12))
+            .filter(|&i| {
+                b[i] == b'"'
+                    && b[i + 1] == b'1'
+                    && b[i + 2..i + 12].iter().all(u8::is_ascii_digit)
+                    && b[i + 12] == b'"'
+            })
+            .count()
+    };
+    for (login, may_see) in [("li", false), ("sun", false), ("wang", true)] {
+        s.ok("login", json!({"login": login, "password": "demo1234"}));
+        let mut seen = 0;
+        for (cmd, args) in &lists {
+            let n = match s.call(cmd, args.clone()) {
+                Ok(v) => full_phones(&v),
+                Err(e) if e["code"] == "denied" => continue,
+                Err(e) => panic!("{login}: {cmd} failed: {e}"),
+            };
+            if !may_see {
+                assert_eq!(n, 0, "{login} sees full phones in {cmd}");
+            }
+            seen += n;
+        }
+        assert_eq!(seen > 0, may_see, "{login}: {seen} full phones");
+    }
+    s.ok("login", json!({"login": "li", "password": "demo1234"}));
+    let due = s.ok("followup_due", json!({}));
+    let task = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| !t["phone"].is_null())
+        .expect("a task with a phone");
+    assert!(task["phone"].as_str().unwrap().contains('*'));
+    let opened = s.ok("followup_task", json!({"id": task["id"]}));
+    assert_eq!(full_phones(&opened), 1, "{opened}");
+}
+
 #[test]
 fn a_database_that_fails_the_start_up_check_is_never_used() {
     let s = shell_at(scratch("forged"));

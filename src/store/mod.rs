@@ -338,7 +338,7 @@ impl VerifyReport {
             parts.push(format!("记录关联错误 {} 处", self.foreign_key_problems));
         }
         if let Some(entry) = &self.audit_first_broken_entry {
-            parts.push(format!("审计记录被改动，首个断点：{entry}"));
+            parts.push(format!("审计链被改动，首个断点：{entry}"));
         }
         (!parts.is_empty()).then(|| format!("数据库校验未通过：{}", parts.join("；")))
     }

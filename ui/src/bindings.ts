@@ -380,6 +380,17 @@ async followupDue(until: string | null) : Promise<Result<DueFollowup[], WireErro
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * One 回访 task opened to make the call: its phone in full for the clerk (the list masks it).
+ */
+async followupTask(id: string) : Promise<Result<DueFollowup, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("followup_task", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async followupRecord(id: string, input: FollowupInput) : Promise<Result<Followup, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("followup_record", { id, input }) };
@@ -856,6 +867,11 @@ other_reasons: string[];
  */
 stored_grade: Grade; stored_reason: string | null; 
 /**
+ * Why the grade on record is above `grade`, when it is: grades are never lowered
+ * automatically (a linked complaint voided or taken out, a fact corrected).
+ */
+kept_grade_note: string | null; 
+/**
  * Who is responsible and the first-response limit, for the higher of the two grades.
  */
 responsible: string; first_response: string; policy_version: number; 
@@ -1095,11 +1111,19 @@ vip_card_no: string | null; vip_expires_on: string | null; voided: boolean; void
 /**
  * A customer as the look-up shows them.
  */
-export type CustomerCard = { id: string; name: string; relation: string; unit: string | null; phone: string | null; tier: Tier; vip_card_no: string | null; vip_expires_on: string | null }
+export type CustomerCard = { id: string; name: string; relation: string; unit: string | null; phone: string | null; tier: Tier; vip_card_no: string | null; vip_expires_on: string | null; 
+/**
+ * The card has expired: no VIP priority until it is renewed (复核换卡).
+ */
+vip_expired: boolean }
 /**
  * A customer's whole file: particulars, every VIP card, the tier history.
  */
-export type CustomerFile = { customer: Customer; vip_cards: VipCard[]; tier_history: TierChange[] }
+export type CustomerFile = { customer: Customer; 
+/**
+ * The active card has expired: no VIP priority until it is re-checked and renewed (复核换卡).
+ */
+vip_expired: boolean; vip_cards: VipCard[]; tier_history: TierChange[] }
 /**
  * Which customers to list. Every given condition must hold.
  */
@@ -1932,7 +1956,11 @@ export type VerifyReport = { integrity_ok: boolean; integrity: string[]; foreign
 /**
  * The `seq` of the first audit entry whose hash does not match, if any.
  */
-audit_first_broken: number | null; schema_version: number }
+audit_first_broken: number | null; 
+/**
+ * That entry in words: when, who, what, and the record by its number.
+ */
+audit_first_broken_entry: string | null; schema_version: number }
 /**
  * A VIP card.
  */

@@ -46,7 +46,7 @@ pub fn customer_show(state: State<'_, AppState>, id: String) -> WireResult<Custo
 #[tauri::command]
 #[specta::specta]
 pub fn customer_add(state: State<'_, AppState>, input: CustomerInput) -> WireResult<Customer> {
-    state.write(|w, eid| customers::add_customer(w, eid, &input))
+    state.write_seen(|w, eid| customers::add_customer(w, eid, &input))
 }
 
 #[tauri::command]
@@ -56,7 +56,7 @@ pub fn customer_update(
     id: String,
     input: CustomerInput,
 ) -> WireResult<Customer> {
-    state.write(|w, _| customers::update_customer(w, &id, &input))
+    state.write_seen(|w, _| customers::update_customer(w, &id, &input))
 }
 
 #[tauri::command]
@@ -66,7 +66,7 @@ pub fn customer_set_tier(
     id: String,
     input: TierInput,
 ) -> WireResult<Customer> {
-    state.write(|w, _| customers::set_tier(w, &id, &input))
+    state.write_seen(|w, _| customers::set_tier(w, &id, &input))
 }
 
 #[tauri::command]
@@ -102,7 +102,7 @@ pub fn vip_revoke(
     id: String,
     input: RevokeInput,
 ) -> WireResult<Customer> {
-    state.write(|w, _| customers::revoke_vip(w, &id, &input))
+    state.write_seen(|w, _| customers::revoke_vip(w, &id, &input))
 }
 
 #[tauri::command]
@@ -111,7 +111,9 @@ pub fn vip_register(
     state: State<'_, AppState>,
     filter: VipFilter,
 ) -> WireResult<Vec<VipRegisterLine>> {
-    state.read(|s, eid| customers::vip_register(s.conn(), eid, s.now(), &filter))
+    state.seen(View::List, |s, eid| {
+        customers::vip_register(s.conn(), eid, s.now(), &filter)
+    })
 }
 
 /// An import's progress: `phase` is `preview` or `import`; `done / total` is the fraction done

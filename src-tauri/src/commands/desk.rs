@@ -8,6 +8,7 @@ use frontdesk::complaints::{
 use frontdesk::deadlines::{self, Overview, Pause, PauseInput, SubjectKind};
 use frontdesk::followups::{self, DueFollowup, Followup, FollowupInput};
 use frontdesk::grading::{self, Explanation};
+use frontdesk::privacy::View;
 use frontdesk::queues::{self, QueueItem};
 use frontdesk::slips::{self, HandOverInput, RegisterRow, ReturnInput, Slip, SlipInput};
 use frontdesk::vocab::{ComplaintStatus, Grade};
@@ -82,13 +83,15 @@ pub fn complaint_list(
     state: State<'_, AppState>,
     query: ComplaintQuery,
 ) -> WireResult<Vec<Complaint>> {
-    state.read(|s, eid| complaints::list(s.conn(), eid, &query.filter(s.now())?))
+    state.seen(View::List, |s, eid| {
+        complaints::list(s.conn(), eid, &query.filter(s.now())?)
+    })
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn complaint_get(state: State<'_, AppState>, id: String) -> WireResult<ComplaintDetail> {
-    state.read(|s, _| complaints::get(s.conn(), &id))
+    state.seen(View::Record, |s, _| complaints::get(s.conn(), &id))
 }
 
 #[tauri::command]
@@ -100,7 +103,7 @@ pub fn complaint_explain(state: State<'_, AppState>, id: String) -> WireResult<E
 #[tauri::command]
 #[specta::specta]
 pub fn complaint_open(state: State<'_, AppState>, input: ComplaintInput) -> WireResult<Complaint> {
-    state.write(|w, eid| complaints::open(w, eid, &input))
+    state.write_seen(|w, eid| complaints::open(w, eid, &input))
 }
 
 #[tauri::command]
@@ -110,7 +113,7 @@ pub fn complaint_update(
     id: String,
     input: ComplaintInput,
 ) -> WireResult<Complaint> {
-    state.write(|w, _| complaints::update(w, &id, &input))
+    state.write_seen(|w, _| complaints::update(w, &id, &input))
 }
 
 #[tauri::command]
@@ -126,7 +129,7 @@ pub fn complaint_attempt(
 #[tauri::command]
 #[specta::specta]
 pub fn complaint_confirm(state: State<'_, AppState>, id: String) -> WireResult<Complaint> {
-    state.write(|w, _| complaints::request_confirmation(w, &id))
+    state.write_seen(|w, _| complaints::request_confirmation(w, &id))
 }
 
 #[tauri::command]
@@ -136,7 +139,7 @@ pub fn complaint_close(
     id: String,
     input: CloseInput,
 ) -> WireResult<Complaint> {
-    state.write(|w, _| complaints::close(w, &id, &input))
+    state.write_seen(|w, _| complaints::close(w, &id, &input))
 }
 
 #[tauri::command]
@@ -146,7 +149,7 @@ pub fn complaint_reopen(
     id: String,
     reason: String,
 ) -> WireResult<Complaint> {
-    state.write(|w, _| complaints::reopen(w, &id, Some(&reason)))
+    state.write_seen(|w, _| complaints::reopen(w, &id, Some(&reason)))
 }
 
 #[tauri::command]
@@ -156,7 +159,7 @@ pub fn complaint_void(
     id: String,
     reason: String,
 ) -> WireResult<Complaint> {
-    state.write(|w, _| complaints::void(w, &id, Some(&reason)))
+    state.write_seen(|w, _| complaints::void(w, &id, Some(&reason)))
 }
 
 #[tauri::command]
@@ -166,7 +169,7 @@ pub fn complaint_set_grade(
     id: String,
     input: GradeInput,
 ) -> WireResult<Complaint> {
-    state.write(|w, _| complaints::set_grade(w, &id, &input))
+    state.write_seen(|w, _| complaints::set_grade(w, &id, &input))
 }
 
 /// Deadlines of a subject: `kind` is complaint, repair or slip.
@@ -196,13 +199,13 @@ pub fn deadline_resume(state: State<'_, AppState>, kind: String, id: String) -> 
 #[tauri::command]
 #[specta::specta]
 pub fn slip_create(state: State<'_, AppState>, input: SlipInput) -> WireResult<Slip> {
-    state.write(|w, eid| slips::create(w, eid, &input))
+    state.write_seen(|w, eid| slips::create(w, eid, &input))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn slip_get(state: State<'_, AppState>, id: String) -> WireResult<Slip> {
-    state.read(|s, _| slips::load(s.conn(), &id))
+    state.seen(View::Record, |s, _| slips::load(s.conn(), &id))
 }
 
 #[tauri::command]
@@ -212,32 +215,34 @@ pub fn slip_hand_over(
     id: String,
     input: HandOverInput,
 ) -> WireResult<Slip> {
-    state.write(|w, _| slips::hand_over(w, &id, &input))
+    state.write_seen(|w, _| slips::hand_over(w, &id, &input))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn slip_return(state: State<'_, AppState>, id: String, input: ReturnInput) -> WireResult<Slip> {
-    state.write(|w, _| slips::record_return(w, &id, &input))
+    state.write_seen(|w, _| slips::record_return(w, &id, &input))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn slip_file(state: State<'_, AppState>, id: String) -> WireResult<Slip> {
-    state.write(|w, _| slips::file(w, &id))
+    state.write_seen(|w, _| slips::file(w, &id))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn slip_void(state: State<'_, AppState>, id: String, reason: String) -> WireResult<Slip> {
-    state.write(|w, _| slips::void(w, &id, Some(&reason)))
+    state.write_seen(|w, _| slips::void(w, &id, Some(&reason)))
 }
 
 /// Finds a slip by its number as a barcode scanner types it.
 #[tauri::command]
 #[specta::specta]
 pub fn slip_find(state: State<'_, AppState>, text: String) -> WireResult<Slip> {
-    state.read(|s, eid| slips::find_by_no(s.conn(), eid, &text))
+    state.seen(View::Record, |s, eid| {
+        slips::find_by_no(s.conn(), eid, &text)
+    })
 }
 
 #[tauri::command]
@@ -260,7 +265,16 @@ pub fn followup_due(
         from: until.clone(),
         to: until,
     };
-    state.read(|s, eid| followups::due(s.conn(), eid, day.bounds(s.now())?.1))
+    state.seen(View::List, |s, eid| {
+        followups::due(s.conn(), eid, day.bounds(s.now())?.1)
+    })
+}
+
+/// One 回访 task opened to make the call: its phone in full for the clerk (the list masks it).
+#[tauri::command]
+#[specta::specta]
+pub fn followup_task(state: State<'_, AppState>, id: String) -> WireResult<DueFollowup> {
+    state.seen(View::Record, |s, _| followups::due_task(s.conn(), &id))
 }
 
 #[tauri::command]

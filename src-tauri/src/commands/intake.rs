@@ -20,7 +20,7 @@ pub fn intake_lookup(state: State<'_, AppState>, query: String) -> WireResult<Lo
 #[tauri::command]
 #[specta::specta]
 pub fn intake_record(state: State<'_, AppState>, input: IntakeInput) -> WireResult<Intake> {
-    state.write(|w, eid| intake::record(w, eid, &input))
+    state.write_seen(|w, eid| intake::record(w, eid, &input))
 }
 
 #[tauri::command]
@@ -35,7 +35,7 @@ pub fn intake_list(state: State<'_, AppState>, period: Period) -> WireResult<Vec
 #[tauri::command]
 #[specta::specta]
 pub fn intake_void(state: State<'_, AppState>, id: String, reason: String) -> WireResult<Intake> {
-    state.write(|w, _| intake::void(w, &id, Some(&reason)))
+    state.write_seen(|w, _| intake::void(w, &id, Some(&reason)))
 }
 
 /// Full-text search (1 character and up); `kind` limits it to intake/complaint/slip/repair/customer.

@@ -1,5 +1,6 @@
 //! 报修派工: repair orders from report to sign-off, the dispatch list and the price list.
 
+use frontdesk::privacy::View;
 use frontdesk::queues::{self, QueueItem};
 use frontdesk::repairs::{
     self, DispatchInput, FinishInput, PriceItem, RepairDetail, RepairFilter, RepairInput,
@@ -22,19 +23,19 @@ pub fn repair_list(
     state: State<'_, AppState>,
     filter: RepairFilter,
 ) -> WireResult<Vec<RepairOrder>> {
-    state.read(|s, eid| repairs::list(s.conn(), eid, &filter))
+    state.seen(View::List, |s, eid| repairs::list(s.conn(), eid, &filter))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn repair_get(state: State<'_, AppState>, id: String) -> WireResult<RepairDetail> {
-    state.read(|s, _| repairs::get(s.conn(), &id))
+    state.seen(View::Record, |s, _| repairs::get(s.conn(), &id))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn repair_create(state: State<'_, AppState>, input: RepairInput) -> WireResult<RepairOrder> {
-    state.write(|w, eid| repairs::create(w, eid, &input))
+    state.write_seen(|w, eid| repairs::create(w, eid, &input))
 }
 
 #[tauri::command]
@@ -44,7 +45,7 @@ pub fn repair_dispatch(
     id: String,
     input: DispatchInput,
 ) -> WireResult<RepairOrder> {
-    state.write(|w, _| repairs::dispatch(w, &id, &input))
+    state.write_seen(|w, _| repairs::dispatch(w, &id, &input))
 }
 
 #[tauri::command]
@@ -54,7 +55,7 @@ pub fn repair_accept(
     id: String,
     input: StepInput,
 ) -> WireResult<RepairOrder> {
-    state.write(|w, _| repairs::accept(w, &id, &input))
+    state.write_seen(|w, _| repairs::accept(w, &id, &input))
 }
 
 #[tauri::command]
@@ -64,7 +65,7 @@ pub fn repair_arrive(
     id: String,
     input: StepInput,
 ) -> WireResult<RepairOrder> {
-    state.write(|w, _| repairs::arrive(w, &id, &input))
+    state.write_seen(|w, _| repairs::arrive(w, &id, &input))
 }
 
 #[tauri::command]
@@ -74,13 +75,13 @@ pub fn repair_finish(
     id: String,
     input: FinishInput,
 ) -> WireResult<RepairOrder> {
-    state.write(|w, _| repairs::finish(w, &id, &input))
+    state.write_seen(|w, _| repairs::finish(w, &id, &input))
 }
 
 #[tauri::command]
 #[specta::specta]
 pub fn repair_confirm_fee(state: State<'_, AppState>, id: String) -> WireResult<RepairOrder> {
-    state.write(|w, _| repairs::confirm_fee(w, &id))
+    state.write_seen(|w, _| repairs::confirm_fee(w, &id))
 }
 
 #[tauri::command]
@@ -90,7 +91,7 @@ pub fn repair_sign_off(
     id: String,
     input: SignOffInput,
 ) -> WireResult<RepairOrder> {
-    state.write(|w, _| repairs::sign_off(w, &id, &input))
+    state.write_seen(|w, _| repairs::sign_off(w, &id, &input))
 }
 
 #[tauri::command]
@@ -100,7 +101,7 @@ pub fn repair_void(
     id: String,
     reason: String,
 ) -> WireResult<RepairOrder> {
-    state.write(|w, _| repairs::void(w, &id, Some(&reason)))
+    state.write_seen(|w, _| repairs::void(w, &id, Some(&reason)))
 }
 
 /// The price list by code; with `include_voided`, the voided items too (after the live ones).

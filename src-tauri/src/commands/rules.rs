@@ -45,6 +45,8 @@ pub struct CalendarView {
     pub overrides: Vec<Override>,
 }
 
+frontdesk::plain!(CalendarView);
+
 #[tauri::command]
 #[specta::specta]
 pub fn calendar_year(state: State<'_, AppState>, year: i32) -> WireResult<CalendarView> {

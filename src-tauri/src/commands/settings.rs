@@ -19,6 +19,8 @@ pub struct EstateView {
     pub staff: Vec<Staff>,
 }
 
+frontdesk::plain!(EstateView);
+
 #[tauri::command]
 #[specta::specta]
 pub fn estate_show(state: State<'_, AppState>) -> WireResult<EstateView> {
@@ -106,6 +108,8 @@ pub struct BackupFolder {
     pub folder: String,
     pub default_folder: String,
 }
+
+frontdesk::plain!(BackupFolder);
 
 #[tauri::command]
 #[specta::specta]
