@@ -186,6 +186,21 @@ test('settings: verify the audit chain; choose a backup folder and back up into 
   assert.ok(readdirSync(usb).some((f) => f.endsWith('-manual.sqlite3')))
 })
 
+test('待关注: the tick raises overdue escalations; the supervisor acknowledges one', async () => {
+  await app.screen('attention')
+  await app.click('#attention-tick')
+  await app.success('已检查')
+  await app.visible('#attention-list')
+  const before = Number((await app.text('#attention-count')).trim())
+  assert.ok(before > 0, 'the demo desk has overdue complaints')
+  await app.row('attention-list')
+  await app.visible('#attention-form')
+  await app.type('attention_note', '已电话上报项目经理')
+  await app.click('#attention-ack')
+  await app.success('已确认上报事项')
+  await app.waitText('#attention-count', String(before - 1))
+})
+
 test('a receptionist sees phones masked on the 回访 list and in full on the call she opens', async () => {
   await app.click('#switch-clerk')
   await app.visible('#login')

@@ -9,6 +9,12 @@
 //! with years of data) runs on a thread of its own while the window opens; signing in waits for
 //! it ([`AppState::checked`]), so nobody works on a database that failed it. The start-up backup
 //! follows on the same thread.
+//!
+//! The time tick (grades that rise with age, overdue escalations: `queues::tick`) runs on a
+//! thread of its own as the program itself (系统): once the check has passed, then every
+//! [`TICK_EVERY`] while the app is open, each time on a connection of its own (writers queue in
+//! the store, so the clerk's saves are not refused meanwhile). A desk that is not set up, or
+//! whose database is broken or being restored, is skipped.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -21,6 +27,9 @@ use crate::error::{WireError, WireResult};
 
 /// The environment variable that redirects the data folder (also used by the CLI and the tests).
 pub const DATA_DIR_ENV: &str = "FRONTDESK_DATA_DIR";
+
+/// How often the open app runs the time tick. Deadlines are minutes to days; the tick is cheap.
+pub const TICK_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// The folders and files of one desk.
 #[derive(Clone, Debug)]
@@ -74,6 +83,7 @@ pub struct Desk {
     pub problem: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct AppState {
     pub paths: Paths,
     desk: Arc<Mutex<Desk>>,
@@ -118,7 +128,50 @@ impl AppState {
             backup_warning: Arc::default(),
         };
         state.start_up_check();
+        state.start_ticker();
         state
+    }
+
+    /// Starts the time tick's thread (see the module documentation).
+    fn start_ticker(&self) {
+        let ticker = self.clone();
+        let started = std::thread::Builder::new()
+            .name("time tick".into())
+            .spawn(move || loop {
+                ticker.checked();
+                ticker.tick();
+                std::thread::sleep(TICK_EVERY);
+            });
+        if let Err(e) = started {
+            tracing::error!(error = %e, "time tick not started");
+        }
+    }
+
+    /// One time tick as the program itself, when the desk is set up and its database usable.
+    fn tick(&self) {
+        let usable = {
+            let desk = self.desk();
+            desk.problem.is_none()
+                && desk
+                    .store
+                    .as_ref()
+                    .is_some_and(|s| estate::only_estate(s.conn()).is_ok())
+        };
+        if !usable {
+            return;
+        }
+        let ticked = Store::open(&self.paths.database).and_then(|mut store| {
+            let estate = estate::only_estate(store.conn())?;
+            store.write(&Actor::system(), |w| frontdesk::queues::tick(w, &estate.id))
+        });
+        match ticked {
+            Ok(t) => tracing::info!(
+                regraded = t.regraded.len(),
+                escalated = t.escalated.len(),
+                "time tick"
+            ),
+            Err(e) => tracing::warn!(error = %e, "time tick failed"),
+        }
     }
 
     /// Checks the database on its own thread and connection, then makes the day's backup, so the

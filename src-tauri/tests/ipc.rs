@@ -332,6 +332,41 @@ fn each_role_reads_every_list_with_the_phones_it_may_see() {
     assert_eq!(full_phones(&opened), 1, "{opened}");
 }
 
+/// The time tick raises overdue escalations on the demo desk; the supervisor sees them on 待关注
+/// and acknowledges one (a receptionist may not); it leaves the list.
+#[test]
+fn the_tick_raises_escalations_a_supervisor_acknowledges() {
+    let s = shell_at(scratch("attention"));
+    s.ok("demo_load", json!({}));
+    s.ok("login", json!({"login": "wang", "password": "demo1234"}));
+    s.ok("queue_tick", json!({}));
+    let list = s.ok("attention_list", json!({}));
+    let list = list.as_array().unwrap();
+    assert!(!list.is_empty(), "the demo desk has overdue complaints");
+    let first = &list[0];
+    assert!(!first["reason"].as_str().unwrap().is_empty());
+    s.ok("login", json!({"login": "li", "password": "demo1234"}));
+    let err = s.err(
+        "escalation_acknowledge",
+        json!({"id": first["id"], "note": null}),
+    );
+    assert_eq!(err["code"], "denied", "{err}");
+    s.ok("login", json!({"login": "wang", "password": "demo1234"}));
+    let done = s.ok(
+        "escalation_acknowledge",
+        json!({"id": first["id"], "note": "已电话上报项目经理"}),
+    );
+    assert_eq!(done["ack_note"], "已电话上报项目经理");
+    assert!(done["acknowledged_at"].is_string());
+    let after = s.ok("attention_list", json!({}));
+    assert_eq!(after.as_array().unwrap().len(), list.len() - 1);
+    assert!(!after
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["id"] == first["id"]));
+}
+
 #[test]
 fn a_database_that_fails_the_start_up_check_is_never_used() {
     let s = shell_at(scratch("forged"));

@@ -370,6 +370,40 @@ async slipRegister(period: Period) : Promise<Result<RegisterRow[], WireError>> {
 }
 },
 /**
+ * 待关注: the escalations nobody has acknowledged yet, newest first (supervisors' screen).
+ */
+async attentionList() : Promise<Result<Escalation[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attention_list") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Acknowledges an escalation (supervisors), with an optional note; audited.
+ */
+async escalationAcknowledge(id: string, note: string | null) : Promise<Result<Escalation, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("escalation_acknowledge", { id, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Runs the time tick now (the app also runs it by itself every few minutes): grades that rise
+ * with age, overdue escalations.
+ */
+async queueTick() : Promise<Result<Tick, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("queue_tick") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * 回访 due by the end of `until` (YYYY-MM-DD; empty = today), oldest first — overdue ones too.
  */
 async followupDue(until: string | null) : Promise<Result<DueFollowup[], WireError>> {
@@ -1408,6 +1442,10 @@ export type FollowupStatus = "pending" | "done" | "cancelled"
  */
 export type Grade = "general" | "important" | "hot" | "major"
 /**
+ * A grade raised by [`regrade_all`].
+ */
+export type GradeChange = { complaint_no: string; from: Grade; to: Grade; reasons: string[] }
+/**
  * Setting the grade by hand.
  */
 export type GradeInput = { 
@@ -1916,6 +1954,10 @@ export type SubjectKind = "complaint" | "repair"
  */
 export type SubjectKind = "complaint" | "repair" | "slip"
 export type TAURI_CHANNEL<TSend> = null
+/**
+ * What one time tick did.
+ */
+export type Tick = { regraded: GradeChange[]; escalated: Escalation[] }
 /**
  * Customer tier (A VIP, B, C default, D).
  */

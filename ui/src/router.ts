@@ -10,6 +10,7 @@ export const screens = [
   { path: '/export', title: '月末导出', key: 'Alt+7', component: () => import('./views/Export.vue') },
   { path: '/settings', title: '设置', key: 'Alt+8', component: () => import('./views/Settings.vue') },
   { path: '/rules', title: '价目表与日历', key: 'Alt+9', supervisor: true, component: () => import('./views/Rules.vue') },
+  { path: '/attention', title: '待关注', key: 'Alt+0', supervisor: true, component: () => import('./views/Attention.vue') },
 ]
 
 export const router = createRouter({

@@ -7,9 +7,9 @@ use frontdesk::complaints::{
 };
 use frontdesk::deadlines::{self, Overview, Pause, PauseInput, SubjectKind};
 use frontdesk::followups::{self, DueFollowup, Followup, FollowupInput};
-use frontdesk::grading::{self, Explanation};
+use frontdesk::grading::{self, Escalation, Explanation};
 use frontdesk::privacy::View;
-use frontdesk::queues::{self, QueueItem};
+use frontdesk::queues::{self, QueueItem, Tick};
 use frontdesk::slips::{self, HandOverInput, RegisterRow, ReturnInput, Slip, SlipInput};
 use frontdesk::vocab::{ComplaintStatus, Grade};
 use serde::Deserialize;
@@ -268,6 +268,32 @@ pub fn followup_due(
     state.seen(View::List, |s, eid| {
         followups::due(s.conn(), eid, day.bounds(s.now())?.1)
     })
+}
+
+/// 待关注: the escalations nobody has acknowledged yet, newest first (supervisors' screen).
+#[tauri::command]
+#[specta::specta]
+pub fn attention_list(state: State<'_, AppState>) -> WireResult<Vec<Escalation>> {
+    state.read(|s, eid| grading::needs_attention(s.conn(), eid))
+}
+
+/// Acknowledges an escalation (supervisors), with an optional note; audited.
+#[tauri::command]
+#[specta::specta]
+pub fn escalation_acknowledge(
+    state: State<'_, AppState>,
+    id: String,
+    note: Option<String>,
+) -> WireResult<Escalation> {
+    state.write(|w, _| grading::acknowledge(w, &id, note.as_deref()))
+}
+
+/// Runs the time tick now (the app also runs it by itself every few minutes): grades that rise
+/// with age, overdue escalations.
+#[tauri::command]
+#[specta::specta]
+pub fn queue_tick(state: State<'_, AppState>) -> WireResult<Tick> {
+    state.write(|w, eid| queues::tick(w, eid))
 }
 
 /// One 回访 task opened to make the call: its phone in full for the clerk (the list masks it).
