@@ -139,6 +139,13 @@ function helpers(b) {
         throw new Error(`${e.message} (screenshot: ${file})`)
       })
     },
+    /** Signs in at the sign-in screen (shown at start, or after 切换操作员). */
+    async signIn(login, password) {
+      await visible('#login')
+      await this.type('login', login)
+      await this.type('password', password)
+      await b.keys('Enter')
+    },
     /** First run: loads the demo data (F9 on the set-up screen) and signs in as the supervisor. */
     async demoSignedIn() {
       await visible('#setup')

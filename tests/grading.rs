@@ -40,6 +40,18 @@ fn open_at(d: &mut Desk, unit: &str, content: &str, extra: ComplaintInput) -> Co
     .unwrap()
 }
 
+/// One complaint saying `content` from each unit of the practice desk, `days` apart.
+fn one_at_every_unit(d: &mut Desk, content: &str, days: i64) -> Vec<Complaint> {
+    UNITS
+        .iter()
+        .map(|unit| {
+            let c = open_at(d, unit, content, ComplaintInput::default());
+            d.clock.advance(Duration::days(days));
+            c
+        })
+        .collect()
+}
+
 fn open_plain(d: &mut Desk, extra: ComplaintInput) -> Complaint {
     open_at(d, "3-2-1201", "楼上卫生间漏水，天花板发霉", extra)
 }
@@ -364,16 +376,7 @@ fn time_and_history_rows_of_the_grading_table() {
 #[test]
 fn the_fifth_household_makes_the_issue_major() {
     let mut d = desk();
-    let mut all = Vec::new();
-    for unit in UNITS {
-        all.push(open_at(
-            &mut d,
-            unit,
-            "小区东门道闸故障，车辆无法进出",
-            ComplaintInput::default(),
-        ));
-        d.clock.advance(Duration::days(3));
-    }
+    let all = one_at_every_unit(&mut d, "小区东门道闸故障，车辆无法进出", 3);
     let issue = link(&mut d, &all[1], &all[0].no).unwrap();
     assert_eq!(issue.complaints, [all[0].no.clone(), all[1].no.clone()]);
     assert_eq!(issue.title, "小区东门道闸故障，车辆无法进出");
@@ -817,16 +820,7 @@ fn link_and_unlink_check_their_input() {
 #[test]
 fn voiding_or_unlinking_a_linked_complaint_is_recorded_on_the_others() {
     let mut d = desk();
-    let mut all = Vec::new();
-    for unit in UNITS {
-        all.push(open_at(
-            &mut d,
-            unit,
-            "地下车库积水，车辆被泡",
-            ComplaintInput::default(),
-        ));
-        d.clock.advance(Duration::days(1));
-    }
+    let all = one_at_every_unit(&mut d, "地下车库积水，车辆被泡", 1);
     for c in &all[1..] {
         link(&mut d, c, &all[0].no).unwrap();
     }

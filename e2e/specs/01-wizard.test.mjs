@@ -36,10 +36,7 @@ test('set-up wizard: estate, supervisor, department, staff, then sign in as the 
   await app.waitText('.brand-name', '阳光小区')
 
   await app.click('#switch-clerk')
-  await app.visible('#login')
-  await app.type('login', 'xiao')
-  await app.type('password', 'secret123')
-  await app.keys('Enter')
+  await app.signIn('xiao', 'secret123')
   await app.visible('#screen-intake')
   await app.waitText('.who', '小李')
 })

@@ -203,10 +203,7 @@ test('待关注: the tick raises overdue escalations; the supervisor acknowledge
 
 test('a receptionist sees phones masked on the 回访 list and in full on the call she opens', async () => {
   await app.click('#switch-clerk')
-  await app.visible('#login')
-  await app.type('login', 'li')
-  await app.type('password', 'demo1234')
-  await app.keys('Enter')
+  await app.signIn('li', 'demo1234')
   await app.screen('followups')
   await app.visible('#followup-list')
   const masked = await app.browser.$(`//*[@id='followup-list']//tbody/tr[td[4][contains(., '****')]]/td[2]`)
