@@ -118,6 +118,27 @@ impl Store {
         // Registers and reports run a few dozen distinct statements per row; with rusqlite's
         // default of 16 cached statements they would be parsed again on every row.
         conn.set_prepared_statement_cache_capacity(256);
+        let mut store = Store {
+            conn,
+            clock: Clock::system(),
+        };
+        // Programs opening a new file at the same moment (each switching it to WAL and
+        // migrating): where SQLite answers busy without waiting (seen on Windows), try again.
+        let started = std::time::Instant::now();
+        loop {
+            match store.prepare(file) {
+                Err(e) if e.code() == "busy" && started.elapsed() < BUSY_TIMEOUT => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err(e) => return Err(e),
+                Ok(()) => return Ok(store),
+            }
+        }
+    }
+
+    /// WAL, the pragmas, the file's kind, the migrations. Each step may run again.
+    fn prepare(&mut self, file: bool) -> Result<()> {
+        let conn = &self.conn;
         if file {
             let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
@@ -129,12 +150,7 @@ impl Store {
         if app_id != 0 && app_id != APPLICATION_ID {
             return Err(Error::Corrupt("该文件不是 FrontDesk 数据库".into()));
         }
-        let mut store = Store {
-            conn,
-            clock: Clock::system(),
-        };
-        store.migrate()?;
-        Ok(store)
+        self.migrate()
     }
 
     fn migrate(&mut self) -> Result<()> {
