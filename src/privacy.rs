@@ -166,11 +166,25 @@ plain!(
     crate::store::VerifyReport,
 );
 
-impl Redact for Complaint {
-    fn redact(&mut self, sight: Sight) {
-        sight.phone(&mut self.phone);
-    }
+/// Types whose only personal data is one `phone` field.
+macro_rules! phone_only {
+    ($($t:ty),* $(,)?) => {
+        $(impl Redact for $t {
+            fn redact(&mut self, sight: Sight) {
+                sight.phone(&mut self.phone);
+            }
+        })*
+    };
 }
+
+phone_only!(
+    Complaint,
+    DueFollowup,
+    Intake,
+    RepairOrder,
+    Slip,
+    VipRegisterLine
+);
 
 impl Redact for ComplaintDetail {
     fn redact(&mut self, sight: Sight) {
@@ -180,33 +194,9 @@ impl Redact for ComplaintDetail {
     }
 }
 
-impl Redact for Slip {
-    fn redact(&mut self, sight: Sight) {
-        sight.phone(&mut self.phone);
-    }
-}
-
-impl Redact for RepairOrder {
-    fn redact(&mut self, sight: Sight) {
-        sight.phone(&mut self.phone);
-    }
-}
-
 impl Redact for RepairDetail {
     fn redact(&mut self, sight: Sight) {
         self.order.redact(sight);
-    }
-}
-
-impl Redact for DueFollowup {
-    fn redact(&mut self, sight: Sight) {
-        sight.phone(&mut self.phone);
-    }
-}
-
-impl Redact for VipRegisterLine {
-    fn redact(&mut self, sight: Sight) {
-        sight.phone(&mut self.phone);
     }
 }
 
@@ -227,12 +217,6 @@ impl Redact for CustomerFile {
         for change in &mut self.tier_history {
             sight.tier_reason(change.to, &mut change.reason);
         }
-    }
-}
-
-impl Redact for Intake {
-    fn redact(&mut self, sight: Sight) {
-        sight.phone(&mut self.phone);
     }
 }
 

@@ -186,6 +186,23 @@ test('settings: verify the audit chain; choose a backup folder and back up into 
   assert.ok(readdirSync(usb).some((f) => f.endsWith('-manual.sqlite3')))
 })
 
+test("settings: a supervisor resets a clerk's password (which unlocks her) and stops an account", async () => {
+  await app.screen('settings')
+  await app.click(`//div[contains(@class,'el-tabs__item')][normalize-space(.)='员工']`)
+  await app.click('#staff-password-li')
+  await app.type('staff_new_password', '12')
+  await app.click('#staff-save')
+  await app.waitText('.el-dialog', '至少 6 位')
+  await app.type('staff_new_password', 'li-new-2026')
+  await app.click('#staff-save')
+  await app.success('已重设 li 的密码')
+  await app.click('#staff-void-qian')
+  await app.type('staff_void_reason', '已离职')
+  await app.click('#staff-save')
+  await app.success('已停用 qian')
+  await app.waitText('#screen-settings', '已停用')
+})
+
 test('待关注: the tick raises overdue escalations; the supervisor acknowledges one', async () => {
   await app.screen('attention')
   await app.click('#attention-tick')
@@ -203,7 +220,8 @@ test('待关注: the tick raises overdue escalations; the supervisor acknowledge
 
 test('a receptionist sees phones masked on the 回访 list and in full on the call she opens', async () => {
   await app.click('#switch-clerk')
-  await app.signIn('li', 'demo1234')
+  // With the password the supervisor set for her above.
+  await app.signIn('li', 'li-new-2026')
   await app.screen('followups')
   await app.visible('#followup-list')
   const masked = await app.browser.$(`//*[@id='followup-list']//tbody/tr[td[4][contains(., '****')]]/td[2]`)
