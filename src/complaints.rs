@@ -870,12 +870,7 @@ pub fn void(w: &mut Write, id_or_no: &str, reason: Option<&str>) -> Result<Compl
         json!({ "from": c.status, "to": ComplaintStatus::Voided, "reason": reason }),
     )?;
     search::remove(w, "complaint", &c.id)?;
-    let issue_id: Option<String> = w.tx.query_row(
-        "SELECT issue_id FROM complaints WHERE id = ?1",
-        params![c.id],
-        |r| r.get(0),
-    )?;
-    if let Some(issue_id) = issue_id {
+    if let Some(issue_id) = grading::issue_of(&w.tx, &c.id)? {
         grading::member_left(w, &issue_id, &c, &format!("已作废（{reason}）"))?;
     }
     load(&w.tx, &c.id)

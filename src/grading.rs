@@ -400,11 +400,7 @@ pub fn evaluate(conn: &Connection, complaint_id: &str, now: DateTime<Utc>) -> Re
     let c = complaints::load(conn, complaint_id)?;
     let pol = policy::current(conn, &c.estate_id)?;
     let p = &pol.policy.grading;
-    let issue_id: Option<String> = conn.query_row(
-        "SELECT issue_id FROM complaints WHERE id = ?1",
-        params![c.id],
-        |r| r.get(0),
-    )?;
+    let issue_id = issue_of(conn, &c.id)?;
     let members = members(conn, &c, issue_id.as_deref())?;
     let household_order = households_in_order(&members);
     let households = household_order.len() as i64;
@@ -750,7 +746,8 @@ pub fn issue(conn: &Connection, id: &str) -> Result<Issue> {
     })
 }
 
-fn issue_of(conn: &Connection, complaint_id: &str) -> Result<Option<String>> {
+/// The issue a complaint is linked to, if any.
+pub(crate) fn issue_of(conn: &Connection, complaint_id: &str) -> Result<Option<String>> {
     Ok(conn.query_row(
         "SELECT issue_id FROM complaints WHERE id = ?1",
         params![complaint_id],

@@ -286,7 +286,7 @@ impl AppState {
     /// One write (one transaction) as the signed-in clerk, with the estate id; its result has
     /// no personal data ([`Plain`]).
     pub fn write<T: Plain>(&self, f: impl FnOnce(&mut Write, &str) -> Result<T>) -> WireResult<T> {
-        self.write_any(f)
+        Ok(self.write_as(f)?.0)
     }
 
     /// One write whose result carries personal data, shown as one record opened.
@@ -294,17 +294,17 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut Write, &str) -> Result<T>,
     ) -> WireResult<T> {
-        let value = self.write_any(f)?;
-        let desk = self.desk();
-        let (_, actor) = signed_in(&desk)?;
-        Ok(privacy::redacted(value, actor, View::Record))
+        let (value, actor) = self.write_as(f)?;
+        Ok(privacy::redacted(value, &actor, View::Record))
     }
 
-    fn write_any<T>(&self, f: impl FnOnce(&mut Write, &str) -> Result<T>) -> WireResult<T> {
+    /// One write as the signed-in clerk; the result and who wrote it.
+    fn write_as<T>(&self, f: impl FnOnce(&mut Write, &str) -> Result<T>) -> WireResult<(T, Actor)> {
         let mut desk = self.desk();
         let actor = signed_in(&desk)?.1.clone();
         let store = desk.store.as_mut().ok_or_else(not_set_up)?;
-        Ok(store.write(&actor, |w| f(w, &actor.estate_id))?)
+        let value = store.write(&actor, |w| f(w, &actor.estate_id))?;
+        Ok((value, actor))
     }
 
     /// A write that needs the store itself (set-up, demo data, verification), as a clerk.
