@@ -384,6 +384,45 @@ fn fill(
         }
         day += Duration::days(1);
     }
+    // Work in hand whatever the hour the demo is loaded: two repair reports of the last hour,
+    // the first dispatched, the second waiting for a repairer.
+    for (n, minutes) in [50, 20].into_iter().enumerate() {
+        let at = end - Duration::minutes(minutes);
+        store.clock().set(at);
+        let (cust_id, unit, phone) = customers[rng.usize(..customers.len())].clone();
+        let input = crate::intake::IntakeInput {
+            received_at: Some(crate::time::to_db(at)),
+            channel: Some("来电".into()),
+            kind: Some("报修".into()),
+            unit: Some(unit),
+            customer_id: Some(cust_id),
+            phone: Some(phone),
+            content: Some("卫生间地漏堵塞，排水很慢".into()),
+            request: Some("尽快上门疏通".into()),
+            ..Default::default()
+        };
+        let i = store.write(&clerk, |w| intake::record(w, &eid, &input))?;
+        let o = store.write(&clerk, |w| {
+            repairs::create(
+                w,
+                &eid,
+                &repairs::RepairInput {
+                    intake: Some(i.no.clone()),
+                    kind: Some("房屋".into()),
+                    ..Default::default()
+                },
+            )
+        })?;
+        if n == 0 {
+            let to = repairs::DispatchInput {
+                repairer: Some("sun".into()),
+                at: None,
+            };
+            store.write(&clerk, |w| repairs::dispatch(w, &o.id, &to))?;
+        }
+        summary.intakes += 1;
+        summary.repairs += 1;
+    }
     // A few contacts registered twice by mistake, voided with a reason (never deleted).
     let duplicates: Vec<String> = store
         .conn()
