@@ -28,13 +28,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::auth::SUPERVISORS;
+use crate::auth::{Actor, SUPERVISORS};
 use crate::complaints::{self, Attempt, Complaint};
 use crate::error::{Error, Result};
 use crate::intake;
 use crate::policy;
 use crate::search;
-use crate::store::Write;
+use crate::store::{Store, Write};
 use crate::time;
 use crate::validate::TextRule;
 use crate::vocab::{AttemptResult, ComplaintStatus, Grade, Identification, Role};
@@ -1303,6 +1303,26 @@ pub struct Explanation {
     pub issue: Option<Issue>,
     pub escalations: Vec<Escalation>,
     pub grade_events: Vec<complaints::Event>,
+}
+
+/// The grade a complaint would have if `input` were saved, with its reasons: opens a complaint
+/// from `input.intake` (or, with `complaint`, applies `input` to that complaint) in a transaction
+/// that is rolled back ([`Store::dry_run`]). A bad value is the same field error saving gives.
+/// The intake and case screens show it live while the clerk types the facts.
+pub fn preview(
+    store: &mut Store,
+    actor: &Actor,
+    complaint: Option<&str>,
+    input: &complaints::ComplaintInput,
+) -> Result<Assessment> {
+    let estate_id = actor.estate_id.clone();
+    store.dry_run(actor, |w| {
+        let c = match complaint {
+            Some(key) => complaints::update(w, key, input)?,
+            None => complaints::open(w, &estate_id, input)?,
+        };
+        evaluate(&w.tx, &c.id, w.now)
+    })
 }
 
 /// Explains a complaint's grade as of `now`.

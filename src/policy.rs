@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::store::Write;
+use crate::vocab::Role;
 
 /// The policy document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -69,6 +70,8 @@ pub struct RepairPolicy {
     /// Material cost up to which the repair supervisor confirms the fee; above it the owner's
     /// written agreement, confirmed by the centre manager, is needed.
     pub material_supervisor_limit_fen: i64,
+    /// Who confirms that the fee of a paid order was received, which closes it (财务确认).
+    pub finance_roles: Vec<Role>,
 }
 
 /// 协调单 handling.
@@ -136,6 +139,7 @@ impl Default for RepairPolicy {
     fn default() -> Self {
         RepairPolicy {
             material_supervisor_limit_fen: 10_000, // ¥100.00
+            finance_roles: crate::auth::SUPERVISORS.to_vec(),
         }
     }
 }
@@ -269,6 +273,13 @@ fn validate(p: &Policy) -> Result<()> {
             "vip.validity_years",
             "VIP卡有效期",
             "应为 1–10 年",
+        ));
+    }
+    if p.repair.finance_roles.is_empty() {
+        return Err(Error::invalid(
+            "repair.finance_roles",
+            "财务确认岗位",
+            "至少需要一个岗位",
         ));
     }
     crate::grading::validate(&p.grading)?;

@@ -1294,12 +1294,13 @@ pub fn sign_off(w: &mut Write, id: &str, input: &SignOffInput) -> Result<RepairO
     saved(w, &before)
 }
 
-/// Finance confirms the fee was received; the paid order closes (supervisors). The fee must be
-/// confirmed first where it needs confirming.
+/// Finance confirms the fee was received; the paid order closes (the policy's `finance_roles`,
+/// supervisors by default). The fee must be confirmed first where it needs confirming.
 pub fn finance_confirm(w: &mut Write, id: &str, input: &StepInput) -> Result<RepairOrder> {
-    w.actor.require(SUPERVISORS, "财务确认维修费用")?;
     let before = load_in(&w.tx, id, &[RepairStatus::SignedOff], "财务确认")?;
     let policy = policy::current(&w.tx, &before.estate_id)?.policy;
+    w.actor
+        .require(&policy.repair.finance_roles, "财务确认维修费用")?;
     let approval = fee_approval(&before, &policy);
     if approval != FeeApproval::NotNeeded && before.fee_confirmed_at.is_none() {
         let who = match approval {

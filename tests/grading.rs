@@ -884,3 +884,54 @@ fn voiding_or_unlinking_a_linked_complaint_is_recorded_on_the_others() {
     }
     assert_eq!(left(&d, &fourth).len(), 1, "only the earlier note");
 }
+
+/// The live preview on the intake and case screens: the grade the typed facts call for, with its
+/// reasons, and nothing saved (no complaint, no number used, no audit entry); a bad value is the
+/// field error saving gives; on an open complaint the preview applies the edit without keeping it.
+#[test]
+fn preview_grades_the_form_without_saving_it() {
+    let mut d = desk();
+    let i = record_intake(&mut d, &complaint_call());
+    let before = snapshot(&d.store);
+    let clerk = d.clerk.clone();
+    let a = grading::preview(&mut d.store, &clerk, None, &form(&i.no)).unwrap();
+    assert_eq!(a.grade, Grade::General);
+    let claim = ComplaintInput {
+        claim_amount: Some("20000".into()),
+        ..form(&i.no)
+    };
+    let a = grading::preview(&mut d.store, &clerk, None, &claim).unwrap();
+    assert_eq!(a.grade, Grade::Major);
+    assert!(
+        a.reasons.iter().any(|r| r.contains("索赔金额 ¥20,000.00")),
+        "{:?}",
+        a.reasons
+    );
+    assert_eq!(snapshot(&d.store), before, "a preview saves nothing");
+    let bad = ComplaintInput {
+        claim_amount: Some("两万".into()),
+        ..form(&i.no)
+    };
+    assert_invalid(
+        grading::preview(&mut d.store, &clerk, None, &bad),
+        "claim_amount",
+        "",
+    );
+
+    // The first complaint saved still takes the first number: previews used none.
+    let c = open_plain(&mut d, ComplaintInput::default());
+    assert!(c.no.ends_with("0001"), "{}", c.no);
+    let before = snapshot(&d.store);
+    let media = ComplaintInput {
+        media_exposure: Some(true),
+        ..ComplaintInput::default()
+    };
+    let a = grading::preview(&mut d.store, &clerk, Some(&c.no), &media).unwrap();
+    assert_eq!(
+        (a.grade, a.stored_grade),
+        (Grade::Major, Grade::Major),
+        "as it would be saved"
+    );
+    assert_eq!(snapshot(&d.store), before);
+    assert_eq!(reload(&d, &c).grade, Grade::General);
+}

@@ -494,17 +494,30 @@ fn paid_at_list_price_needs_only_finance_to_close() {
     assert_refused(&mut d, &clerk, "denied", "无权", |w| {
         repairs::finance_confirm(w, &o.id, &now_step())
     });
-    let c = step(&mut d, &sup, 60, |w| {
+    // The policy names who confirms: here the front desk takes the money.
+    let eid = d.estate.id.clone();
+    let mut p = frontdesk::policy::current(d.store.conn(), &eid)
+        .unwrap()
+        .policy;
+    p.repair.finance_roles = vec![frontdesk::vocab::Role::Receptionist];
+    d.store
+        .write(&sup, |w| {
+            frontdesk::policy::save(w, &eid, &p, Some("前台收费"))
+        })
+        .unwrap();
+    assert_refused(&mut d, &sup, "denied", "无权", |w| {
+        repairs::finance_confirm(w, &o.id, &now_step())
+    });
+    let c = step(&mut d, &clerk, 60, |w| {
         repairs::finance_confirm(w, &o.id, &now_step())
     });
     assert_eq!(c.status, RepairStatus::Closed);
     assert_eq!(
         c.finance_confirmed_by.as_deref(),
-        Some(sup.staff_id.as_str())
+        Some(clerk.staff_id.as_str())
     );
     assert_eq!(c.closed_at, c.finance_confirmed_at);
     // A later change of the list price does not touch the order.
-    let eid = d.estate.id.clone();
     d.store
         .write(&sup, |w| {
             repairs::update_price_item(

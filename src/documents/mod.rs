@@ -130,6 +130,129 @@ pub fn month_end(
     Ok(MonthEnd { workbook, report })
 }
 
+/// The desk's registers, each exported for any period (the month workbook holds the first four
+/// for a month).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Register {
+    /// 《客户投诉处理记录表》: every complaint received in the period.
+    Complaints,
+    /// 前台协调单登记表: the slips opened in the period.
+    Slips,
+    /// The repair orders reported in the period.
+    Repairs,
+    /// 回访: the calls due or made in the period.
+    Followups,
+    /// 《电话接待记录本》: the phone calls.
+    PhoneLog,
+    /// 《客户服务需求记录表》: every need recorded at the desk.
+    Requests,
+}
+
+/// A file format of an export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Xlsx,
+    Pdf,
+}
+
+/// A register written: the file, its rows (XLSX) or pages (PDF), its size.
+#[derive(Clone, Debug, Serialize)]
+pub struct Exported {
+    pub path: PathBuf,
+    pub count: u64,
+    pub bytes: u64,
+}
+
+impl Register {
+    /// The register's name as the desk calls it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Register::Complaints => "客户投诉处理记录表",
+            Register::Slips => "前台协调单登记表",
+            Register::Repairs => "维修单登记表",
+            Register::Followups => "回访登记表",
+            Register::PhoneLog => "电话接待记录本",
+            Register::Requests => "客户服务需求记录表",
+        }
+    }
+
+    /// `<小区><title><2026-11>.xlsx`, or `…<2026-11-01至2026-11-07>.pdf` for other periods.
+    pub fn file_name(self, estate: &str, period: &xlsx::Period, format: Format) -> String {
+        let whole_month = period.label().ends_with('月');
+        let span = if whole_month {
+            period.from.format("%Y-%m").to_string()
+        } else {
+            format!("{}至{}", period.from, period.to)
+        };
+        let ext = match format {
+            Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
+        };
+        format!("{estate}{}{span}.{ext}", self.title())
+    }
+
+    /// Writes the register of `period` to `out`. PDF is drawn for the complaint register only;
+    /// the others are workbooks.
+    #[allow(clippy::too_many_arguments)]
+    pub fn write(
+        self,
+        format: Format,
+        conn: &rusqlite::Connection,
+        estate_id: &str,
+        period: &xlsx::Period,
+        now: chrono::DateTime<chrono::Utc>,
+        d: Disclosure,
+        out: &Path,
+        progress: Progress,
+    ) -> Result<Exported> {
+        if format == Format::Pdf {
+            if self != Register::Complaints {
+                return Err(Error::invalid(
+                    "format",
+                    "格式",
+                    format!("《{}》只能导出为 Excel", self.title()),
+                ));
+            }
+            let w = pdf::complaint_register(
+                conn,
+                estate_id,
+                period.from,
+                period.to,
+                d,
+                now,
+                out,
+                progress,
+            )?;
+            return Ok(Exported {
+                path: PathBuf::from(w.path),
+                count: w.pages as u64,
+                bytes: w.bytes,
+            });
+        }
+        let w = match self {
+            Register::Complaints => {
+                xlsx::complaint_register(conn, estate_id, period, now, d, out, progress)?
+            }
+            Register::Slips => xlsx::slip_register(conn, estate_id, period, now, d, out)?,
+            Register::Repairs => {
+                xlsx::repair_register(conn, estate_id, period, now, d, out, progress)?
+            }
+            Register::Followups => xlsx::followup_list(conn, estate_id, period, now, d, out)?,
+            Register::PhoneLog => xlsx::phone_log(conn, estate_id, period, now, d, out)?,
+            Register::Requests => xlsx::service_requests(conn, estate_id, period, now, d, out)?,
+        };
+        Ok(Exported {
+            path: w.path,
+            count: w.rows,
+            bytes: w.bytes,
+        })
+    }
+}
+
 /// Writes a document through `write`, which receives a temporary path in the target's folder; the
 /// temporary file is synced and renamed to `target` only when `write` succeeded, and removed when
 /// it failed.

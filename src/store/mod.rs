@@ -259,21 +259,40 @@ impl Store {
         actor: &Actor,
         f: impl FnOnce(&mut Write) -> Result<T>,
     ) -> Result<T> {
+        let mut w = self.begin(actor)?;
+        let out = f(&mut w)?;
+        w.tx.commit()?;
+        Ok(out)
+    }
+
+    /// The write lock taken (waiting up to [`BUSY_TIMEOUT`]) and the clock read under it, so
+    /// times follow the order of the writes.
+    fn begin(&mut self, actor: &Actor) -> Result<Write<'_>> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // The clock is read once the lock is held, so times follow the order of the writes.
         let now = self.clock.now();
-        let mut w = Write {
+        Ok(Write {
             tx,
             actor: actor.clone(),
             now,
             now_db: time::to_db(now),
             last_hash: None,
-        };
-        let out = f(&mut w)?;
-        w.tx.commit()?;
-        Ok(out)
+        })
+    }
+
+    /// Runs one operation like [`Store::write`] and then rolls it back, whatever it returns:
+    /// "what would happen if this were saved" (a grade previewed while the clerk types). Nothing
+    /// it does is kept: no row, no number, no audit entry.
+    pub fn dry_run<T>(
+        &mut self,
+        actor: &Actor,
+        f: impl FnOnce(&mut Write) -> Result<T>,
+    ) -> Result<T> {
+        let mut w = self.begin(actor)?;
+        let out = f(&mut w);
+        w.tx.rollback()?;
+        out
     }
 
     /// `PRAGMA integrity_check` and `foreign_key_check`, then the audit chain.

@@ -71,6 +71,14 @@ pub enum ComplaintCmd {
         #[arg(id = "input", value_name = "JSON")]
         json: String,
     },
+    /// The grade the JSON form of `complaint open` (or, with --id, of `complaint update` on that
+    /// complaint) would give, with its reasons; nothing is saved.
+    Preview {
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(id = "input", value_name = "JSON")]
+        json: String,
+    },
     /// Assign the responsible department and person; a registered complaint becomes dispatched.
     Dispatch {
         id: String,
@@ -293,6 +301,16 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
         ComplaintCmd::Update { id, json } => {
             let input: ComplaintInput = read_json(json)?;
             written(ctx, |w| complaints::update(w, id, &input))
+        }
+        ComplaintCmd::Preview { id, json } => {
+            let input: ComplaintInput = read_json(json)?;
+            let actor = ctx.actor.clone();
+            to_json(grading::preview(
+                &mut ctx.store,
+                &actor,
+                id.as_deref(),
+                &input,
+            )?)
         }
         ComplaintCmd::Dispatch {
             id,

@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use frontdesk::documents::xlsx::{self, Period};
-use frontdesk::{time, Result};
+use frontdesk::documents::{Format, Register};
+use frontdesk::Result;
 
 use crate::Ctx;
 
@@ -61,13 +62,6 @@ pub enum Command {
     },
 }
 
-fn period(a: &PeriodArgs) -> Result<Period> {
-    Period::new(
-        time::parse_date("from", "开始日期", &a.from)?,
-        time::parse_date("to", "结束日期", &a.to)?,
-    )
-}
-
 pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
     let eid = ctx.estate.id.clone();
     let now = ctx.store.now();
@@ -103,29 +97,31 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
         | Command::Followups(a)
         | Command::PhoneLog(a)
         | Command::Requests(a) => {
-            let p = period(a)?;
-            let name = match cmd {
-                Command::Register(_) => "客户投诉处理记录表",
-                Command::Slips(_) => "前台协调单登记表",
-                Command::Repairs(_) => "维修单登记表",
-                Command::Followups(_) => "回访登记表",
-                Command::PhoneLog(_) => "电话接待记录本",
-                _ => "客户服务需求记录表",
+            let p = Period::parse(&a.from, &a.to)?;
+            let register = match cmd {
+                Command::Register(_) => Register::Complaints,
+                Command::Slips(_) => Register::Slips,
+                Command::Repairs(_) => Register::Repairs,
+                Command::Followups(_) => Register::Followups,
+                Command::PhoneLog(_) => Register::PhoneLog,
+                _ => Register::Requests,
             };
-            let d = crate::disclosure(ctx, a.full_phones, &format!("{name} {}", p.label()))?;
-            let conn = ctx.store.conn();
-            let out = &a.out;
-            match cmd {
-                Command::Register(_) => {
-                    xlsx::complaint_register(conn, &eid, &p, now, d, out, &mut crate::progress)?
-                }
-                Command::Slips(_) => xlsx::slip_register(conn, &eid, &p, now, d, out)?,
-                Command::Repairs(_) => {
-                    xlsx::repair_register(conn, &eid, &p, now, d, out, &mut crate::progress)?
-                }
-                Command::Followups(_) => xlsx::followup_list(conn, &eid, &p, now, d, out)?,
-                Command::PhoneLog(_) => xlsx::phone_log(conn, &eid, &p, now, d, out)?,
-                _ => xlsx::service_requests(conn, &eid, &p, now, d, out)?,
+            let name = format!("{} {}", register.title(), p.label());
+            let d = crate::disclosure(ctx, a.full_phones, &name)?;
+            let e = register.write(
+                Format::Xlsx,
+                ctx.store.conn(),
+                &eid,
+                &p,
+                now,
+                d,
+                &a.out,
+                &mut crate::progress,
+            )?;
+            xlsx::Written {
+                path: e.path,
+                rows: e.count,
+                bytes: e.bytes,
             }
         }
     };

@@ -50,6 +50,14 @@ impl Period {
         Ok(Period { from, to })
     }
 
+    /// The days typed as `from` and `to` (YYYY-MM-DD), each error naming its field.
+    pub fn parse(from: &str, to: &str) -> Result<Period> {
+        Period::new(
+            time::parse_date("from", "开始日期", from)?,
+            time::parse_date("to", "结束日期", to)?,
+        )
+    }
+
     /// A calendar month given as `YYYY-MM`.
     pub fn month(s: &str) -> Result<Period> {
         let folded = crate::validate::fold_fullwidth(s.trim());
