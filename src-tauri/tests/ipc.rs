@@ -368,6 +368,115 @@ fn the_tick_raises_escalations_a_supervisor_acknowledges() {
 }
 
 #[test]
+fn grade_preview_repair_finance_registers_and_customers() {
+    let s = shell_at(scratch("work"));
+    s.ok("demo_load", json!({}));
+    s.ok("login", json!({"login": "li", "password": "demo1234"}));
+    let intake = s.ok(
+        "intake_record",
+        json!({"input": {"channel": "来电", "kind": "投诉", "unit": "3-2-502",
+            "content": "装修砸坏空调外机", "happened_at": "昨晚10点", "location": "阳台"}}),
+    );
+    let ino = intake["no"].as_str().unwrap().to_string();
+    let open_before = s.ok("complaint_queue", json!({})).as_array().unwrap().len();
+    // The preview grades the form and saves nothing; a bad amount names its field.
+    let form = json!({"intake": ino, "category": "物业管理", "claim_amount": "20000"});
+    let a = s.ok("complaint_preview", json!({"id": null, "input": form}));
+    assert_eq!(a["grade"], "major", "{a}");
+    assert_eq!(
+        s.ok("complaint_queue", json!({})).as_array().unwrap().len(),
+        open_before
+    );
+    let bad = s.err(
+        "complaint_preview",
+        json!({"id": null, "input": {"intake": ino, "claim_amount": "两万"}}),
+    );
+    assert_eq!(
+        (bad["code"].as_str(), bad["field"].as_str()),
+        (Some("invalid"), Some("claim_amount"))
+    );
+    let c = s.ok("complaint_open", json!({"input": form}));
+    assert_eq!(c["grade"], "major");
+    let on_record = s.ok(
+        "complaint_preview",
+        json!({"id": c["id"], "input": {"media_exposure": true}}),
+    );
+    assert!(on_record["reasons"].to_string().contains("媒体曝光"));
+
+    // A paid order closes only through finance (supervisors by default).
+    let repair = s.ok(
+        "intake_record",
+        json!({"input": {"channel": "来电", "kind": "报修", "unit": "3-2-502", "content": "楼道灯不亮"}}),
+    );
+    let o = s.ok(
+        "repair_create",
+        json!({"input": {"intake": repair["no"], "kind": "公共设施", "scale": "小修",
+            "location": "3栋1单元", "safety_related": false, "leak_related": false}}),
+    );
+    let wno = o["no"].as_str().unwrap().to_string();
+    s.ok(
+        "repair_dispatch",
+        json!({"id": wno, "input": {"repairer": "sun"}}),
+    );
+    s.ok("repair_accept", json!({"id": wno, "input": {}}));
+    s.ok("repair_arrive", json!({"id": wno, "input": {}}));
+    s.ok(
+        "repair_finish",
+        json!({"id": wno, "input": {"work_done": "换灯", "paid": true, "price_item": "P01"}}),
+    );
+    s.ok(
+        "repair_sign_off",
+        json!({"id": wno, "input": {"owner_signed": true}}),
+    );
+    let denied = s.err("repair_finance", json!({"id": wno, "input": {}}));
+    assert_eq!(denied["code"], "denied", "{denied}");
+    s.ok("login", json!({"login": "wang", "password": "demo1234"}));
+    let closed = s.ok("repair_finance", json!({"id": wno, "input": {}}));
+    assert_eq!(closed["status"], "closed");
+
+    // A register for a period, named by the core; PDF only for the complaint register.
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive()
+        .to_string();
+    let file = s.ok(
+        "register_export",
+        json!({"register": "phone_log", "from": today, "to": today, "format": "xlsx", "fullPhones": false}),
+    );
+    let path = file["path"].as_str().unwrap();
+    assert!(
+        path.ends_with(&format!("电话接待记录本{today}至{today}.xlsx")),
+        "{path}"
+    );
+    assert!(file["count"].as_u64().unwrap() >= 2, "{file}");
+    let pdf = s.err(
+        "register_export",
+        json!({"register": "slips", "from": today, "to": today, "format": "pdf", "fullPhones": false}),
+    );
+    assert_eq!(pdf["field"], "format");
+    let backwards = s.err(
+        "register_export",
+        json!({"register": "complaints", "from": today, "to": "2020-01-01", "format": "pdf", "fullPhones": false}),
+    );
+    assert_eq!(backwards["field"], "to");
+
+    // A customer added, corrected and voided (the last by a supervisor, with a reason).
+    let added = s.ok(
+        "customer_add",
+        json!({"input": {"unit": "3-2-502", "name": "测试租户", "relation": "租户", "phone": "13812345678"}}),
+    );
+    let id = added["id"].as_str().unwrap().to_string();
+    let edited = s.ok(
+        "customer_update",
+        json!({"id": id, "input": {"note": "合同至2027年6月"}}),
+    );
+    assert_eq!(edited["note"], "合同至2027年6月");
+    assert_eq!(edited["phone"], "13812345678", "a supervisor sees it whole");
+    let voided = s.ok("customer_void", json!({"id": id, "reason": "已退租"}));
+    assert_eq!(voided["voided"], true);
+}
+
+#[test]
 fn a_database_that_fails_the_start_up_check_is_never_used() {
     let s = shell_at(scratch("forged"));
     s.ok("demo_load", json!({}));

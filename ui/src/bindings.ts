@@ -153,6 +153,18 @@ async complaintExplain(id: string) : Promise<Result<Explanation, WireError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The grade the complaint form would give if saved, with its reasons; nothing is saved. `id`
+ * is the complaint being edited, or none when opening one from `input.intake`.
+ */
+async complaintPreview(id: string | null, input: ComplaintInput) : Promise<Result<Assessment, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("complaint_preview", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async complaintOpen(input: ComplaintInput) : Promise<Result<Complaint, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("complaint_open", { input }) };
@@ -301,6 +313,18 @@ async complaintRecordPrint(no: string, fullPhones: boolean) : Promise<Result<Doc
 async monthExport(month: string, fullPhones: boolean, onProgress: TAURI_CHANNEL<ExportProgress>) : Promise<Result<MonthExport, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("month_export", { month, fullPhones, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A register of the days `from`–`to` (YYYY-MM-DD) into `登记表/`, named by the core
+ * (`<小区><register><period>.xlsx`); read on its own connection, off the UI thread.
+ */
+async registerExport(register: Register, from: string, to: string, format: Format, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("register_export", { register, from, to, format, fullPhones }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -513,6 +537,28 @@ async repairSignOff(id: string, input: SignOffInput) : Promise<Result<RepairOrde
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The owner's written agreement to the charges (needed above the material limit).
+ */
+async repairAgreement(id: string, input: AgreementInput) : Promise<Result<RepairOrder, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("repair_agreement", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * 财务确认: the fee of a paid order was received; the order closes.
+ */
+async repairFinance(id: string, input: StepInput) : Promise<Result<RepairOrder, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("repair_finance", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async repairVoid(id: string, reason: string) : Promise<Result<RepairOrder, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("repair_void", { id, reason }) };
@@ -559,6 +605,17 @@ async customerAdd(input: CustomerInput) : Promise<Result<Customer, WireError>> {
 async customerUpdate(id: string, input: CustomerInput) : Promise<Result<Customer, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("customer_update", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Voids a customer entered in error or gone (supervisors), with a reason; the file stays.
+ */
+async customerVoid(id: string, reason: string) : Promise<Result<Customer, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_void", { id, reason }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -855,6 +912,18 @@ async calendarClear(date: string, reason: string) : Promise<Result<null, WireErr
  * The staff member on whose behalf an operation runs.
  */
 export type Actor = { staff_id: string; name: string; role: Role; estate_id: string }
+/**
+ * The owner's written agreement to an expensive repair.
+ */
+export type AgreementInput = { 
+/**
+ * Agreement number or what was agreed.
+ */
+note: string | null; 
+/**
+ * When it was signed (default now).
+ */
+at: string | null }
 export type AppStatus = { phase: Phase; 
 /**
  * Why the database is unusable (phase `broken`).
@@ -1438,6 +1507,10 @@ export type FollowupResult = "satisfied" | "basically_satisfied" | "dissatisfied
  */
 export type FollowupStatus = "pending" | "done" | "cancelled"
 /**
+ * A file format of an export.
+ */
+export type Format = "xlsx" | "pdf"
+/**
  * Complaint grade (等级).
  */
 export type Grade = "general" | "important" | "hot" | "major"
@@ -1679,6 +1752,35 @@ status: string; deadline: Due | null;
  * Why the item is where it is, in the order the rules apply.
  */
 order_reasons: string[] }
+/**
+ * The desk's registers, each exported for any period (the month workbook holds the first four
+ * for a month).
+ */
+export type Register = 
+/**
+ * 《客户投诉处理记录表》: every complaint received in the period.
+ */
+"complaints" | 
+/**
+ * 前台协调单登记表: the slips opened in the period.
+ */
+"slips" | 
+/**
+ * The repair orders reported in the period.
+ */
+"repairs" | 
+/**
+ * 回访: the calls due or made in the period.
+ */
+"followups" | 
+/**
+ * 《电话接待记录本》: the phone calls.
+ */
+"phone_log" | 
+/**
+ * 《客户服务需求记录表》: every need recorded at the desk.
+ */
+"requests"
 /**
  * One line of the 前台协调单登记表.
  */

@@ -59,6 +59,17 @@ pub fn customer_update(
     state.write_seen(|w, _| customers::update_customer(w, &id, &input))
 }
 
+/// Voids a customer entered in error or gone (supervisors), with a reason; the file stays.
+#[tauri::command]
+#[specta::specta]
+pub fn customer_void(
+    state: State<'_, AppState>,
+    id: String,
+    reason: String,
+) -> WireResult<Customer> {
+    state.write_seen(|w, _| customers::void_customer(w, &id, Some(&reason)))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn customer_set_tier(

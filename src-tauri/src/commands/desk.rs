@@ -7,7 +7,7 @@ use frontdesk::complaints::{
 };
 use frontdesk::deadlines::{self, Overview, Pause, PauseInput, SubjectKind};
 use frontdesk::followups::{self, DueFollowup, Followup, FollowupInput};
-use frontdesk::grading::{self, Escalation, Explanation};
+use frontdesk::grading::{self, Assessment, Escalation, Explanation};
 use frontdesk::privacy::View;
 use frontdesk::queues::{self, QueueItem, Tick};
 use frontdesk::slips::{self, HandOverInput, RegisterRow, ReturnInput, Slip, SlipInput};
@@ -98,6 +98,18 @@ pub fn complaint_get(state: State<'_, AppState>, id: String) -> WireResult<Compl
 #[specta::specta]
 pub fn complaint_explain(state: State<'_, AppState>, id: String) -> WireResult<Explanation> {
     state.read(|s, _| grading::explain(s.conn(), &id, s.now()))
+}
+
+/// The grade the complaint form would give if saved, with its reasons; nothing is saved. `id`
+/// is the complaint being edited, or none when opening one from `input.intake`.
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_preview(
+    state: State<'_, AppState>,
+    id: Option<String>,
+    input: ComplaintInput,
+) -> WireResult<Assessment> {
+    state.signed_in_store(|s, a| grading::preview(s, a, id.as_deref(), &input))
 }
 
 #[tauri::command]
@@ -293,7 +305,7 @@ pub fn escalation_acknowledge(
 #[tauri::command]
 #[specta::specta]
 pub fn queue_tick(state: State<'_, AppState>) -> WireResult<Tick> {
-    state.write(|w, eid| queues::tick(w, eid))
+    state.write(queues::tick)
 }
 
 /// One 回访 task opened to make the call: its phone in full for the clerk (the list masks it).

@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use frontdesk::documents::{self, pdf, xlsx, Disclosure};
+use frontdesk::documents::{self, pdf, xlsx, Disclosure, Format, Register};
 use frontdesk::{slips, Error};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -214,6 +214,48 @@ pub async fn month_export(
                 bytes: m.workbook.bytes,
             },
             report: m.report.into(),
+        })
+    };
+    tauri::async_runtime::spawn_blocking(run)
+        .await
+        .map_err(|e| WireError::new("state", format!("导出中断：{e}")))?
+        .map_err(WireError::from)
+}
+
+/// A register of the days `from`–`to` (YYYY-MM-DD) into `登记表/`, named by the core
+/// (`<小区><register><period>.xlsx`); read on its own connection, off the UI thread.
+#[tauri::command]
+#[specta::specta]
+pub async fn register_export(
+    state: State<'_, AppState>,
+    register: Register,
+    from: String,
+    to: String,
+    format: Format,
+    full_phones: bool,
+) -> WireResult<DocumentFile> {
+    let period = xlsx::Period::parse(&from, &to)?;
+    let name = format!("{} {}", register.title(), period.label());
+    let d = disclosure(&state, full_phones, name)?;
+    let dir = folder(&state, "登记表")?;
+    let (actor, store) = state.reader()?;
+    let run = move || -> frontdesk::Result<DocumentFile> {
+        let estate = frontdesk::estate::estate(store.conn(), &actor.estate_id)?;
+        let out = dir.join(register.file_name(&estate.name, &period, format));
+        let e = register.write(
+            format,
+            store.conn(),
+            &actor.estate_id,
+            &period,
+            store.now(),
+            d,
+            &out,
+            &mut |_, _| {},
+        )?;
+        Ok(DocumentFile {
+            path: e.path.display().to_string(),
+            count: e.count,
+            bytes: e.bytes,
         })
     };
     tauri::async_runtime::spawn_blocking(run)

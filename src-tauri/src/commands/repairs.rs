@@ -3,8 +3,8 @@
 use frontdesk::privacy::View;
 use frontdesk::queues::{self, QueueItem};
 use frontdesk::repairs::{
-    self, DispatchInput, FinishInput, PriceItem, RepairDetail, RepairFilter, RepairInput,
-    RepairOrder, SignOffInput, StepInput,
+    self, AgreementInput, DispatchInput, FinishInput, PriceItem, RepairDetail, RepairFilter,
+    RepairInput, RepairOrder, SignOffInput, StepInput,
 };
 use tauri::State;
 
@@ -92,6 +92,28 @@ pub fn repair_sign_off(
     input: SignOffInput,
 ) -> WireResult<RepairOrder> {
     state.write_seen(|w, _| repairs::sign_off(w, &id, &input))
+}
+
+/// The owner's written agreement to the charges (needed above the material limit).
+#[tauri::command]
+#[specta::specta]
+pub fn repair_agreement(
+    state: State<'_, AppState>,
+    id: String,
+    input: AgreementInput,
+) -> WireResult<RepairOrder> {
+    state.write_seen(|w, _| repairs::record_owner_agreement(w, &id, &input))
+}
+
+/// 财务确认: the fee of a paid order was received; the order closes.
+#[tauri::command]
+#[specta::specta]
+pub fn repair_finance(
+    state: State<'_, AppState>,
+    id: String,
+    input: StepInput,
+) -> WireResult<RepairOrder> {
+    state.write_seen(|w, _| repairs::finance_confirm(w, &id, &input))
 }
 
 #[tauri::command]

@@ -1,0 +1,215 @@
+// The desk's daily work beyond the first steps, in the real window with demo data: a complaint's
+// identification and grading facts with the grade shown live (a ¥20,000 claim makes it 重大),
+// corrected later, and a grade set by hand; a 公共设施 repair from the report to the finance
+// confirmation that closes it; a register exported for a chosen period, read back; a customer
+// added, corrected and voided.
+import { test, after, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { inflateRawSync } from 'node:zlib'
+import { launch, APP } from '../lib.mjs'
+
+const app = await launch('work')
+after(() => app.stop())
+before(() => app.demoSignedIn())
+
+async function intake(kind, content) {
+  await app.screen('intake')
+  await app.keys('F4')
+  await app.type('lookup', '3-2-502')
+  await app.keys('Enter')
+  await app.waitText('#lookup-result', '3-2-502')
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='${kind}']`)
+  await app.type('content', content)
+  await app.keys(['Control', 'Enter'])
+  await app.visible('#intake-result')
+}
+
+const checkbox = (label) => `//div[contains(@class,'el-dialog')]//label[contains(@class,'el-checkbox')][normalize-space(.)='${label}']`
+
+/** Runs `action` and returns the number matching `re` in the success message saying `want`
+ *  that it brings up (messages stay on screen while the window is not focused, so earlier ones
+ *  may still be there). */
+async function numberAfter(action, want, re) {
+  const texts = () => app.browser.execute(() => [...document.querySelectorAll('.el-message--success')].map((el) => el.textContent))
+  const before = new Set(await texts())
+  await action()
+  let found
+  await app.browser.waitUntil(async () => {
+    found = (await texts()).find((t) => !before.has(t) && t.includes(want) && re.test(t))
+    return !!found
+  }, { timeout: 20000, timeoutMsg: `no new message ${want}` })
+  return found.match(re)[0]
+}
+
+async function openComplaintPage(cno) {
+  await app.browser.url(await app.browser.getUrl().then((u) => u.replace(/#.*$/, `#/complaints/${cno}`)))
+  await app.waitText('#screen-complaint', cno)
+}
+
+test('complaint: identification and facts with the grade live; a ¥20,000 claim makes it 重大', async () => {
+  await intake('投诉', '楼上装修砸坏我家空调外机，要求赔偿')
+  await app.keys('F9')
+  await app.visible('#grade-preview')
+  await app.waitText('#grade-preview', '一般')
+  await app.click(`//div[contains(@class,'el-dialog')]//label[contains(@class,'el-radio-button')][normalize-space(.)='协调工作']`)
+  await app.type('identification_basis', '邻里装修损坏财物，属业主之间纠纷')
+  // A wrong amount: the core's message beside the field, nothing saved.
+  await app.type('claim_amount', '两万')
+  await app.waitText('.el-dialog .el-form-item__error', /索赔金额|金额/)
+  await app.type('claim_amount', '20000')
+  await app.waitText('#preview-grade', '重大')
+  await app.waitText('#grade-preview', '索赔金额 ¥20,000.00')
+  const cno = await numberAfter(() => app.click('#complaint-create'), '已立案', /LH-TS\d{4}-\d+/)
+  await app.success('重大')
+  await openComplaintPage(cno)
+  await app.waitText('#screen-complaint', '协调工作')
+  await app.waitText('#screen-complaint', '邻里装修损坏财物')
+  await app.waitText('#screen-complaint', '索赔金额')
+  // Corrected later: the media picked it up; the grade on record stays 重大, the reasons grow.
+  await app.keys('F4')
+  await app.waitText('#preview-grade', '重大')
+  await app.click(checkbox('媒体曝光'))
+  await app.waitText('#grade-preview', '媒体曝光')
+  await app.click('#facts-save')
+  await app.success('已保存定性与情形')
+  await app.waitText('#screen-complaint', '媒体曝光，损害品牌声誉')
+})
+
+test('complaint: a supervisor sets the grade by hand, with a reason, in the history', async () => {
+  await intake('投诉', '小区东门道闸经常抬不起来')
+  await app.keys('F9')
+  // The owner's second complaint this year: the repeat rule already makes it 重要.
+  await app.waitText('#grade-preview', /同一客户.*第\d+次投诉/)
+  const cno = await numberAfter(() => app.click('#complaint-create'), '已立案', /LH-TS\d{4}-\d+/)
+  await openComplaintPage(cno)
+  await app.keys('F5')
+  await app.click('.el-dialog .el-select')
+  await app.choose('热点')
+  await app.type('grade_reason', '业委会主任亲自反映')
+  await app.click('#grade-save')
+  await app.success('已调整等级')
+  await app.waitText('#screen-complaint', '等级：重要 → 热点（业委会主任亲自反映）')
+})
+
+test('repair: a 公共设施 order from the report to the finance confirmation that closes it', async () => {
+  await intake('报修', '3栋电梯厅吊顶灯罩脱落')
+  await app.keys('F10')
+  await app.click(`//div[contains(@class,'el-dialog')]//label[contains(@class,'el-radio-button')][normalize-space(.)='公共设施']`)
+  await app.click(`//div[contains(@class,'el-dialog')]//label[contains(@class,'el-radio-button')][normalize-space(.)='中修']`)
+  await app.type('repair_location', '3栋1单元电梯厅')
+  const wno = await numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
+  await app.screen('repairs')
+  await app.row('repair-queue', wno)
+  await app.waitText('#repair-detail', '公共设施 · 中修')
+  await app.keys('F2')
+  await app.click('[name="repairer"]')
+  await app.choose('孙师傅')
+  await app.click('#dispatch-save')
+  await app.waitText('#repair-status', '已派工')
+  await app.keys('F3')
+  await app.waitText('#repair-status', '已接单')
+  await app.keys('F6')
+  await app.waitText('#repair-status', '已到场')
+  await app.keys('F7')
+  await app.type('work_done', '更换灯罩卡扣')
+  await app.click(checkbox('有偿维修'))
+  await app.click('[name="price_item"]')
+  await app.choose('P01')
+  await app.type('quantity', '2')
+  await app.click('#finish-save')
+  await app.waitText('#repair-status', '已完工')
+  await app.keys('F9')
+  await app.click('#signoff-save')
+  await app.waitText('#repair-status', '业主已签认')
+  // Paid orders wait for finance, on their own list.
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='待财务确认']`)
+  await app.row('repair-list', wno)
+  await app.waitText('#repair-detail', wno)
+  await app.keys('F10')
+  await app.success('财务已确认')
+  await app.waitText('#repair-status', '已结单')
+  await app.waitText('#repair-detail', '财务确认')
+})
+
+/** The text of an .xlsx's sheets and shared strings, read through the zip's central directory. */
+function workbookText(file) {
+  const zip = readFileSync(file)
+  let eocd = zip.length - 22
+  while (zip.readUInt32LE(eocd) !== 0x06054b50) eocd--
+  let at = zip.readUInt32LE(eocd + 16)
+  let text = ''
+  for (let n = zip.readUInt16LE(eocd + 10); n > 0; n--) {
+    const method = zip.readUInt16LE(at + 10)
+    const size = zip.readUInt32LE(at + 20)
+    const nameLen = zip.readUInt16LE(at + 28)
+    const extra = zip.readUInt16LE(at + 30)
+    const comment = zip.readUInt16LE(at + 32)
+    const local = zip.readUInt32LE(at + 42)
+    const name = zip.subarray(at + 46, at + 46 + nameLen).toString()
+    if (name === 'xl/sharedStrings.xml' || name.startsWith('xl/worksheets/sheet')) {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28)
+      const data = zip.subarray(start, start + size)
+      text += (method === 8 ? inflateRawSync(data) : data).toString()
+    }
+    at += 46 + nameLen + extra + comment
+  }
+  return text
+}
+
+test('registers: the 客户投诉处理记录表 of a chosen period, as Excel, holds that period\'s complaints', async () => {
+  await app.screen('export')
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
+  const from = new Date(Date.now() + 8 * 3600e3 - 6 * 86400e3).toISOString().slice(0, 10)
+  const span = await app.visible('#register-export .el-range-editor')
+  await span.click()
+  const inputs = await app.browser.$$('#register-export .el-range-input')
+  for (const [input, value] of [[inputs[0], from], [inputs[1], today]]) {
+    await input.click()
+    await app.keys(['Control', 'a'])
+    await app.keys('Backspace')
+    await input.addValue(value)
+  }
+  await app.keys('Enter')
+  await app.click('#register-run')
+  await app.visible('#register-result')
+  const path = (await app.text('#register-result')).replace(/（.*$/, '').trim()
+  assert.ok(path.endsWith(`客户投诉处理记录表${from}至${today}.xlsx`), path)
+  assert.ok(existsSync(path), path)
+  // The same period through the CLI, on the same database.
+  const cli = resolve(APP, '..', 'frontdesk')
+  const listed = JSON.parse(execFileSync(cli, ['--user', 'wang', '--json', 'complaint', 'list', '--from', from, '--to', today, '--limit', '10000'], {
+    env: { ...process.env, FRONTDESK_DATA_DIR: app.dataDir, FRONTDESK_PASSWORD: 'demo1234' },
+  }).toString())
+  assert.ok(listed.length > 0, 'the demo has complaints this week')
+  const inSheet = new Set(workbookText(path).match(/LH-TS\d{4}-\d+/g))
+  assert.deepEqual([...inSheet].sort(), listed.map((c) => c.no).sort())
+})
+
+test('customers: add a customer, correct the file, void it with a reason', async () => {
+  await app.screen('customers')
+  await app.keys('F9')
+  await app.type('c_unit', '3-2-502')
+  await app.type('c_name', '测试租户')
+  await app.click(`//div[contains(@class,'el-dialog')]//label[contains(@class,'el-radio-button')][normalize-space(.)='租户']`)
+  await app.type('c_phone', '1381234')
+  await app.click('#customer-save')
+  await app.waitText('.el-dialog .el-form-item__error', '1381234')
+  await app.type('c_phone', '13812345678')
+  await app.click('#customer-save')
+  await app.success('已建档：3-2-502 测试租户')
+  await app.waitText('#customer-file', '测试租户')
+  await app.keys('F10')
+  await app.type('c_note', '合同至2027年6月')
+  await app.click('#customer-save')
+  await app.success('已保存客户档案')
+  await app.keys(['Control', 'd'])
+  await app.type('reason', '租户已退租')
+  await app.click('#customer-void-save')
+  await app.success('已作废客户档案')
+  await app.type('customer_search', '测试租户')
+  await app.keys('Enter')
+  await app.waitText('#screen-customers', '0 位')
+})
