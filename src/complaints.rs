@@ -241,6 +241,8 @@ pub struct ComplaintFilter {
     pub to: Option<DateTime<Utc>>,
     /// Only complaints not closed (and not voided).
     pub open_only: bool,
+    /// Only complaints in the case library (案例库).
+    pub case_library: bool,
     pub limit: Option<usize>,
 }
 
@@ -1130,6 +1132,7 @@ pub fn list(
            AND (?6 IS NULL OR c.created_at >= ?6)
            AND (?7 IS NULL OR c.created_at < ?7)
            AND (NOT ?8 OR c.status NOT IN ('closed', 'voided'))
+           AND (NOT ?10 OR c.case_library = 1)
          ORDER BY c.created_at DESC, c.no DESC LIMIT ?9"
     ))?;
     let rows = stmt.query_map(
@@ -1143,6 +1146,7 @@ pub fn list(
             filter.to.map(time::to_db),
             filter.open_only,
             filter.limit.map_or(-1, |n| n.min(i64::MAX as usize) as i64),
+            filter.case_library,
         ],
         row,
     )?;

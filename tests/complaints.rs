@@ -1198,7 +1198,20 @@ fn case_library_is_kept_by_supervisors() {
     assert!(m.case_library);
     assert_eq!(m.case_note.as_deref(), Some("渗漏协调的典型案例"));
     assert_eq!(m.status, ComplaintStatus::Closed);
+    let in_library = |d: &Desk| -> Vec<String> {
+        let filter = ComplaintFilter {
+            case_library: true,
+            ..Default::default()
+        };
+        complaints::list(d.store.conn(), &d.estate.id, &filter)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.no)
+            .collect()
+    };
+    assert_eq!(in_library(&d), std::slice::from_ref(&c.no));
     let u = as_supervisor(&mut d, |w| complaints::unmark_case_library(w, &c.id)).unwrap();
+    assert!(in_library(&d).is_empty());
     assert!(!u.case_library);
     assert_eq!(u.case_note, None);
     let r = as_supervisor(&mut d, |w| complaints::unmark_case_library(w, &c.id));

@@ -230,6 +230,50 @@ async complaintSetGrade(id: string, input: GradeInput) : Promise<Result<Complain
 }
 },
 /**
+ * Complaints that may report the same problem (同一问题), best first.
+ */
+async complaintSuggestIssues(id: string) : Promise<Result<Candidate[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("complaint_suggest_issues", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Links a complaint to the same problem as another (or to an issue); the issue is re-graded.
+ */
+async complaintLink(id: string, input: LinkInput) : Promise<Result<Issue, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("complaint_link", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Takes a complaint out of its issue, with a reason.
+ */
+async complaintUnlink(id: string, reason: string) : Promise<Result<Complaint, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("complaint_unlink", { id, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Puts a complaint in the case library (案例库) with a note, or takes it out (supervisors).
+ */
+async complaintCaseLibrary(id: string, on: boolean, note: string | null) : Promise<Result<Complaint, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("complaint_case_library", { id, on, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Deadlines of a subject: `kind` is complaint, repair or slip.
  */
 async deadlineShow(kind: string, id: string) : Promise<Result<Overview, WireError>> {
@@ -325,6 +369,17 @@ async monthExport(month: string, fullPhones: boolean, onProgress: TAURI_CHANNEL<
 async registerExport(register: Register, from: string, to: string, format: Format, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("register_export", { register, from, to, format, fullPhones }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The KPIs and statistics of the days `from`–`to` (YYYY-MM-DD) against the policy's targets.
+ */
+async kpiReport(from: string, to: string) : Promise<Result<KpiReport, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("kpi_report", { from, to }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -616,6 +671,17 @@ async customerUpdate(id: string, input: CustomerInput) : Promise<Result<Customer
 async customerVoid(id: string, reason: string) : Promise<Result<Customer, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("customer_void", { id, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Names the VIP 客户助理 of an A-tier customer, or none (supervisors).
+ */
+async vipAssistantSet(id: string, staff: string | null) : Promise<Result<Customer, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("vip_assistant_set", { id, staff }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1060,6 +1126,30 @@ export type BackupKind =
  */
 export type CalendarView = { year: YearView; overrides: Override[] }
 /**
+ * A suggested issue (or unlinked complaint) that may be the same problem.
+ */
+export type Candidate = { 
+/**
+ * `issue` or `complaint`: what to pass to [`link`] as `to`.
+ */
+kind: string; id: string; 
+/**
+ * The issue's title or the complaint's number.
+ */
+label: string; 
+/**
+ * 0–1, higher is more alike.
+ */
+score: number; 
+/**
+ * Why, in words.
+ */
+why: string[]; 
+/**
+ * The complaints behind the candidate.
+ */
+complaints: string[] }
+/**
  * A case (complaint or repair order) as the look-up lists it.
  */
 export type CaseLine = { 
@@ -1093,6 +1183,10 @@ result: string | null;
  */
 satisfaction: string | null }
 /**
+ * How a value is judged against its target.
+ */
+export type Comparison = "≥" | "≤" | "<"
+/**
  * A complaint with the intake it came from (summary) and the names of everyone it refers to.
  */
 export type Complaint = ({ 
@@ -1124,6 +1218,10 @@ request: string | null; identification: Identification; identification_basis: st
  * The owner's requested date (`YYYY-MM-DD`).
  */
 requested_by: string | null; reopen_count: number; closed_at: string | null; close_result: string | null; satisfaction: Satisfaction | null; case_library: boolean; case_note: string | null; created_at: string; created_by: string; updated_at: string; updated_by: string; void_reason: string | null }
+/**
+ * Complaints registered in the period, broken down.
+ */
+export type ComplaintCounts = { by_grade: Count[]; by_category: Count[]; by_department: Count[]; by_status: Count[] }
 /**
  * A complaint with its whole history: the intake, attempts, events, slips and 回访.
  */
@@ -1186,11 +1284,19 @@ export type ComplaintQuery = { status: string | null; grade: string | null; cate
 /**
  * Opened in this period (both ends optional).
  */
-from: string | null; to: string | null; open_only: boolean }
+from: string | null; to: string | null; open_only: boolean; 
+/**
+ * Only the case library (案例库).
+ */
+case_library: boolean }
 /**
  * Where a complaint is in its life.
  */
 export type ComplaintStatus = "registered" | "dispatched" | "in_handling" | "awaiting_confirmation" | "closed" | "voided"
+/**
+ * A count for one value of a breakdown.
+ */
+export type Count = { key: string; label: string; count: number }
 /**
  * A customer as the register holds them.
  */
@@ -1539,6 +1645,18 @@ to: string | null;
  */
 at: string | null }
 /**
+ * Average handling time of the complaints of one group.
+ */
+export type HandlingTime = { key: string; label: string; count: number; 
+/**
+ * Hours from the intake's `received_at` to `closed_at`, averaged.
+ */
+average_hours: number }
+/**
+ * Average handling times of the complaints closed in the period.
+ */
+export type HandlingTimes = { by_grade: HandlingTime[]; by_category: HandlingTime[]; by_department: HandlingTime[] }
+/**
  * One search hit.
  */
 export type Hit = { kind: string; id: string; title: string; at: string }
@@ -1591,6 +1709,10 @@ units_created: number }
  * A recorded contact.
  */
 export type Intake = { id: string; estate_id: string; no: string; received_at: string; channel: Channel; kind: IntakeKind; unit_id: string | null; unit: string | null; customer_id: string | null; person_name: string | null; phone: string | null; happened_at: string | null; location: string | null; about: string | null; content: string; request: string | null; reply: string | null; settled_on_spot: boolean; receiver_id: string; receiver: string; voided: boolean; void_reason: string | null }
+/**
+ * Intakes received in the period, broken down.
+ */
+export type IntakeCounts = { by_channel: Count[]; by_kind: Count[] }
 /**
  * A contact as the clerk enters it. Enumerated fields take the code or the Chinese label.
  */
@@ -1660,6 +1782,54 @@ export type Issue = { id: string; estate_id: string; title: string;
  */
 complaints: string[]; created_at: string; created_by: string }
 export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
+/**
+ * One KPI for the period.
+ */
+export type Kpi = { key: string; label: string; numerator: number; denominator: number; 
+/**
+ * Percent; None when the denominator is 0.
+ */
+value: number | null; 
+/**
+ * Percent.
+ */
+target: number; comparison: Comparison; 
+/**
+ * None when there is no value.
+ */
+met: boolean | null; definition: string }
+/**
+ * The KPI report of one estate for one period.
+ */
+export type KpiReport = { estate_id: string; 
+/**
+ * First day of the period (Beijing).
+ */
+from: string; 
+/**
+ * Last day of the period (Beijing), inclusive.
+ */
+to: string; 
+/**
+ * The time the figures were computed as of.
+ */
+as_of: string; 
+/**
+ * Households: live units with at least one live customer.
+ */
+households: number; kpis: Kpi[]; handling_time: HandlingTimes; escalations: Count[]; intakes: IntakeCounts; complaints: ComplaintCounts }
+/**
+ * Linking a complaint to the same problem.
+ */
+export type LinkInput = { 
+/**
+ * An issue's id, or another complaint (number or id) reporting the same problem.
+ */
+to: string | null; 
+/**
+ * The title of the issue when a new one is made (default: the other complaint's content).
+ */
+title: string | null }
 /**
  * What the desk sees after typing a unit or a phone.
  */

@@ -70,6 +70,17 @@ pub fn customer_void(
     state.write_seen(|w, _| customers::void_customer(w, &id, Some(&reason)))
 }
 
+/// Names the VIP 客户助理 of an A-tier customer, or none (supervisors).
+#[tauri::command]
+#[specta::specta]
+pub fn vip_assistant_set(
+    state: State<'_, AppState>,
+    id: String,
+    staff: Option<String>,
+) -> WireResult<Customer> {
+    state.write_seen(|w, _| customers::set_vip_assistant(w, &id, staff.as_deref()))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn customer_set_tier(

@@ -7,7 +7,7 @@ use frontdesk::complaints::{
 };
 use frontdesk::deadlines::{self, Overview, Pause, PauseInput, SubjectKind};
 use frontdesk::followups::{self, DueFollowup, Followup, FollowupInput};
-use frontdesk::grading::{self, Assessment, Escalation, Explanation};
+use frontdesk::grading::{self, Assessment, Candidate, Escalation, Explanation, Issue, LinkInput};
 use frontdesk::privacy::View;
 use frontdesk::queues::{self, QueueItem, Tick};
 use frontdesk::slips::{self, HandOverInput, RegisterRow, ReturnInput, Slip, SlipInput};
@@ -31,6 +31,8 @@ pub struct ComplaintQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub open_only: bool,
+    /// Only the case library (案例库).
+    pub case_library: bool,
 }
 
 impl ComplaintQuery {
@@ -66,6 +68,7 @@ impl ComplaintQuery {
             from: bounds.filter(|_| from.is_some()).map(|b| b.0),
             to: bounds.filter(|_| to.is_some()).map(|b| b.1),
             open_only: self.open_only,
+            case_library: self.case_library,
             limit: Some(500),
         })
     }
@@ -182,6 +185,53 @@ pub fn complaint_set_grade(
     input: GradeInput,
 ) -> WireResult<Complaint> {
     state.write_seen(|w, _| complaints::set_grade(w, &id, &input))
+}
+
+/// Complaints that may report the same problem (同一问题), best first.
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_suggest_issues(
+    state: State<'_, AppState>,
+    id: String,
+) -> WireResult<Vec<Candidate>> {
+    state.read(|s, _| grading::suggest_issues(s.conn(), &id))
+}
+
+/// Links a complaint to the same problem as another (or to an issue); the issue is re-graded.
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_link(
+    state: State<'_, AppState>,
+    id: String,
+    input: LinkInput,
+) -> WireResult<Issue> {
+    state.write(|w, _| grading::link(w, &id, &input))
+}
+
+/// Takes a complaint out of its issue, with a reason.
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_unlink(
+    state: State<'_, AppState>,
+    id: String,
+    reason: String,
+) -> WireResult<Complaint> {
+    state.write_seen(|w, _| grading::unlink(w, &id, Some(&reason)))
+}
+
+/// Puts a complaint in the case library (案例库) with a note, or takes it out (supervisors).
+#[tauri::command]
+#[specta::specta]
+pub fn complaint_case_library(
+    state: State<'_, AppState>,
+    id: String,
+    on: bool,
+    note: Option<String>,
+) -> WireResult<Complaint> {
+    state.write_seen(|w, _| match on {
+        true => complaints::mark_case_library(w, &id, note.as_deref()),
+        false => complaints::unmark_case_library(w, &id),
+    })
 }
 
 /// Deadlines of a subject: `kind` is complaint, repair or slip.

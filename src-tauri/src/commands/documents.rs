@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use frontdesk::documents::{self, pdf, xlsx, Disclosure, Format, Register};
+use frontdesk::kpi::{self, KpiReport};
 use frontdesk::{slips, Error};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -262,6 +263,17 @@ pub async fn register_export(
         .await
         .map_err(|e| WireError::new("state", format!("导出中断：{e}")))?
         .map_err(WireError::from)
+}
+
+/// The KPIs and statistics of the days `from`–`to` (YYYY-MM-DD) against the policy's targets.
+#[tauri::command]
+#[specta::specta]
+pub fn kpi_report(state: State<'_, AppState>, from: String, to: String) -> WireResult<KpiReport> {
+    let period = xlsx::Period::parse(&from, &to)?;
+    state.read(|s, eid| {
+        let end = period.to + chrono::Duration::days(1);
+        kpi::compute(s.conn(), eid, period.from, end, s.now())
+    })
 }
 
 /// Opens a written document in the system's viewer (or a folder in the file manager). Only

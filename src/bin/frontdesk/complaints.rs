@@ -61,6 +61,9 @@ pub enum ComplaintCmd {
         /// Only complaints not yet closed.
         #[arg(long)]
         open: bool,
+        /// Only complaints in the case library (案例库).
+        #[arg(long)]
+        case_library: bool,
         #[arg(long, default_value_t = 100)]
         limit: usize,
     },
@@ -268,6 +271,7 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
             from,
             to,
             open,
+            case_library,
             limit,
         } => {
             let filter = ComplaintFilter {
@@ -290,6 +294,7 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
                     .map(|s| day_start("to", "结束日期", s, 1))
                     .transpose()?,
                 open_only: *open,
+                case_library: *case_library,
                 limit: Some(*limit),
             };
             seen(
