@@ -120,7 +120,11 @@ pub struct DeadlinePolicy {
     /// Repairs: on site after dispatch (normal) / after the report (urgent).
     pub repair_on_site: Rule,
     pub repair_urgent_on_site: Rule,
-    /// Repairs finished, from the report: general faults (房屋/系统), urgent, others (特约).
+    /// Repairs with a time agreed with the owner (预约维修时间): on site by the appointment, plus
+    /// this margin (0: 严禁迟到); the order's other deadlines then run from the appointment.
+    pub repair_appointment: Rule,
+    /// Repairs finished, from the report (or the appointment): general faults (房屋/系统),
+    /// urgent, others (特约).
     pub repair_general: Rule,
     pub repair_urgent: Rule,
     pub repair_other: Rule,
@@ -148,6 +152,7 @@ impl Default for DeadlinePolicy {
             slip_answer: Rule::new("部门答复协调单", 24, Hours, 240),
             repair_on_site: Rule::new("派工后到场", 15, Minutes, 5),
             repair_urgent_on_site: Rule::new("紧急报修到场", 30, Minutes, 10),
+            repair_appointment: Rule::new("按预约时间到场", 0, Minutes, 30),
             repair_general: Rule::new("一般故障修复", 8, Hours, 60),
             repair_urgent: Rule::new("紧急维修完成", 24, Hours, 120),
             repair_other: Rule::new("其他维修完成", 48, Hours, 240),
@@ -174,6 +179,7 @@ impl DeadlinePolicy {
             ("slip_answer", &self.slip_answer),
             ("repair_on_site", &self.repair_on_site),
             ("repair_urgent_on_site", &self.repair_urgent_on_site),
+            ("repair_appointment", &self.repair_appointment),
             ("repair_general", &self.repair_general),
             ("repair_urgent", &self.repair_urgent),
             ("repair_other", &self.repair_other),
@@ -747,6 +753,7 @@ pub struct RepairClock {
     kind: RepairKind,
     scale: Option<RepairScale>,
     reported_at: String,
+    appointment_at: Option<String>,
     dispatched_at: Option<String>,
     arrived_at: Option<String>,
     finished_at: Option<String>,
@@ -760,11 +767,11 @@ pub struct RepairClock {
 impl RepairClock {
     /// The select list (alias `r` = repair_orders); [`RepairClock::WIDTH`] columns.
     pub const COLUMNS: &'static str = "r.id, r.estate_id, r.policy_version, r.urgency, r.kind,
-        r.scale, r.reported_at, r.dispatched_at, r.arrived_at, r.finished_at, r.signed_off_at,
-        r.safety_related, r.leak_related,
+        r.scale, r.reported_at, r.appointment_at, r.dispatched_at, r.arrived_at, r.finished_at,
+        r.signed_off_at, r.safety_related, r.leak_related,
         (SELECT min(f.done_at) FROM followups f WHERE f.subject_kind = 'repair'
             AND f.subject_id = r.id AND f.status = 'done')";
-    pub const WIDTH: usize = 14;
+    pub const WIDTH: usize = 15;
 
     /// Reads the clock from the row's columns `at..at + WIDTH`.
     pub fn from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<RepairClock> {
@@ -776,13 +783,14 @@ impl RepairClock {
             kind: r.get(at + 4)?,
             scale: r.get(at + 5)?,
             reported_at: r.get(at + 6)?,
-            dispatched_at: r.get(at + 7)?,
-            arrived_at: r.get(at + 8)?,
-            finished_at: r.get(at + 9)?,
-            signed_off_at: r.get(at + 10)?,
-            safety_related: r.get(at + 11)?,
-            leak_related: r.get(at + 12)?,
-            visited: r.get(at + 13)?,
+            appointment_at: r.get(at + 7)?,
+            dispatched_at: r.get(at + 8)?,
+            arrived_at: r.get(at + 9)?,
+            finished_at: r.get(at + 10)?,
+            signed_off_at: r.get(at + 11)?,
+            safety_related: r.get(at + 12)?,
+            leak_related: r.get(at + 13)?,
+            visited: r.get(at + 14)?,
         })
     }
 }
@@ -810,7 +818,9 @@ pub fn for_repair_with(
     repair_deadlines(conn, book, &clock, now)
 }
 
-/// The deadlines of a repair order whose clock was read already.
+/// The deadlines of a repair order whose clock was read already. An appointment agreed with the
+/// owner is the on-site deadline (with the policy's margin), and the work is due counted from it
+/// when it is later than the report (seed 002 入户维修 4.2.1: 应在预约时间到达，严禁迟到).
 pub fn repair_deadlines(
     conn: &Connection,
     book: &mut RuleBook,
@@ -821,25 +831,29 @@ pub fn repair_deadlines(
     let rules = book.get(conn, &o.estate_id, o.policy_version)?;
     let ctx = Context::new(rules, pauses, now);
     let reported = time::from_db(&o.reported_at)?;
+    let appointment = opt_time(o.appointment_at.as_deref())?;
     let arrived = opt_time(o.arrived_at.as_deref())?;
     let finished = opt_time(o.finished_at.as_deref())?;
     let mut out = Vec::new();
-    if o.urgency == Urgency::Urgent {
+    if let Some(a) = appointment {
+        out.push(ctx.rule(|r| &r.repair_appointment, a, arrived));
+    } else if o.urgency == Urgency::Urgent {
         out.push(ctx.rule(|r| &r.repair_urgent_on_site, reported, arrived));
     } else if let Some(d) = opt_time(o.dispatched_at.as_deref())? {
         out.push(ctx.rule(|r| &r.repair_on_site, d, arrived));
     }
+    let start = appointment.map_or(reported, |a| a.max(reported));
     out.push(match (o.kind, o.scale, o.urgency) {
         (RepairKind::Public, Some(RepairScale::Small), _) => {
-            ctx.rule(|r| &r.public_small, reported, finished)
+            ctx.rule(|r| &r.public_small, start, finished)
         }
         (RepairKind::Public, Some(RepairScale::Medium), _) => {
-            ctx.rule(|r| &r.public_medium, reported, finished)
+            ctx.rule(|r| &r.public_medium, start, finished)
         }
-        (RepairKind::Public, _, _) => ctx.rule(|r| &r.public_large, reported, finished),
-        (_, _, Urgency::Urgent) => ctx.rule(|r| &r.repair_urgent, reported, finished),
-        (RepairKind::Special, _, _) => ctx.rule(|r| &r.repair_other, reported, finished),
-        _ => ctx.rule(|r| &r.repair_general, reported, finished),
+        (RepairKind::Public, _, _) => ctx.rule(|r| &r.public_large, start, finished),
+        (_, _, Urgency::Urgent) => ctx.rule(|r| &r.repair_urgent, start, finished),
+        (RepairKind::Special, _, _) => ctx.rule(|r| &r.repair_other, start, finished),
+        _ => ctx.rule(|r| &r.repair_general, start, finished),
     });
     if let Some(signed) = opt_time(o.signed_off_at.as_deref())? {
         let visited = opt_time(o.visited.as_deref())?;

@@ -34,6 +34,7 @@ fn every_default_rule_is_due_as_the_policy_says() {
         ("slip_answer", "2026-11-24 09:00"),
         ("repair_on_site", "2026-11-23 09:15"),
         ("repair_urgent_on_site", "2026-11-23 09:30"),
+        ("repair_appointment", "2026-11-23 09:00"),
         ("repair_general", "2026-11-23 17:00"),
         ("repair_urgent", "2026-11-24 09:00"),
         ("repair_other", "2026-11-25 09:00"),
@@ -606,6 +607,68 @@ fn on_site_runs_from_dispatch_and_is_met_late_by_the_second() {
     assert_eq!(
         (on_site.state, on_site.overdue_seconds),
         (DeadlineState::MetLate, Some(42))
+    );
+}
+
+/// An order booked with the owner for tomorrow 09:00 (seed 002 入户维修 4.2.1): on site by the
+/// appointment, not 15 minutes after dispatch; the work counts from the appointment; arriving
+/// ten minutes after it is late.
+#[test]
+fn an_appointment_is_the_on_site_deadline_and_starts_the_work_clock() {
+    let mut d = desk();
+    let (clerk, sup, rep, eid) = (
+        d.clerk.clone(),
+        d.supervisor.clone(),
+        d.repairer.clone(),
+        d.estate.id.clone(),
+    );
+    let input = RepairInput {
+        unit: Some("3-2-1201".into()),
+        kind: Some("房屋".into()),
+        content: Some("卫生间地漏堵塞".into()),
+        appointment_at: Some("2026-11-24 09:00".into()),
+        ..Default::default()
+    };
+    let o = d
+        .store
+        .write(&clerk, |w| repairs::create(w, &eid, &input))
+        .unwrap();
+    let no = o.no.clone();
+    d.store
+        .write(&sup, |w| {
+            repairs::dispatch(
+                w,
+                &no,
+                &DispatchInput {
+                    repairer: Some("sun".into()),
+                    at: None,
+                },
+            )
+        })
+        .unwrap();
+    d.clock.advance(Duration::hours(2));
+    let ds = show(&d, SubjectKind::Repair, &no);
+    assert!(ds.iter().all(|x| x.rule != "repair_on_site"), "{ds:?}");
+    let on_site = find(&ds, "repair_appointment").clone();
+    assert_eq!(
+        (on_site.due_at.as_str(), on_site.state),
+        (db("2026-11-24 09:00").as_str(), DeadlineState::OnTime),
+        "two hours after dispatch, not late"
+    );
+    assert_eq!(find(&ds, "repair_general").due_at, db("2026-11-24 17:00"));
+    // The repairer arrives at 09:10 the next morning: 10 minutes late.
+    d.clock
+        .set(t0() + Duration::hours(24) + Duration::minutes(10));
+    d.store
+        .write(&rep, |w| repairs::accept(w, &no, &StepInput::default()))
+        .unwrap();
+    d.store
+        .write(&rep, |w| repairs::arrive(w, &no, &StepInput::default()))
+        .unwrap();
+    let on_site = find(&show(&d, SubjectKind::Repair, &no), "repair_appointment").clone();
+    assert_eq!(
+        (on_site.state, on_site.overdue_seconds),
+        (DeadlineState::MetLate, Some(600))
     );
 }
 
