@@ -229,7 +229,9 @@ pub fn record(w: &mut Write, followup: &str, input: &FollowupInput) -> Result<Fo
             SubjectKind::Complaint => {
                 complaints::reopen(w, &before.subject_id, Some(&reason))?;
             }
-            SubjectKind::Repair => repairs::rework(w, &before.subject_id, &reason)?,
+            SubjectKind::Repair => {
+                repairs::rework(w, &before.subject_id, &reason)?;
+            }
         }
     }
     Ok(after)

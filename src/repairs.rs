@@ -1366,7 +1366,7 @@ pub fn void(w: &mut Write, id: &str, reason: Option<&str>) -> Result<RepairOrder
 /// to its repairer again (`dispatched`, now), or to the dispatch queue (`reported`) when that
 /// repairer is no longer an active 维修工. Later steps, the sign-off and the finance confirmation
 /// are cleared (their history stays in the events and the audit log); the fee stays as charged.
-pub fn rework(w: &mut Write, id: &str, reason: &str) -> Result<()> {
+pub fn rework(w: &mut Write, id: &str, reason: &str) -> Result<RepairOrder> {
     let reason = REWORK_REASON.required(Some(reason))?;
     let before = load_in(
         &w.tx,
@@ -1412,8 +1412,7 @@ pub fn rework(w: &mut Write, id: &str, reason: &str) -> Result<()> {
             "repairer": repairer.as_ref().map(|s| &s.name),
         }),
     )?;
-    saved(w, &before)?;
-    Ok(())
+    saved(w, &before)
 }
 
 // ---------------------------------------------------------------------------------------------

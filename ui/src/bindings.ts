@@ -94,9 +94,9 @@ async intakeRecord(input: IntakeInput) : Promise<Result<Intake, WireError>> {
     else return { status: "error", error: e  as any };
 }
 },
-async intakeList(period: Period) : Promise<Result<Intake[], WireError>> {
+async intakeList(period: Period, channel: string | null) : Promise<Result<Intake[], WireError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("intake_list", { period }) };
+    return { status: "ok", data: await TAURI_INVOKE("intake_list", { period, channel }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -449,6 +449,28 @@ async slipRegister(period: Period) : Promise<Result<RegisterRow[], WireError>> {
 }
 },
 /**
+ * Open slips in handling order (overdue answers first).
+ */
+async slipQueue() : Promise<Result<QueueItem[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("slip_queue") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The owner's 报事档案: the filed slips of a customer (id) or a unit (房号).
+ */
+async slipArchive(key: string) : Promise<Result<Slip[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("slip_archive", { key }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * 待关注: the escalations nobody has acknowledged yet, newest first (supervisors' screen).
  */
 async attentionList() : Promise<Result<Escalation[], WireError>> {
@@ -609,6 +631,18 @@ async repairAgreement(id: string, input: AgreementInput) : Promise<Result<Repair
 async repairFinance(id: string, input: StepInput) : Promise<Result<RepairOrder, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("repair_finance", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sends a signed-off or closed order back for rework (返修), with the reason; the same
+ * repairer gets it again when still active.
+ */
+async repairRework(id: string, reason: string) : Promise<Result<RepairOrder, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("repair_rework", { id, reason }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };

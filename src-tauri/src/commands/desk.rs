@@ -316,6 +316,20 @@ pub fn slip_register(state: State<'_, AppState>, period: Period) -> WireResult<V
     })
 }
 
+/// Open slips in handling order (overdue answers first).
+#[tauri::command]
+#[specta::specta]
+pub fn slip_queue(state: State<'_, AppState>) -> WireResult<Vec<QueueItem>> {
+    state.read(|s, eid| queues::slips(s.conn(), eid, s.now()))
+}
+
+/// The owner's 报事档案: the filed slips of a customer (id) or a unit (房号).
+#[tauri::command]
+#[specta::specta]
+pub fn slip_archive(state: State<'_, AppState>, key: String) -> WireResult<Vec<Slip>> {
+    state.seen(View::List, |s, eid| slips::archive(s.conn(), eid, &key))
+}
+
 /// 回访 due by the end of `until` (YYYY-MM-DD; empty = today), oldest first — overdue ones too.
 #[tauri::command]
 #[specta::specta]

@@ -1,8 +1,10 @@
-//! 前台登记: look-up, recording a contact, today's contacts, voiding one; full-text search.
+//! 前台登记: look-up, recording a contact, the contacts of a period (the phone calls alone: the
+//! 电话接待记录本), voiding one; full-text search.
 
 use frontdesk::intake::{self, Intake, IntakeInput, Lookup};
 use frontdesk::privacy::View;
 use frontdesk::search::{self, Hit};
+use frontdesk::vocab::Channel;
 use tauri::State;
 
 use super::Period;
@@ -25,10 +27,18 @@ pub fn intake_record(state: State<'_, AppState>, input: IntakeInput) -> WireResu
 
 #[tauri::command]
 #[specta::specta]
-pub fn intake_list(state: State<'_, AppState>, period: Period) -> WireResult<Vec<Intake>> {
+pub fn intake_list(
+    state: State<'_, AppState>,
+    period: Period,
+    channel: Option<String>,
+) -> WireResult<Vec<Intake>> {
     state.seen(View::List, |s, eid| {
         let (from, to) = period.bounds(s.now())?;
-        intake::list(s.conn(), eid, from, to, None, 500)
+        let channel = channel
+            .as_deref()
+            .map(|c| Channel::parse("channel", "渠道", c))
+            .transpose()?;
+        intake::list(s.conn(), eid, from, to, channel, 500)
     })
 }
 

@@ -116,6 +116,18 @@ pub fn repair_finance(
     state.write_seen(|w, _| repairs::finance_confirm(w, &id, &input))
 }
 
+/// Sends a signed-off or closed order back for rework (返修), with the reason; the same
+/// repairer gets it again when still active.
+#[tauri::command]
+#[specta::specta]
+pub fn repair_rework(
+    state: State<'_, AppState>,
+    id: String,
+    reason: String,
+) -> WireResult<RepairOrder> {
+    state.write_seen(|w, _| repairs::rework(w, &id, &reason))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn repair_void(

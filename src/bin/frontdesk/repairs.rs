@@ -247,9 +247,6 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
         }
         Command::Finance { id, at } => written(ctx, |w| repairs::finance_confirm(w, id, &step(at))),
         Command::Void { id, reason } => written(ctx, |w| repairs::void(w, id, Some(reason))),
-        Command::Rework { id, reason } => {
-            ctx.write(|w| repairs::rework(w, id, reason))?;
-            crate::done()
-        }
+        Command::Rework { id, reason } => written(ctx, |w| repairs::rework(w, id, reason)),
     }
 }

@@ -1,0 +1,131 @@
+// The desk's lists and clocks beyond the first steps, in the real window with demo data: 登记记录
+// of a period and the phone calls alone, an intake recorded in error voided with a reason; the
+// 协调单 work list, an owner's 报事档案, a slip's answer deadline paused and resumed, a slip
+// voided; a repair order's deadlines paused with a reason and resumed, and a signed-off order
+// sent back for rework.
+import { test, after, before } from 'node:test'
+import { launch } from '../lib.mjs'
+
+const app = await launch('lists')
+after(() => app.stop())
+before(() => app.demoSignedIn())
+
+/** Runs `action`; the number matching `re` in the new success message saying `want`. */
+async function numberAfter(action, want, re) {
+  const texts = () => app.browser.execute(() => [...document.querySelectorAll('.el-message--success')].map((el) => el.textContent))
+  const before = new Set(await texts())
+  await action()
+  let found
+  await app.browser.waitUntil(async () => {
+    found = (await texts()).find((t) => !before.has(t) && t.includes(want) && re.test(t))
+    return !!found
+  }, { timeout: 20000, timeoutMsg: `no new message ${want}` })
+  return found.match(re)[0]
+}
+
+async function record(kind, content, channel = '来电') {
+  await app.screen('intake')
+  await app.keys('F4')
+  await app.type('lookup', '3-2-502')
+  await app.keys('Enter')
+  await app.waitText('#lookup-result', '3-2-502')
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='${channel}']`)
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='${kind}']`)
+  await app.type('content', content)
+  return numberAfter(() => app.keys(['Control', 'Enter']), '已登记', /LH-DJ\d{4}-\d+/)
+}
+
+test('登记记录: today\'s contacts, the phone calls alone, one voided with a reason', async () => {
+  const call = await record('咨询', '询问物业费缴纳方式')
+  const visit = await record('建议', '建议增加快递柜', '来访')
+  await app.keys('F6')
+  await app.waitText('#intake-log-table', call)
+  await app.waitText('#intake-log-table', visit)
+  await app.click(`//label[contains(@class,'el-checkbox')][contains(normalize-space(.),'只看来电')]`)
+  await app.browser.waitUntil(async () => {
+    const t = await app.browser.execute(() => document.querySelector('#intake-log-table')?.textContent ?? '')
+    return t.includes(call) && !t.includes(visit)
+  }, { timeout: 20000, timeoutMsg: 'the phone log still shows the visit' })
+  await app.row('intake-log-table', call)
+  await app.keys(['Control', 'd'])
+  await app.click('#intake-void-save')
+  await app.waitText('.el-dialog .el-form-item__error', '原因')
+  await app.type('intake_void_reason', '重复登记')
+  await app.click('#intake-void-save')
+  await app.success(`已作废登记 ${call}`)
+  await app.browser.waitUntil(async () => !(await app.browser.execute(() => document.querySelector('#intake-log-table')?.textContent ?? '')).includes(call), { timeout: 20000 })
+  await app.keys('Escape')
+})
+
+test('协调单: the work list, a deadline paused and resumed, the owner\'s 报事档案, a slip voided', async () => {
+  await record('投诉', '地下车库照明不足')
+  await app.keys('F8')
+  await app.click('[name="slip_department"]')
+  await app.choose('工程维修部')
+  const slip = await numberAfter(() => app.click('#slip-create'), '已开协调单', /LH-XT\d{4}-\d+/)
+  await app.screen('slips')
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='待办队列']`)
+  await app.row('slip-queue', slip)
+  await app.waitText('#slip-found', slip)
+  await app.waitText('#slip-found', '部门答复协调单')
+  await app.keys('F11')
+  await app.type('pause_reason', '责任人出差，周三回来')
+  await app.click('.pause-save')
+  await app.success('已暂停计时')
+  await app.waitText('#slip-found', '责任人出差')
+  await app.keys('F11')
+  await app.success('已恢复计时')
+  // The owner's 报事档案 holds the slips filed for the unit (the demo has some).
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='报事档案']`)
+  await app.type('archive_key', '3-2-502')
+  await app.keys('Enter')
+  await app.visible('#slip-archive')
+  // A slip opened in error is voided by a supervisor, with a reason.
+  await app.type('scan', slip)
+  await app.keys('Enter')
+  await app.waitText('#slip-found', slip)
+  await app.keys(['Control', 'd'])
+  await app.type('reason', '开错部门')
+  await app.click('#slip-void-save')
+  await app.success('协调单已作废')
+  await app.waitText('#slip-status', '已作废')
+})
+
+test('报修: deadlines paused with a reason and resumed; a signed-off order sent back for rework', async () => {
+  await record('报修', '客厅插座没电')
+  await app.keys('F10')
+  const wno = await numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
+  await app.screen('repairs')
+  await app.row('repair-queue', wno)
+  await app.waitText('#repair-detail', wno)
+  await app.waitText('#repair-detail', '一般故障修复')
+  await app.keys('F11')
+  await app.type('pause_reason', '业主外出，约定周末上门')
+  await app.click('.pause-save')
+  await app.success('已暂停计时')
+  await app.waitText('#repair-detail', '业主外出')
+  await app.keys('F11')
+  await app.success('已恢复计时')
+  await app.keys('F2')
+  await app.click('[name="repairer"]')
+  await app.choose('孙师傅')
+  await app.click('#dispatch-save')
+  await app.waitText('#repair-status', '已派工')
+  await app.keys('F3')
+  await app.waitText('#repair-status', '已接单')
+  await app.keys('F6')
+  await app.waitText('#repair-status', '已到场')
+  await app.keys('F7')
+  await app.type('work_done', '更换插座')
+  await app.click('#finish-save')
+  await app.waitText('#repair-status', '已完工')
+  await app.keys('F9')
+  await app.click('#signoff-save')
+  await app.waitText('#repair-status', /已结单|签认/)
+  await app.keys(['Control', 'r'])
+  await app.type('reason', '业主反映仍然没电')
+  await app.click('#void-save')
+  await app.success('已返修')
+  await app.waitText('#repair-status', '已派工')
+  await app.waitText('#repair-detail', '孙师傅')
+})
