@@ -100,6 +100,7 @@ test('complaint: opened from the intake, attempt, close, then the 回访 call', 
   // Closing schedules its 回访 (due after the policy's days); today's call list gets a call recorded.
   await app.waitText('#screen-complaint', '待回访')
   await app.screen('followups')
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='按应回访时间']`)
   await app.row('followup-list')
   await app.visible('#followup-form')
   await app.click('#followup-save')
@@ -223,6 +224,7 @@ test('a receptionist sees phones masked on the 回访 list and in full on the ca
   // With the password the supervisor set for her above.
   await app.signIn('li', 'li-new-2026')
   await app.screen('followups')
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='按应回访时间']`)
   await app.visible('#followup-list')
   const masked = await app.browser.$(`//*[@id='followup-list']//tbody/tr[td[4][contains(., '****')]]/td[2]`)
   await masked.waitForExist({ timeout: 20000 })

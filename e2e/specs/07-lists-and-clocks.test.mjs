@@ -2,7 +2,7 @@
 // of a period and the phone calls alone, an intake recorded in error voided with a reason; the
 // 协调单 work list, an owner's 报事档案, a slip's answer deadline paused and resumed, a slip
 // voided; a repair order's deadlines paused with a reason and resumed, and a signed-off order
-// sent back for rework.
+// sent back for rework; today's 回访 in handling order with why, and a call's history.
 import { test, after, before } from 'node:test'
 import { launch } from '../lib.mjs'
 
@@ -128,4 +128,17 @@ test('报修: deadlines paused with a reason and resumed; a signed-off order sen
   await app.success('已返修')
   await app.waitText('#repair-status', '已派工')
   await app.waitText('#repair-detail', '孙师傅')
+})
+
+test('回访: today\'s calls in handling order with why; an unreachable call stays on the task\'s history', async () => {
+  await app.screen('followups')
+  await app.visible('#followup-queue')
+  await app.waitText('#followup-queue', /回访|VIP|类/)
+  await app.row('followup-queue')
+  await app.visible('#followup-form')
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='联系不上']`)
+  await app.click('#followup-save')
+  await app.success('已记录回访结果')
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='按应回访时间']`)
+  await app.visible('#followup-list')
 })

@@ -72,6 +72,8 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         desk::escalation_acknowledge,
         desk::queue_tick,
         desk::followup_due,
+        desk::followup_queue,
+        desk::followup_history,
         desk::followup_task,
         desk::followup_record,
         repairs::repair_queue,

@@ -516,6 +516,28 @@ async followupDue(until: string | null) : Promise<Result<DueFollowup[], WireErro
 }
 },
 /**
+ * Today's 回访 in handling order (VIP and tier first, then the policy's order), overdue too.
+ */
+async followupQueue() : Promise<Result<QueueItem[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("followup_queue") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One 回访 task with the calls made so far.
+ */
+async followupHistory(id: string) : Promise<Result<Followup, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("followup_history", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * One 回访 task opened to make the call: its phone in full for the clerk (the list masks it).
  */
 async followupTask(id: string) : Promise<Result<DueFollowup, WireError>> {

@@ -330,6 +330,20 @@ pub fn slip_archive(state: State<'_, AppState>, key: String) -> WireResult<Vec<S
     state.seen(View::List, |s, eid| slips::archive(s.conn(), eid, &key))
 }
 
+/// Today's 回访 in handling order (VIP and tier first, then the policy's order), overdue too.
+#[tauri::command]
+#[specta::specta]
+pub fn followup_queue(state: State<'_, AppState>) -> WireResult<Vec<QueueItem>> {
+    state.read(|s, eid| queues::followups(s.conn(), eid, s.now()))
+}
+
+/// One 回访 task with the calls made so far.
+#[tauri::command]
+#[specta::specta]
+pub fn followup_history(state: State<'_, AppState>, id: String) -> WireResult<Followup> {
+    state.read(|s, _| followups::find(s.conn(), &id))
+}
+
 /// 回访 due by the end of `until` (YYYY-MM-DD; empty = today), oldest first — overdue ones too.
 #[tauri::command]
 #[specta::specta]
