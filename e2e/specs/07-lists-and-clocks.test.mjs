@@ -142,3 +142,16 @@ test('回访: today\'s calls in handling order with why; an unreachable call sta
   await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='按应回访时间']`)
   await app.visible('#followup-list')
 })
+
+test('搜索 (Ctrl+F): a repair order found by its content opens on the repair screen', async () => {
+  await app.screen('intake')
+  await app.keys(['Control', 'f'])
+  await app.type('finder', '插座没电')
+  await app.keys('Enter')
+  await app.waitText('#finder-hits', '插座')
+  await app.click(`//div[contains(@class,'el-dialog')]//label[contains(@class,'el-radio-button')][normalize-space(.)='报修']`)
+  await app.waitText('#finder-hits', '报修')
+  await app.row('finder-hits')
+  await app.visible('#screen-repairs')
+  await app.waitText('#repair-detail', '插座没电')
+})
