@@ -1,0 +1,86 @@
+// KPI statistics and the VIP register in the real window with demo data: the KPIs of a chosen
+// period against the policy's targets, with the counts, and a reversed period refused beside its
+// field; the 《VIP客户登记表》 listing the demo's cards, a row opening the customer's file, the VIP
+// 客户助理 named and cleared on an A-tier customer and refused on a C-tier one.
+import { test, after, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { launch } from '../lib.mjs'
+
+const app = await launch('kpi-vip')
+after(() => app.stop())
+before(() => app.demoSignedIn())
+
+/** A Beijing date `days` from today, YYYY-MM-DD. */
+const day = (days = 0) => new Date(Date.now() + 8 * 3600e3 + days * 86400e3).toISOString().slice(0, 10)
+
+/** Types a date into the date picker named `name` and commits it. */
+async function date(name, value) {
+  await app.type(name, value)
+  await app.keys('Enter')
+  await app.keys('Escape')
+}
+
+/** Runs `action` and waits for a success message saying `want` that was not on screen before
+ *  (messages stay on screen while the window is not focused). */
+async function newSuccess(action, want) {
+  const texts = () => app.browser.execute(() => [...document.querySelectorAll('.el-message--success')].map((el) => el.textContent))
+  const before = new Set(await texts())
+  await action()
+  await app.browser.waitUntil(async () => (await texts()).some((t) => !before.has(t) && t.includes(want)), { timeout: 20000, timeoutMsg: `no new message ${want}` })
+}
+
+test('KPI: a chosen period shows each KPI against its target, with the counts; a reversed period is refused beside its field', async () => {
+  await app.screen('export')
+  const from = day(-6)
+  const to = day()
+  await date('kpi_from', from)
+  await date('kpi_to', to)
+  await app.keys(['Control', 'k'])
+  await app.waitText('#kpi-period', `${from} 至 ${to}`)
+  await app.waitText('#kpi-table', '有效投诉处理率')
+  await app.waitText('#kpi-table', '≥ 100%')
+  await app.waitText('#kpi-table', '有效投诉率')
+  await app.waitText('#kpi-table', '< 1%')
+  await app.waitText('#kpi-table', /达标|未达标|无数据/)
+  await app.waitText('#kpi-counts', '投诉 · 按等级')
+  await app.waitText('#kpi-counts', '来访 · 按渠道')
+  // The end before the start: the core's message beside 结束日期.
+  await date('kpi_from', to)
+  await date('kpi_to', from)
+  await app.keys(['Control', 'k'])
+  await app.waitText('#kpi-form .el-form-item__error', '不能早于开始日期')
+})
+
+test('VIP register: the demo\'s cards, a row opens the file; the 客户助理 named on an A-tier customer, refused on a C-tier one', async () => {
+  await app.screen('customers')
+  await app.keys(['Control', '2'])
+  await app.waitText('#vip-register', /JK\d+/)
+  const card = await app.browser.execute(() => document.querySelector('#vip-register tbody tr td')?.textContent?.trim() ?? '')
+  assert.match(card, /^JK\d+$/)
+  await app.row('vip-register', card)
+  await app.waitText('#customer-card', card)
+  await app.waitText('#customer-tier', 'A类')
+  // Named: shown in the file and in the register.
+  await app.keys('F11')
+  await app.click('[name="assistant"]')
+  await app.choose('李前台')
+  await newSuccess(() => app.click('#assistant-save'), '已指定客户助理：李前台')
+  await app.waitText('#customer-assistant', '李前台')
+  await app.waitText('#vip-register', '李前台')
+  // Cleared.
+  await app.keys('F11')
+  await app.visible('#assistant-form')
+  await newSuccess(() => app.keys(['Control', 'Delete']), '已清除客户助理')
+  await app.waitText('#customer-assistant', '—')
+  // A C-tier customer from the normal list: the core refuses, its message shown in the dialog.
+  await app.keys(['Control', '1'])
+  await app.row('customer-list', 'C类')
+  await app.waitText('#customer-tier', 'C类')
+  await app.keys('F11')
+  await app.click('[name="assistant"]')
+  await app.choose('李前台')
+  await app.click('#assistant-save')
+  await app.waitText('#assistant-error', '只能为A类（VIP）客户指定客户助理')
+  await app.keys('Escape')
+  await app.waitText('#customer-assistant', '—')
+})
