@@ -40,9 +40,11 @@ use crate::time;
 use crate::validate::{self, TextRule};
 use crate::vocab::{Grade, RepairKind, RepairScale, Urgency};
 
-/// How a rule's amount is counted.
+/// How a rule's amount is counted. (`DeadlineUnit` in the UI's bindings, beside the estate's
+/// `Unit`, a 房号.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[cfg_attr(feature = "specta", specta(rename = "DeadlineUnit"))]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Minutes,

@@ -105,6 +105,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         customers::vip_register,
         settings::estate_show,
         settings::department_add,
+        settings::unit_add,
         settings::staff_add,
         settings::staff_set_password,
         settings::staff_void,

@@ -807,6 +807,18 @@ async departmentAdd(name: string) : Promise<Result<Department, WireError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Adds a unit (房号, e.g. `3-2-1201` or `3栋2单元1201`) to the register, with its area (m²) if
+ * known: a new owner's unit before the Excel import has it.
+ */
+async unitAdd(code: string, areaM2: number | null) : Promise<Result<Unit, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("unit_add", { code, areaM2 }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async staffAdd(input: StaffInput) : Promise<Result<Staff, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("staff_add", { input }) };
@@ -1485,7 +1497,7 @@ export type Deadline = {
 /**
  * The rule's name in the policy (`complaint_contact` …).
  */
-rule: string; label: string; amount: number; unit: Unit; started_at: string; due_at: string; met_at: string | null; 
+rule: string; label: string; amount: number; unit: DeadlineUnit; started_at: string; due_at: string; met_at: string | null; 
 /**
  * Paused time that moved the due time.
  */
@@ -1510,6 +1522,15 @@ policy_version: number }
  * Where a deadline stands.
  */
 export type DeadlineState = "on_time" | "due_soon" | "overdue" | "met" | "met_late"
+/**
+ * How a rule's amount is counted. (`DeadlineUnit` in the UI's bindings, beside the estate's
+ * `Unit`, a 房号.)
+ */
+export type DeadlineUnit = "minutes" | "hours" | "calendar_days" | "working_days" | 
+/**
+ * End (24:00 Beijing) of the start's day plus `amount` days.
+ */
+"end_of_day"
 /**
  * What [`load`] created.
  */
@@ -2307,14 +2328,6 @@ tier: string | null;
  */
 reason: string | null }
 export type Unit = { id: string; estate_id: string; building: string; entrance: string; room: string; code: string; area_m2: number | null }
-/**
- * How a rule's amount is counted.
- */
-export type Unit = "minutes" | "hours" | "calendar_days" | "working_days" | 
-/**
- * End (24:00 Beijing) of the start's day plus `amount` days.
- */
-"end_of_day"
 /**
  * Repair urgency.
  */

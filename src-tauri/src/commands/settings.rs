@@ -2,7 +2,7 @@
 //! backups (manual backup, list, restore).
 
 use frontdesk::backup::{self, BackupInfo, BackupKind};
-use frontdesk::estate::{self, Department, Estate, Staff, StaffInput};
+use frontdesk::estate::{self, Department, Estate, Staff, StaffInput, Unit};
 use frontdesk::store::VerifyReport;
 use frontdesk::{auth, policy, Error};
 use serde::Serialize;
@@ -37,6 +37,18 @@ pub fn estate_show(state: State<'_, AppState>) -> WireResult<EstateView> {
 #[specta::specta]
 pub fn department_add(state: State<'_, AppState>, name: String) -> WireResult<Department> {
     state.write(|w, eid| estate::add_department(w, eid, Some(&name)))
+}
+
+/// Adds a unit (房号, e.g. `3-2-1201` or `3栋2单元1201`) to the register, with its area (m²) if
+/// known: a new owner's unit before the Excel import has it.
+#[tauri::command]
+#[specta::specta]
+pub fn unit_add(
+    state: State<'_, AppState>,
+    code: String,
+    area_m2: Option<f64>,
+) -> WireResult<Unit> {
+    state.write(|w, eid| estate::add_unit(w, eid, &code, area_m2))
 }
 
 #[tauri::command]
