@@ -858,7 +858,7 @@ fn each_step_is_refused_in_every_other_state() {
             |w, id| repairs::void(w, id, Some("测试")).map(drop),
         ),
         ("返修", &[SignedOff, Closed], |w, id| {
-            repairs::rework(w, id, "业主不满意")
+            repairs::rework(w, id, "业主不满意").map(drop)
         }),
     ];
     let mut refused = 0;
