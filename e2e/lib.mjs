@@ -103,7 +103,13 @@ function helpers(b) {
     },
     async click(sel) {
       const el = await visible(sel)
-      await el.waitForClickable({ timeout: 20000 })
+      // Success messages can pile up over a dialog's buttons (their timers do not always run in
+      // the test window); when one covers the target, the messages are moved out of the way.
+      const clickable = await el.waitForClickable({ timeout: 5000 }).then(() => true, () => false)
+      if (!clickable) {
+        await b.execute(() => document.querySelectorAll('.el-message').forEach((m) => (m.style.pointerEvents = 'none')))
+        await el.waitForClickable({ timeout: 15000 })
+      }
       await el.click()
     },
     /** Presses keys (e.g. 'F8', ['Control', 'Enter']). */

@@ -49,6 +49,13 @@ pub struct Facts {
     pub claim_fen: i64,
     pub media_exposure: bool,
     pub lawsuit: bool,
+    /// May lead to a lawsuit (热点), short of one filed.
+    pub lawsuit_risk: bool,
+    /// May be exposed by the media (热点), short of exposure.
+    pub media_risk: bool,
+    /// A promised or contracted service not done (or done badly) despite the owner's repeated
+    /// requests (重大, KF02-02 4.4.1 a).
+    pub promise_unkept: bool,
     pub needs_other_departments: bool,
     /// A clear error by the company.
     pub company_fault: bool,
@@ -62,6 +69,9 @@ impl Default for Facts {
             claim_fen: 0,
             media_exposure: false,
             lawsuit: false,
+            lawsuit_risk: false,
+            media_risk: false,
+            promise_unkept: false,
             needs_other_departments: false,
             company_fault: false,
         }
@@ -153,6 +163,12 @@ pub struct ComplaintInput {
     pub claim_amount: Option<String>,
     pub media_exposure: Option<bool>,
     pub lawsuit: Option<bool>,
+    /// May lead to a lawsuit.
+    pub lawsuit_risk: Option<bool>,
+    /// May be exposed by the media.
+    pub media_risk: Option<bool>,
+    /// A promised or contracted service not done despite repeated requests.
+    pub promise_unkept: Option<bool>,
     pub needs_other_departments: Option<bool>,
     pub company_fault: Option<bool>,
     /// The owner's requested completion date (`2026-11-30`).
@@ -425,6 +441,15 @@ fn apply(
     if let Some(v) = input.lawsuit {
         f.facts.lawsuit = v;
     }
+    if let Some(v) = input.lawsuit_risk {
+        f.facts.lawsuit_risk = v;
+    }
+    if let Some(v) = input.media_risk {
+        f.facts.media_risk = v;
+    }
+    if let Some(v) = input.promise_unkept {
+        f.facts.promise_unkept = v;
+    }
     if let Some(v) = input.needs_other_departments {
         f.facts.needs_other_departments = v;
     }
@@ -526,7 +551,8 @@ fn write_fields(w: &Write, id: &str, f: &Fields) -> Result<()> {
             about_department_id = ?5, about_person = ?6, responsible_department_id = ?7,
             responsible_staff_id = ?8, safety_risk = ?9, collective_size = ?10, claim_fen = ?11,
             media_exposure = ?12, lawsuit = ?13, needs_other_departments = ?14,
-            company_fault = ?15, requested_by = ?16, updated_at = ?17, updated_by = ?18
+            company_fault = ?15, requested_by = ?16, updated_at = ?17, updated_by = ?18,
+            lawsuit_risk = ?19, media_risk = ?20, promise_unkept = ?21
          WHERE id = ?1",
         params![
             id,
@@ -546,7 +572,10 @@ fn write_fields(w: &Write, id: &str, f: &Fields) -> Result<()> {
             f.facts.company_fault,
             f.requested_by,
             w.now_db,
-            w.actor.staff_id
+            w.actor.staff_id,
+            f.facts.lawsuit_risk,
+            f.facts.media_risk,
+            f.facts.promise_unkept
         ],
     )?;
     Ok(())
@@ -998,6 +1027,7 @@ const SELECT: &str = "SELECT c.id, c.estate_id, c.no, c.intake_id, i.no AS intak
         c.responsible_staff_id, rs.name AS responsible_staff,
         c.status, c.grade, c.grade_reason, c.policy_version,
         c.safety_risk, c.collective_size, c.claim_fen, c.media_exposure, c.lawsuit,
+        c.lawsuit_risk, c.media_risk, c.promise_unkept,
         c.needs_other_departments, c.company_fault, c.requested_by, c.reopen_count,
         c.closed_at, c.close_result, c.satisfaction, c.case_library, c.case_note,
         c.created_at, c.created_by, c.updated_at, c.updated_by, c.void_reason
@@ -1047,6 +1077,9 @@ fn row(r: &Row) -> rusqlite::Result<Complaint> {
             claim_fen: r.get("claim_fen")?,
             media_exposure: r.get("media_exposure")?,
             lawsuit: r.get("lawsuit")?,
+            lawsuit_risk: r.get("lawsuit_risk")?,
+            media_risk: r.get("media_risk")?,
+            promise_unkept: r.get("promise_unkept")?,
             needs_other_departments: r.get("needs_other_departments")?,
             company_fault: r.get("company_fault")?,
         },

@@ -454,6 +454,11 @@ pub fn evaluate(conn: &Connection, complaint_id: &str, now: DateTime<Utc>) -> Re
         (f.media_exposure, Major, "媒体曝光，损害品牌声誉".into()),
         (f.lawsuit, Major, "涉及诉讼".into()),
         (
+            f.promise_unkept,
+            Major,
+            "承诺或合同约定的服务未实施，业户多次提出仍未解决".into(),
+        ),
+        (
             f.collective_size >= p.major_collective,
             Major,
             format!(
@@ -482,6 +487,8 @@ pub fn evaluate(conn: &Connection, complaint_id: &str, now: DateTime<Utc>) -> Re
                 f.collective_size, p.hot_collective
             ),
         ),
+        (f.lawsuit_risk, Hot, "可能引发法律诉讼".into()),
+        (f.media_risk, Hot, "可能被媒体曝光".into()),
         (
             f.company_fault && open_over(p.hot_fault_open_days),
             Hot,

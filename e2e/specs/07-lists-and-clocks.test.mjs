@@ -4,6 +4,11 @@
 // voided; a repair order's deadlines paused with a reason and resumed, and a signed-off order
 // sent back for rework; today's 回访 in handling order with why, and a call's history.
 import { test, after, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { launch } from '../lib.mjs'
 
 const app = await launch('lists')
@@ -55,6 +60,8 @@ test('登记记录: today\'s contacts, the phone calls alone, one voided with a 
   await app.success(`已作废登记 ${call}`)
   await app.browser.waitUntil(async () => !(await app.browser.execute(() => document.querySelector('#intake-log-table')?.textContent ?? '')).includes(call), { timeout: 20000 })
   await app.keys('Escape')
+  // The drawer is gone before the next test clicks on the screen behind it.
+  await app.browser.waitUntil(async () => app.browser.execute(() => ![...document.querySelectorAll('.el-drawer')].some((d) => d.offsetParent !== null)), { timeout: 20000, timeoutMsg: 'the 登记记录 drawer stayed open' })
 })
 
 test('协调单: the work list, a deadline paused and resumed, the owner\'s 报事档案, a slip voided', async () => {
@@ -128,6 +135,18 @@ test('报修: deadlines paused with a reason and resumed; a signed-off order sen
   await app.success('已返修')
   await app.waitText('#repair-status', '已派工')
   await app.waitText('#repair-detail', '孙师傅')
+  // The supervisor prints the 派工单 with the full number (audited); the clerk's print is masked.
+  const pdf = join(app.dataDir, 'documents', '派工单', `${wno}.pdf`)
+  const printed = async () => {
+    const before = existsSync(pdf) ? statSync(pdf).mtimeMs : 0
+    await app.keys(['Control', 'p'])
+    await app.success('已生成派工单')
+    for (let i = 0; i < 100 && !(existsSync(pdf) && statSync(pdf).mtimeMs > before); i++) await sleep(100)
+    return execFileSync('pdftotext', [pdf, '-']).toString().replace(/\s+/g, '')
+  }
+  assert.match(await printed(), /151\*{4}2646/)
+  await app.click(`//label[contains(@class,'el-checkbox')][normalize-space(.)='完整号码']`)
+  assert.match(await printed(), /15142532646/)
 })
 
 test('回访: today\'s calls in handling order with why; an unreachable call stays on the task\'s history', async () => {

@@ -1269,7 +1269,20 @@ collective_size: number;
 /**
  * The amount claimed, in fen.
  */
-claim_fen: number; media_exposure: boolean; lawsuit: boolean; needs_other_departments: boolean; 
+claim_fen: number; media_exposure: boolean; lawsuit: boolean; 
+/**
+ * May lead to a lawsuit (热点), short of one filed.
+ */
+lawsuit_risk: boolean; 
+/**
+ * May be exposed by the media (热点), short of exposure.
+ */
+media_risk: boolean; 
+/**
+ * A promised or contracted service not done (or done badly) despite the owner's repeated
+ * requests (重大, KF02-02 4.4.1 a).
+ */
+promise_unkept: boolean; needs_other_departments: boolean; 
 /**
  * A clear error by the company.
  */
@@ -1340,7 +1353,19 @@ collective_size: number | null;
 /**
  * Amount claimed in yuan (`20000`, `¥1,200.50`).
  */
-claim_amount: string | null; media_exposure: boolean | null; lawsuit: boolean | null; needs_other_departments: boolean | null; company_fault: boolean | null; 
+claim_amount: string | null; media_exposure: boolean | null; lawsuit: boolean | null; 
+/**
+ * May lead to a lawsuit.
+ */
+lawsuit_risk: boolean | null; 
+/**
+ * May be exposed by the media.
+ */
+media_risk: boolean | null; 
+/**
+ * A promised or contracted service not done despite repeated requests.
+ */
+promise_unkept: boolean | null; needs_other_departments: boolean | null; company_fault: boolean | null; 
 /**
  * The owner's requested completion date (`2026-11-30`).
  */

@@ -99,12 +99,15 @@ fn fields(
     let two = |a: &str, b: String, x: &str, y: String| Row::new([pair(a, b), pair(x, y)].concat());
     let f = &c.facts;
     let facts = format!(
-        "安全隐患：{}；群诉户数：{}；索赔金额：{}；媒体曝光：{}；诉讼：{}；需其他部门配合：{}；公司责任：{}",
+        "安全隐患：{}；群诉户数：{}；索赔金额：{}；媒体曝光：{}（可能：{}）；诉讼：{}（可能：{}）；承诺未兑现且多次反映：{}；需其他部门配合：{}；公司责任：{}",
         yes_no(f.safety_risk),
         f.collective_size,
         yuan(f.claim_fen),
         yes_no(f.media_exposure),
+        yes_no(f.media_risk),
         yes_no(f.lawsuit),
+        yes_no(f.lawsuit_risk),
+        yes_no(f.promise_unkept),
         yes_no(f.needs_other_departments),
         yes_no(f.company_fault),
     );
