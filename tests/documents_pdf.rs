@@ -966,3 +966,71 @@ fn register_and_month_report_over_demo_data() {
         );
     }
 }
+
+/// Every register other than the complaint register prints with its workbook's columns: the
+/// title on every page, the header repeated, each row's number (the same rows as the workbook),
+/// phones masked.
+#[test]
+fn every_register_prints_with_its_workbook_columns() {
+    use frontdesk::documents::xlsx::Period;
+    use frontdesk::documents::{Format, Register};
+    let store = demo_store();
+    let conn = store.conn();
+    let estate = frontdesk::estate::only_estate(conn).unwrap();
+    let dir = scratch("pdf-registers");
+    let period = Period::parse("2026-10-01", "2026-10-31").unwrap();
+    for (register, header, number) in [
+        (Register::Slips, "协调单号", "LH-XT"),
+        (Register::Repairs, "维修单号", "LH-WX"),
+        (Register::Followups, "应回访时间", "LH-"),
+        (Register::PhoneLog, "登记编号", "LH-DJ"),
+        (Register::Requests, "登记编号", "LH-DJ"),
+    ] {
+        let pdf_out = dir.join(register.file_name(&estate.name, &period, Format::Pdf));
+        let xlsx_out = dir.join(register.file_name(&estate.name, &period, Format::Xlsx));
+        let write = |format, out: &Path| {
+            register
+                .write(
+                    format,
+                    conn,
+                    &estate.id,
+                    &period,
+                    store.now(),
+                    Disclosure::Masked,
+                    out,
+                    &mut |_, _| {},
+                )
+                .unwrap()
+        };
+        let printed = write(Format::Pdf, &pdf_out);
+        let workbook = write(Format::Xlsx, &xlsx_out);
+        assert!(workbook.count > 3, "{register:?}: demo rows in October");
+        let r = read(&pdf_out);
+        assert_well_formed(&r, (842, 595), register.title());
+        assert_eq!(r.pages.len() as u64, printed.count, "{register:?}");
+        for page in &r.pages {
+            assert_has(
+                page,
+                &[&format!("《{}》", register.title()), "龙湖花园", header],
+            );
+        }
+        let text = r.text();
+        assert!(
+            text.contains(&format!("共 {} 条", workbook.count)),
+            "{register:?}: the count of the workbook's rows"
+        );
+        assert!(text.contains(number), "{register:?}");
+        assert!(
+            !regex_like_full_mobile(&text),
+            "{register:?}: a full mobile number printed"
+        );
+    }
+}
+
+/// True when `text` holds 11 consecutive digits starting with 1 (a full mobile number).
+fn regex_like_full_mobile(text: &str) -> bool {
+    let digits: Vec<char> = text.chars().collect();
+    digits
+        .windows(11)
+        .any(|w| w[0] == '1' && w.iter().all(|c| c.is_ascii_digit()))
+}

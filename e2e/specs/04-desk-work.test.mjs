@@ -159,7 +159,7 @@ function workbookText(file) {
   return text
 }
 
-test('registers: the 客户投诉处理记录表 of a chosen period, as Excel, holds that period\'s complaints', async () => {
+test('registers: the 客户投诉处理记录表 of a chosen period, as Excel, holds that period\'s complaints; another register prints as PDF', async () => {
   await app.screen('export')
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
   const from = new Date(Date.now() + 8 * 3600e3 - 6 * 86400e3).toISOString().slice(0, 10)
@@ -186,6 +186,15 @@ test('registers: the 客户投诉处理记录表 of a chosen period, as Excel, h
   assert.ok(listed.length > 0, 'the demo has complaints this week')
   const inSheet = new Set(workbookText(path).match(/LH-TS\d{4}-\d+/g))
   assert.deepEqual([...inSheet].sort(), listed.map((c) => c.no).sort())
+  // Any register also prints: the 前台协调单登记表 of the same period as PDF.
+  await app.click('#register-export .el-select')
+  await app.choose('前台协调单登记表')
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='PDF']`)
+  await app.click('#register-run')
+  await app.waitText('#register-result', '.pdf')
+  const pdf = (await app.text('#register-result')).replace(/（.*$/, '').trim()
+  assert.ok(pdf.endsWith(`前台协调单登记表${from}至${today}.pdf`), pdf)
+  assert.match(execFileSync('pdftotext', [pdf, '-']).toString(), /《前台协调单登记表》/)
 })
 
 test('customers: add a customer, correct the file, void it with a reason', async () => {

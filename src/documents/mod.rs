@@ -195,8 +195,8 @@ impl Register {
         format!("{estate}{}{span}.{ext}", self.title())
     }
 
-    /// Writes the register of `period` to `out`. PDF is drawn for the complaint register only;
-    /// the others are workbooks.
+    /// Writes the register of `period` to `out`, as a workbook or printed pages (the complaint
+    /// register with its own chosen columns, the others with their workbook's columns).
     #[allow(clippy::too_many_arguments)]
     pub fn write(
         self,
@@ -210,23 +210,7 @@ impl Register {
         progress: Progress,
     ) -> Result<Exported> {
         if format == Format::Pdf {
-            if self != Register::Complaints {
-                return Err(Error::invalid(
-                    "format",
-                    "格式",
-                    format!("《{}》只能导出为 Excel", self.title()),
-                ));
-            }
-            let w = pdf::complaint_register(
-                conn,
-                estate_id,
-                period.from,
-                period.to,
-                d,
-                now,
-                out,
-                progress,
-            )?;
+            let w = xlsx::printed_register(self, conn, estate_id, period, now, d, out, progress)?;
             return Ok(Exported {
                 path: PathBuf::from(w.path),
                 count: w.pages as u64,

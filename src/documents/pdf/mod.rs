@@ -41,7 +41,7 @@ pub use code128::{modules as code128_modules, symbols as code128_symbols};
 pub use layout::{wrap, Rendered};
 pub use month::month_report;
 pub use record::complaint_record;
-pub use register::complaint_register;
+pub use register::{complaint_register, register_table};
 pub use repair::repair_order;
 
 /// A PDF written to disk.

@@ -480,6 +480,116 @@ pub fn followup_list(
     )
 }
 
+/// A register other than the complaint register printed as PDF, with its workbook's columns
+/// and rows ([`crate::documents::pdf::register_table`]).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn printed_register(
+    register: crate::documents::Register,
+    conn: &Connection,
+    estate_id: &str,
+    period: &Period,
+    now: DateTime<Utc>,
+    disclosure: Disclosure,
+    out: &Path,
+    progress: Progress,
+) -> Result<crate::documents::pdf::Written> {
+    use crate::documents::{pdf, Register};
+    let _snapshot = read_snapshot(conn)?;
+    let (from, to) = period.bounds()?;
+    let label = period.label();
+    let page = Printed {
+        conn,
+        estate_id,
+        title: register.title(),
+        period: &label,
+        disclosure,
+        now,
+        out,
+    };
+    match register {
+        Register::Slips => page.print(
+            &tables::slip_columns(),
+            &slips::register(conn, estate_id, from, to)?,
+            progress,
+        ),
+        Register::Followups => page.print(
+            &tables::followup_columns(),
+            &tables::followups(conn, estate_id, from, to, now)?,
+            progress,
+        ),
+        Register::PhoneLog => page.print(
+            &tables::phone_log_columns(),
+            &desk_log(conn, estate_id, period, Some(crate::vocab::Channel::Call))?,
+            progress,
+        ),
+        Register::Requests => page.print(
+            &tables::request_columns(),
+            &desk_log(conn, estate_id, period, None)?,
+            progress,
+        ),
+        Register::Repairs => {
+            let q = tables::Query {
+                conn,
+                estate_id,
+                from,
+                to,
+                now,
+            };
+            let mut rows = Vec::new();
+            (tables::REPAIR_REGISTER.each)(&q, &mut |each| {
+                for row in each {
+                    rows.push(row?);
+                }
+                Ok(rows.len() as u64)
+            })?;
+            page.print(&tables::repair_columns(), &rows, progress)
+        }
+        Register::Complaints => pdf::complaint_register(
+            conn,
+            estate_id,
+            period.from,
+            period.to,
+            disclosure,
+            now,
+            out,
+            progress,
+        ),
+    }
+}
+
+/// What [`printed_register`] prints a table with.
+struct Printed<'a> {
+    conn: &'a Connection,
+    estate_id: &'a str,
+    title: &'a str,
+    period: &'a str,
+    disclosure: Disclosure,
+    now: DateTime<Utc>,
+    out: &'a Path,
+}
+
+impl Printed<'_> {
+    fn print<R>(
+        &self,
+        columns: &[sheet::Column<R>],
+        rows: &[R],
+        progress: Progress,
+    ) -> Result<crate::documents::pdf::Written> {
+        crate::documents::pdf::register_table(
+            self.conn,
+            self.estate_id,
+            self.title,
+            self.period,
+            columns,
+            rows,
+            self.disclosure,
+            self.now,
+            self.out,
+            progress,
+        )
+    }
+}
+
 /// Live intakes of the period, oldest first, with what each led to.
 fn desk_log(
     conn: &Connection,

@@ -121,6 +121,41 @@ impl<'a> Cell<'a> {
     }
 }
 
+impl Cell<'_> {
+    /// The value as printed text (the PDF registers): times in Beijing time to the minute,
+    /// money with two decimals, hours with one, percentages with a % sign.
+    pub fn printed(&self) -> String {
+        let local = |t: DateTime<Utc>| {
+            t.with_timezone(&time::beijing())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        };
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.to_string(),
+            Cell::Time(s) => time::from_db(s).map(local).unwrap_or_default(),
+            Cell::At(t) => local(*t),
+            Cell::Date(d) => d.to_string(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Money(fen) => {
+                let sign = if *fen < 0 { "-" } else { "" };
+                format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
+            }
+            Cell::Hours(v) => format!("{v:.1}"),
+            Cell::Pct(v, _) => format!("{v:.1}%"),
+        }
+    }
+}
+
+impl Width {
+    /// The column's share of a printed page: its character units.
+    pub fn units(&self) -> f64 {
+        match self {
+            Width::Fit(n) | Width::Wrap(n) => *n,
+        }
+    }
+}
+
 /// How many characters `n` takes when written out (with its minus sign).
 fn digits(n: i64) -> f64 {
     let sign = if n < 0 { 1 } else { 0 };
