@@ -102,6 +102,17 @@ async intakeList(period: Period, channel: string | null) : Promise<Result<Intake
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * One intake with everything recorded (a record opened: the phone as the clerk may see it).
+ */
+async intakeGet(id: string) : Promise<Result<Intake, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("intake_get", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async intakeVoid(id: string, reason: string) : Promise<Result<Intake, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("intake_void", { id, reason }) };
@@ -369,6 +380,18 @@ async monthExport(month: string, fullPhones: boolean, onProgress: TAURI_CHANNEL<
 async registerExport(register: Register, from: string, to: string, format: Format, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("register_export", { register, from, to, format, fullPhones }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A 协调单 laid out like the paper form, as a workbook, to `协调单/<no>.xlsx` (for sending by
+ * e-mail or filling in on screen); not a print, so nothing is logged but an unmasking.
+ */
+async slipFormExport(no: string, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("slip_form_export", { no, fullPhones }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };

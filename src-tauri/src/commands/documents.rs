@@ -61,8 +61,9 @@ fn folder(state: &AppState, kind: &str) -> frontdesk::Result<PathBuf> {
     Ok(dir)
 }
 
-/// A record number as a file name (numbers are `LH-TS2026-0001`; anything else is replaced).
-fn file_name(no: &str, suffix: &str) -> String {
+/// A record number as a file name (numbers are `LH-TS2026-0001`; anything else is replaced),
+/// with a suffix and the extension (`pdf`, `xlsx`).
+fn file_name(no: &str, suffix: &str, ext: &str) -> String {
     let safe: String = no
         .trim()
         .chars()
@@ -74,7 +75,7 @@ fn file_name(no: &str, suffix: &str) -> String {
             }
         })
         .collect();
-    format!("{safe}{suffix}.pdf")
+    format!("{safe}{suffix}.{ext}")
 }
 
 /// Masked, or full numbers after the core granted and audited it (supervisors).
@@ -101,7 +102,7 @@ pub fn slip_print(
                 0 => String::new(),
                 n => format!("-补打{n}"),
             };
-            let out = folder(&state, "协调单")?.join(file_name(&slip.no, &suffix));
+            let out = folder(&state, "协调单")?.join(file_name(&slip.no, &suffix, "pdf"));
             let d = match full_phones {
                 true => documents::unmask(w, eid, &format!("协调单 {}", slip.no))?,
                 false => Disclosure::Masked,
@@ -109,6 +110,26 @@ pub fn slip_print(
             pdf::print_slip(w, &slip.id, d, &out)
         })
         .map(DocumentFile::from)
+}
+
+/// A 协调单 laid out like the paper form, as a workbook, to `协调单/<no>.xlsx` (for sending by
+/// e-mail or filling in on screen); not a print, so nothing is logged but an unmasking.
+#[tauri::command]
+#[specta::specta]
+pub fn slip_form_export(
+    state: State<'_, AppState>,
+    no: String,
+    full_phones: bool,
+) -> WireResult<DocumentFile> {
+    let d = disclosure(&state, full_phones, format!("协调单 {no}"))?;
+    let out = folder(&state, "协调单")?.join(file_name(&no, "", "xlsx"));
+    state
+        .read(|s, _| xlsx::slip_form(s.conn(), &no, s.now(), d, &out))
+        .map(|w| DocumentFile {
+            path: w.path.display().to_string(),
+            count: w.rows,
+            bytes: w.bytes,
+        })
 }
 
 /// How a record's PDF is drawn: `pdf::repair_order`, `pdf::complaint_record`.
@@ -131,7 +152,7 @@ fn record_pdf(
     draw: RecordPdf,
 ) -> WireResult<DocumentFile> {
     let d = disclosure(state, full_phones, format!("{label} {no}"))?;
-    let out = folder(state, kind)?.join(file_name(no, ""));
+    let out = folder(state, kind)?.join(file_name(no, "", "pdf"));
     state
         .read(|s, _| draw(s.conn(), no, d, s.now(), &out))
         .map(DocumentFile::from)

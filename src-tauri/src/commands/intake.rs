@@ -42,6 +42,13 @@ pub fn intake_list(
     })
 }
 
+/// One intake with everything recorded (a record opened: the phone as the clerk may see it).
+#[tauri::command]
+#[specta::specta]
+pub fn intake_get(state: State<'_, AppState>, id: String) -> WireResult<Intake> {
+    state.seen(View::Record, |s, _| intake::get(s.conn(), &id))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn intake_void(state: State<'_, AppState>, id: String, reason: String) -> WireResult<Intake> {
