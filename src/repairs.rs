@@ -877,7 +877,8 @@ fn saved(w: &mut Write, before: &RepairOrder) -> Result<RepairOrder> {
     Ok(after)
 }
 
-/// Sends a reported order to a repairer (维修工 only).
+/// Sends a reported order to a repairer (维修工 only). After a 退单 ([`reassign`]) the first
+/// dispatch time stays, so the on-site deadline keeps counting.
 pub fn dispatch(w: &mut Write, id: &str, input: &DispatchInput) -> Result<RepairOrder> {
     let before = load_in(&w.tx, id, &[RepairStatus::Reported], "派工")?;
     let repairer = repairer_field(
@@ -889,7 +890,8 @@ pub fn dispatch(w: &mut Write, id: &str, input: &DispatchInput) -> Result<Repair
     .ok_or_else(|| Error::invalid("repairer", "维修工", "必填，不能为空"))?;
     let at = step_time(w, "派工时间", input.at.as_deref(), entered_at(&before))?;
     w.tx.execute(
-        "UPDATE repair_orders SET repairer_id = ?2, dispatched_at = ?3, dispatched_by = ?4
+        "UPDATE repair_orders SET repairer_id = ?2,
+            dispatched_at = coalesce(dispatched_at, ?3), dispatched_by = ?4
          WHERE id = ?1",
         params![before.id, repairer.id, time::to_db(at), w.actor.staff_id],
     )?;
@@ -900,6 +902,80 @@ pub fn dispatch(w: &mut Write, id: &str, input: &DispatchInput) -> Result<Repair
         RepairStatus::Dispatched,
         json!({ "at": time::to_db(at), "repairer": repairer.name }),
     )?;
+    saved(w, &before)
+}
+
+/// 转单 or 退单: moving an order to another repairer, or handing it back to be dispatched again.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default, deny_unknown_fields)]
+pub struct ReassignInput {
+    /// The repairer who takes the order over (转单); none hands it back (退单).
+    pub repairer: Option<String>,
+    /// Why (required).
+    pub reason: Option<String>,
+}
+
+const REASSIGN_REASON: TextRule = TextRule::text("reason", "原因", 500);
+
+/// 转单 / 退单: an order dispatched or accepted (not yet on site) moves to another repairer, who
+/// accepts it again, or is handed back (退单) to 已报修 to be dispatched again. Who, when and why
+/// is an event (`reassigned` or `handed_back`); the deadlines keep counting — completion from the
+/// report, on site from the first dispatch (a later dispatch keeps it).
+pub fn reassign(w: &mut Write, id: &str, input: &ReassignInput) -> Result<RepairOrder> {
+    let reason = REASSIGN_REASON.required(input.reason.as_deref())?;
+    let before = load_in(
+        &w.tx,
+        id,
+        &[RepairStatus::Dispatched, RepairStatus::Accepted],
+        "转单或退单",
+    )?;
+    let to = repairer_field(
+        &w.tx,
+        &before.estate_id,
+        "repairer",
+        input.repairer.as_deref(),
+    )?;
+    if let Some(r) = &to {
+        if before.repairer_id.as_deref() == Some(r.id.as_str()) {
+            return Err(Error::invalid(
+                "repairer",
+                "维修工",
+                format!("派工单 {} 已由{}负责", before.no, r.name),
+            ));
+        }
+    }
+    w.tx.execute(
+        "UPDATE repair_orders SET repairer_id = ?2, accepted_at = NULL WHERE id = ?1",
+        params![before.id, to.as_ref().map(|r| &r.id)],
+    )?;
+    let status = match to {
+        Some(_) => RepairStatus::Dispatched,
+        None => RepairStatus::Reported,
+    };
+    let kind = match to {
+        Some(_) => "reassigned",
+        None => "handed_back",
+    };
+    w.event(
+        ORDER,
+        &before.id,
+        kind,
+        json!({
+            "from_repairer": before.repairer,
+            "repairer": to.as_ref().map(|r| &r.name),
+            "reason": reason,
+        }),
+    )?;
+    if status != before.status {
+        move_to(
+            w,
+            &before.id,
+            before.status,
+            status,
+            json!({ "reason": reason }),
+        )?;
+    }
     saved(w, &before)
 }
 

@@ -1770,3 +1770,89 @@ fn only_repairers_are_dispatched_even_by_the_system() {
         },
     );
 }
+
+/// 转单 to another repairer and 退单 back to 已报修, each with a reason and an event; the on-site
+/// deadline keeps counting from the first dispatch; a reason is required, the same repairer is
+/// refused, and an order on site can no longer be moved.
+#[test]
+fn an_order_moves_to_another_repairer_or_is_handed_back() {
+    use frontdesk::repairs::ReassignInput;
+    let mut d = setup();
+    let (clerk, sup, sun) = (d.clerk.clone(), d.supervisor.clone(), d.repairer.clone());
+    let eid = d.estate.id.clone();
+    d.store
+        .write(&sup, |w| {
+            frontdesk::estate::add_staff(
+                w,
+                &eid,
+                &frontdesk::estate::StaffInput {
+                    login: Some("qian".into()),
+                    name: Some("钱师傅".into()),
+                    role: Some("维修工".into()),
+                    department: Some("工程维修部".into()),
+                    phone: None,
+                    password: Some(PASSWORD.into()),
+                },
+            )
+        })
+        .unwrap();
+    let o = report(&mut d, &leak());
+    let first = step(&mut d, &clerk, 5, |w| {
+        repairs::dispatch(w, &o.id, &to_sun())
+    });
+    step(&mut d, &sun, 2, |w| repairs::accept(w, &o.id, &now_step()));
+    let move_to = |repairer: Option<&str>, reason: Option<&str>| ReassignInput {
+        repairer: repairer.map(str::to_string),
+        reason: reason.map(str::to_string),
+    };
+    assert_refused(&mut d, &clerk, "invalid", "原因", |w| {
+        repairs::reassign(w, &o.id, &move_to(Some("qian"), None))
+    });
+    assert_refused(&mut d, &clerk, "invalid", "已由孙师傅负责", |w| {
+        repairs::reassign(w, &o.id, &move_to(Some("sun"), Some("换人")))
+    });
+    let moved = step(&mut d, &clerk, 3, |w| {
+        repairs::reassign(w, &o.id, &move_to(Some("qian"), Some("孙师傅临时请假")))
+    });
+    assert_eq!(moved.status, RepairStatus::Dispatched);
+    assert_eq!(moved.repairer.as_deref(), Some("钱师傅"));
+    assert_eq!(moved.accepted_at, None, "the new repairer accepts it again");
+    assert_eq!(moved.dispatched_at, first.dispatched_at);
+    // 退单: back to 已报修, no repairer; dispatching again keeps the first dispatch time.
+    let back = step(&mut d, &clerk, 3, |w| {
+        repairs::reassign(w, &o.id, &move_to(None, Some("缺少配件，需另行安排")))
+    });
+    assert_eq!(
+        (back.status, back.repairer_id),
+        (RepairStatus::Reported, None)
+    );
+    let again = step(&mut d, &clerk, 30, |w| {
+        repairs::dispatch(w, &o.id, &to_sun())
+    });
+    assert_eq!(again.dispatched_at, first.dispatched_at);
+    let kinds: Vec<(String, serde_json::Value)> =
+        frontdesk::store::events(d.store.conn(), "repair", &o.id)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == "reassigned" || e.kind == "handed_back")
+            .map(|e| (e.kind, e.data["reason"].clone()))
+            .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                "reassigned".to_string(),
+                serde_json::json!("孙师傅临时请假")
+            ),
+            (
+                "handed_back".to_string(),
+                serde_json::json!("缺少配件，需另行安排")
+            ),
+        ]
+    );
+    step(&mut d, &sun, 2, |w| repairs::accept(w, &o.id, &now_step()));
+    step(&mut d, &sun, 2, |w| repairs::arrive(w, &o.id, &now_step()));
+    assert_refused(&mut d, &clerk, "state", "转单或退单", |w| {
+        repairs::reassign(w, &o.id, &move_to(Some("qian"), Some("换人")))
+    });
+}

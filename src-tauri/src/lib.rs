@@ -83,6 +83,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         repairs::repair_get,
         repairs::repair_create,
         repairs::repair_dispatch,
+        repairs::repair_reassign,
         repairs::repair_accept,
         repairs::repair_arrive,
         repairs::repair_finish,

@@ -619,6 +619,17 @@ async repairDispatch(id: string, input: DispatchInput) : Promise<Result<RepairOr
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * 转单 to another repairer, or 退单 back to 已报修 (no repairer), with the reason.
+ */
+async repairReassign(id: string, input: ReassignInput) : Promise<Result<RepairOrder, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("repair_reassign", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async repairAccept(id: string, input: StepInput) : Promise<Result<RepairOrder, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("repair_accept", { id, input }) };
@@ -2047,6 +2058,18 @@ status: string; deadline: Due | null;
  * Why the item is where it is, in the order the rules apply.
  */
 order_reasons: string[] }
+/**
+ * 转单 or 退单: moving an order to another repairer, or handing it back to be dispatched again.
+ */
+export type ReassignInput = { 
+/**
+ * The repairer who takes the order over (转单); none hands it back (退单).
+ */
+repairer: string | null; 
+/**
+ * Why (required).
+ */
+reason: string | null }
 /**
  * The desk's registers, each exported for any period (the month workbook holds the first four
  * for a month).

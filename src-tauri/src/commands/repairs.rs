@@ -3,8 +3,8 @@
 use frontdesk::privacy::View;
 use frontdesk::queues::{self, QueueItem};
 use frontdesk::repairs::{
-    self, AgreementInput, DispatchInput, FinishInput, PriceItem, RepairDetail, RepairFilter,
-    RepairInput, RepairOrder, SignOffInput, StepInput,
+    self, AgreementInput, DispatchInput, FinishInput, PriceItem, ReassignInput, RepairDetail,
+    RepairFilter, RepairInput, RepairOrder, SignOffInput, StepInput,
 };
 use tauri::State;
 
@@ -46,6 +46,17 @@ pub fn repair_dispatch(
     input: DispatchInput,
 ) -> WireResult<RepairOrder> {
     state.write_seen(|w, _| repairs::dispatch(w, &id, &input))
+}
+
+/// 转单 to another repairer, or 退单 back to 已报修 (no repairer), with the reason.
+#[tauri::command]
+#[specta::specta]
+pub fn repair_reassign(
+    state: State<'_, AppState>,
+    id: String,
+    input: ReassignInput,
+) -> WireResult<RepairOrder> {
+    state.write_seen(|w, _| repairs::reassign(w, &id, &input))
 }
 
 #[tauri::command]

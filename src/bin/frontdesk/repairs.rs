@@ -5,7 +5,7 @@
 
 use frontdesk::privacy::View;
 use frontdesk::repairs::{
-    self, AgreementInput, DispatchInput, RepairFilter, SignOffInput, StepInput,
+    self, AgreementInput, DispatchInput, ReassignInput, RepairFilter, SignOffInput, StepInput,
 };
 use frontdesk::Result;
 
@@ -85,6 +85,16 @@ pub enum Command {
         /// When dispatched (default now), e.g. "2026-11-23 10:05".
         #[arg(long)]
         at: Option<String>,
+    },
+    /// 转单 to another repairer (--to), or 退单 back to 已报修 without --to; the reason is kept.
+    Reassign {
+        /// Order number (LH-WX2026-0001) or id.
+        id: String,
+        /// The repairer who takes the order over (login, name or id).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        reason: String,
     },
     /// The repairer takes the slip (接单).
     Accept {
@@ -217,6 +227,13 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                 at: at.clone(),
             };
             written(ctx, |w| repairs::dispatch(w, id, &input))
+        }
+        Command::Reassign { id, to, reason } => {
+            let input = ReassignInput {
+                repairer: to.clone(),
+                reason: Some(reason.clone()),
+            };
+            written(ctx, |w| repairs::reassign(w, id, &input))
         }
         Command::Accept { id, at } => written(ctx, |w| repairs::accept(w, id, &step(at))),
         Command::Arrive { id, at } => written(ctx, |w| repairs::arrive(w, id, &step(at))),
