@@ -131,6 +131,10 @@ pub struct RegisterRow {
     pub customer: Option<String>,
     pub department: String,
     pub person: Option<String>,
+    /// 反映问题: what the slip asks the department to handle.
+    pub content: String,
+    /// 处理结果, once returned.
+    pub handling_result: Option<String>,
     pub printed_by: Option<String>,
     pub printed_at: Option<String>,
     pub print_count: i64,
@@ -151,6 +155,8 @@ impl From<Slip> for RegisterRow {
             customer: s.customer,
             department: s.department,
             person: s.responsible_staff,
+            content: s.content,
+            handling_result: s.handling_result,
             printed_by: s.first_printed_by,
             printed_at: s.first_printed_at,
             print_count: s.print_count,

@@ -500,7 +500,7 @@ fn the_logs_and_registers_hold_the_right_rows() {
         (
             xlsx::followup_list,
             "回访",
-            "《回访登记表》",
+            "《回访记录表》",
             2,
             "回访结果",
             "满意",
@@ -525,6 +525,17 @@ fn the_logs_and_registers_hold_the_right_rows() {
         handling.contains(&f.odd.no) && handling.contains(&f.slip_no),
         "{handling}"
     );
+    // The seed's columns (004 4.5.1 a): 发生时间, 地点, 被投诉部门/人 beside the need.
+    for header in ["发生时间", "地点", "被投诉部门/人", "客户要求"] {
+        cell(&odd, header);
+    }
+    // 前台协调单登记表 shows what was asked (反映问题) and, once returned, the 处理结果.
+    let p = out(&dir, "slips.xlsx");
+    xlsx::slip_register(conn, eid, &m, now, Disclosure::Masked, &p).unwrap();
+    let rows = sheet(&p, "协调单登记");
+    let slip = row_by(&rows, "协调单号", &f.slip_no);
+    assert!(text(cell(&slip, "反映问题")).starts_with(ODD));
+    cell(&slip, "处理结果");
 
     let p = out(&dir, "repairs.xlsx");
     let w =

@@ -168,13 +168,13 @@ pub struct Exported {
 }
 
 impl Register {
-    /// The register's name as the desk calls it.
-    pub fn title(self) -> &'static str {
+    /// The register's name as the seeds call it (the one name every document uses).
+    pub const fn title(self) -> &'static str {
         match self {
             Register::Complaints => "客户投诉处理记录表",
             Register::Slips => "前台协调单登记表",
-            Register::Repairs => "维修单登记表",
-            Register::Followups => "回访登记表",
+            Register::Repairs => "报修记录表",
+            Register::Followups => "回访记录表",
             Register::PhoneLog => "电话接待记录本",
             Register::Requests => "客户服务需求记录表",
         }

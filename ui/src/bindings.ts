@@ -2102,7 +2102,15 @@ export type Register =
 /**
  * One line of the 前台协调单登记表.
  */
-export type RegisterRow = { no: string; created_at: string; unit: string | null; customer: string | null; department: string; person: string | null; printed_by: string | null; printed_at: string | null; print_count: number; handed_to: string | null; handed_at: string | null; returned_at: string | null; owner_signed: boolean; filed_at: string | null; status: SlipStatus }
+export type RegisterRow = { no: string; created_at: string; unit: string | null; customer: string | null; department: string; person: string | null; 
+/**
+ * 反映问题: what the slip asks the department to handle.
+ */
+content: string; 
+/**
+ * 处理结果, once returned.
+ */
+handling_result: string | null; printed_by: string | null; printed_at: string | null; print_count: number; handed_to: string | null; handed_at: string | null; returned_at: string | null; owner_signed: boolean; filed_at: string | null; status: SlipStatus }
 /**
  * A customer's relation to the unit.
  */

@@ -97,7 +97,7 @@ pub fn complaint_register(
     let (headers, weights): (Vec<&str>, Vec<f32>) = COLUMNS.iter().copied().unzip();
     let page = Sheet {
         estate: &estate.name,
-        title: "客户投诉处理记录表",
+        title: crate::documents::Register::Complaints.title(),
         period: &format!("{from} 至 {to}"),
         headers: &headers,
         weights: &weights,

@@ -30,7 +30,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet};
 use serde::Serialize;
 
 use self::sheet::{xlsx_error, Formats, Heading};
-use crate::documents::{read_snapshot, write_atomic, Disclosure, Progress};
+use crate::documents::{read_snapshot, write_atomic, Disclosure, Progress, Register};
 use crate::error::{Error, Result};
 use crate::{estate, kpi, slips, time};
 
@@ -444,7 +444,7 @@ pub fn slip_register(
         conn,
         estate_id,
         "协调单登记",
-        "前台协调单登记表",
+        Register::Slips.title(),
         period,
         now,
         disclosure,
@@ -470,7 +470,7 @@ pub fn followup_list(
         conn,
         estate_id,
         "回访",
-        "回访登记表",
+        Register::Followups.title(),
         period,
         now,
         disclosure,
@@ -484,7 +484,7 @@ pub fn followup_list(
 /// and rows ([`crate::documents::pdf::register_table`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn printed_register(
-    register: crate::documents::Register,
+    register: Register,
     conn: &Connection,
     estate_id: &str,
     period: &Period,
@@ -493,7 +493,7 @@ pub(crate) fn printed_register(
     out: &Path,
     progress: Progress,
 ) -> Result<crate::documents::pdf::Written> {
-    use crate::documents::{pdf, Register};
+    use crate::documents::pdf;
     let _snapshot = read_snapshot(conn)?;
     let (from, to) = period.bounds()?;
     let label = period.label();
@@ -617,7 +617,7 @@ pub fn phone_log(
         conn,
         estate_id,
         "电话接待",
-        "电话接待记录本",
+        Register::PhoneLog.title(),
         period,
         now,
         disclosure,
@@ -642,7 +642,7 @@ pub fn service_requests(
         conn,
         estate_id,
         "服务需求",
-        "客户服务需求记录表",
+        Register::Requests.title(),
         period,
         now,
         disclosure,
@@ -716,7 +716,7 @@ pub fn month_workbook(
         let slips_written = sheet::write_register(
             sheet::add_sheet(wb)?,
             f,
-            &heading("协调单登记", "前台协调单登记表"),
+            &heading("协调单登记", Register::Slips.title()),
             &tables::slip_columns(),
             slip_rows.into_iter().map(Ok),
             n,
@@ -728,7 +728,7 @@ pub fn month_workbook(
         let followups_written = sheet::write_register(
             sheet::add_sheet(wb)?,
             f,
-            &heading("回访", "回访登记表"),
+            &heading("回访", Register::Followups.title()),
             &tables::followup_columns(),
             followup_rows.into_iter().map(Ok),
             n,

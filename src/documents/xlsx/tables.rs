@@ -3,10 +3,11 @@
 //! logs) and its columns in the order of the paper form.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::sheet::{Cell, Column, Width};
 use crate::deadlines::{self, ComplaintClock};
+use crate::documents::Register;
 use crate::error::Result;
 use crate::intake::Intake;
 use crate::kpi::{Comparison, Count, HandlingTime, Kpi};
@@ -59,7 +60,7 @@ pub struct Streamed<R> {
 /// The 《客户投诉处理记录表》.
 pub const COMPLAINT_REGISTER: Streamed<ComplaintRow> = Streamed {
     sheet: "投诉登记",
-    title: "客户投诉处理记录表",
+    title: Register::Complaints.title(),
     columns: complaint_columns,
     count: count_complaints,
     each: each_complaint,
@@ -68,7 +69,7 @@ pub const COMPLAINT_REGISTER: Streamed<ComplaintRow> = Streamed {
 /// The repair orders (派工单/维修单).
 pub const REPAIR_REGISTER: Streamed<RepairRow> = Streamed {
     sheet: "维修单",
-    title: "维修单登记表",
+    title: Register::Repairs.title(),
     columns: repair_columns,
     count: count_repairs,
     each: each_repair,
@@ -345,6 +346,16 @@ pub fn slip_columns() -> Vec<Column<RegisterRow>> {
             header: "责任人",
             width: Width::Fit(10.0),
             value: |r, _| Cell::text(r.person.as_deref()),
+        },
+        Column {
+            header: "反映问题",
+            width: Width::Wrap(30.0),
+            value: |r, _| Cell::str(&r.content),
+        },
+        Column {
+            header: "处理结果",
+            width: Width::Wrap(24.0),
+            value: |r, _| Cell::text(r.handling_result.as_deref()),
         },
         Column {
             header: "打印人",
@@ -764,11 +775,15 @@ pub fn followup_columns() -> Vec<Column<FollowupRow>> {
 /// One contact in a desk log, with the numbers of what it led to (complaint, slip, repair).
 pub struct IntakeRow {
     pub intake: Intake,
+    /// The caller as the desk knows them: the name given, else the customer's on file.
+    pub caller: Option<String>,
     pub follow_through: Option<String>,
 }
 
-/// Adds to each intake the numbers of the complaints, slips and repair orders made from it.
+/// Adds to each intake the caller's name (the customer's on file when none was given) and the
+/// numbers of the complaints, slips and repair orders made from it.
 pub fn with_follow_through(conn: &Connection, intakes: Vec<Intake>) -> Result<Vec<IntakeRow>> {
+    let mut names = conn.prepare_cached("SELECT name FROM customers WHERE id = ?1")?;
     let mut stmt = conn.prepare_cached(
         "SELECT group_concat(no, '、') FROM (
             SELECT no FROM complaints WHERE intake_id = ?1 AND voided_at IS NULL
@@ -780,8 +795,14 @@ pub fn with_follow_through(conn: &Connection, intakes: Vec<Intake>) -> Result<Ve
         .into_iter()
         .map(|intake| {
             let follow_through = stmt.query_row(params![intake.id], |r| r.get(0))?;
+            let caller = match (&intake.person_name, &intake.customer_id) {
+                (Some(name), _) => Some(name.clone()),
+                (None, Some(id)) => names.query_row(params![id], |r| r.get(0)).optional()?,
+                (None, None) => None,
+            };
             Ok(IntakeRow {
                 intake,
+                caller,
                 follow_through,
             })
         })
@@ -823,7 +844,7 @@ pub fn phone_log_columns() -> Vec<Column<IntakeRow>> {
         Column {
             header: "来电人",
             width: Width::Fit(10.0),
-            value: |r, _| Cell::text(r.intake.person_name.as_deref()),
+            value: |r, _| Cell::text(r.caller.as_deref()),
         },
         Column {
             header: "房号",
@@ -894,7 +915,7 @@ pub fn request_columns() -> Vec<Column<IntakeRow>> {
         Column {
             header: "客户",
             width: Width::Fit(10.0),
-            value: |r, _| Cell::text(r.intake.person_name.as_deref()),
+            value: |r, _| Cell::text(r.caller.as_deref()),
         },
         Column {
             header: "联系电话",
@@ -905,6 +926,21 @@ pub fn request_columns() -> Vec<Column<IntakeRow>> {
             header: "需求内容",
             width: Width::Wrap(36.0),
             value: |r, _| Cell::str(&r.intake.content),
+        },
+        Column {
+            header: "发生时间",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::text(r.intake.happened_at.as_deref()),
+        },
+        Column {
+            header: "地点",
+            width: Width::Wrap(12.0),
+            value: |r, _| Cell::text(r.intake.location.as_deref()),
+        },
+        Column {
+            header: "被投诉部门/人",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::text(r.intake.about.as_deref()),
         },
         Column {
             header: "客户要求",
