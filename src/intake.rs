@@ -569,8 +569,12 @@ pub struct Lookup {
     pub customers: Vec<CustomerCard>,
     pub open_cases: Vec<CaseLine>,
     pub past_cases: Vec<CaseLine>,
-    /// Complaints in the last 12 months by these customers or at this unit (a repeat is a warning).
+    /// Complaints by these customers or at this unit within the policy's repeat window
+    /// (`grading.important_repeat_window_days`, a year by default).
     pub complaints_last_year: i64,
+    /// Said when one more complaint would meet the policy's repeat rule (`important_repeats`):
+    /// the desk warns before recording it.
+    pub repeat_warning: Option<String>,
     /// The most recent contacts of any kind.
     pub recent_intakes: Vec<Intake>,
 }
@@ -706,11 +710,20 @@ pub fn lookup(
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let year_ago = time::to_db(now - Duration::days(365));
+    let rule = crate::policy::current(conn, estate_id)?.policy.grading;
+    let since = time::to_db(now - Duration::days(rule.important_repeat_window_days));
     let complaints_last_year = cases
         .iter()
-        .filter(|c| c.kind == "complaint" && c.at >= year_ago)
+        .filter(|c| c.kind == "complaint" && c.at >= since)
         .count() as i64;
+    let repeat_warning = (complaints_last_year > 0
+        && complaints_last_year + 1 >= rule.important_repeats)
+        .then(|| {
+            format!(
+                "重复投诉：近 {} 天内已投诉 {} 次，同类问题再次投诉按“重要”处理",
+                rule.important_repeat_window_days, complaints_last_year
+            )
+        });
     let (open_cases, past_cases): (Vec<CaseLine>, Vec<CaseLine>) =
         cases.into_iter().partition(|c| c.open);
     let mut stmt = conn.prepare_cached(&format!(
@@ -729,6 +742,7 @@ pub fn lookup(
         open_cases,
         past_cases,
         complaints_last_year,
+        repeat_warning,
         recent_intakes,
     })
 }

@@ -472,5 +472,13 @@ fn lookup_shows_customer_tier_vip_and_open_cases_newest_first() {
             "{q}: newest first, voided order left out"
         );
         assert_eq!(l.complaints_last_year, 1, "{q}");
+        // One complaint on file: the next is the policy's second (important_repeats = 2).
+        assert!(
+            l.repeat_warning
+                .as_deref()
+                .is_some_and(|w| w.contains("已投诉 1 次")),
+            "{q}: {:?}",
+            l.repeat_warning
+        );
     }
 }

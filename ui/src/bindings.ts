@@ -1971,9 +1971,15 @@ title: string | null }
  */
 export type Lookup = { query: string; unit: Unit | null; customers: CustomerCard[]; open_cases: CaseLine[]; past_cases: CaseLine[]; 
 /**
- * Complaints in the last 12 months by these customers or at this unit (a repeat is a warning).
+ * Complaints by these customers or at this unit within the policy's repeat window
+ * (`grading.important_repeat_window_days`, a year by default).
  */
 complaints_last_year: number; 
+/**
+ * Said when one more complaint would meet the policy's repeat rule (`important_repeats`):
+ * the desk warns before recording it.
+ */
+repeat_warning: string | null; 
 /**
  * The most recent contacts of any kind.
  */
