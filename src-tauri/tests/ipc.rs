@@ -480,6 +480,120 @@ fn grade_preview_repair_finance_registers_and_customers() {
 }
 
 #[test]
+fn the_desk_lists_and_records_of_the_new_screens() {
+    let s = shell_at(scratch("lists"));
+    s.ok("demo_load", json!({}));
+    s.ok("login", json!({"login": "wang", "password": "demo1234"}));
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive()
+        .to_string();
+    // KPIs of a period; a reversed one names its field.
+    let kpi = s.ok("kpi_report", json!({"from": "2026-11-01", "to": today}));
+    assert!(!kpi["kpis"].as_array().unwrap().is_empty(), "{kpi}");
+    let bad = s.err("kpi_report", json!({"from": today, "to": "2020-01-01"}));
+    assert_eq!(bad["field"], "to");
+    // Intakes of today, the phone calls alone, one opened whole.
+    let all = s.ok("intake_list", json!({"period": {}, "channel": null}));
+    let calls = s.ok("intake_list", json!({"period": {}, "channel": "来电"}));
+    assert!(calls
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["channel"] == "call"));
+    assert!(all.as_array().unwrap().len() >= calls.as_array().unwrap().len());
+    let first = &all[0];
+    assert_eq!(
+        s.ok("intake_get", json!({"id": first["no"]}))["id"],
+        first["id"]
+    );
+    // Work lists: slips, today's 回访 with a task's history.
+    assert!(!s.ok("slip_queue", json!({})).as_array().unwrap().is_empty());
+    let fq = s.ok("followup_queue", json!({}));
+    if let Some(f) = fq.as_array().unwrap().first() {
+        assert_eq!(
+            s.ok("followup_history", json!({"id": f["id"]}))["id"],
+            f["id"]
+        );
+    }
+    // The VIP register, and an assistant for an A-tier customer.
+    let vips = s.ok("vip_register", json!({"filter": {}}));
+    let line = &vips.as_array().unwrap()[0];
+    let named = s.ok(
+        "vip_assistant_set",
+        json!({"id": line["customer_id"], "staff": "li"}),
+    );
+    assert_eq!(named["vip_assistant"], "李前台");
+    // A unit added, then refused twice.
+    s.ok("unit_add", json!({"code": "12-3-1501", "areaM2": 96.5}));
+    let again = s.err("unit_add", json!({"code": "12-3-1501", "areaM2": null}));
+    assert_eq!(again["field"], "unit");
+    // The case library: filed with a note, listed, taken out.
+    let c = &s.ok("complaint_queue", json!({}))[0];
+    s.ok(
+        "complaint_case_library",
+        json!({"id": c["no"], "on": true, "note": "典型案例"}),
+    );
+    let library = s.ok("complaint_list", json!({"query": {"case_library": true}}));
+    assert!(library
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["no"] == c["no"]));
+    s.ok(
+        "complaint_case_library",
+        json!({"id": c["no"], "on": false, "note": null}),
+    );
+    // Same problem: suggestions, a link to another complaint, then out again.
+    let other = &s.ok("complaint_queue", json!({}))[1];
+    s.ok("complaint_suggest_issues", json!({"id": c["id"]}));
+    let issue = s.ok(
+        "complaint_link",
+        json!({"id": c["no"], "input": {"to": other["no"], "title": null}}),
+    );
+    assert_eq!(
+        issue["complaints"].as_array().map(Vec::len),
+        Some(2),
+        "{issue}"
+    );
+    s.ok(
+        "complaint_unlink",
+        json!({"id": c["no"], "reason": "不是同一问题"}),
+    );
+    // A slip as an Excel form; the owner's 报事档案 by unit.
+    let slip = &s.ok("slip_queue", json!({}))[0];
+    let form = s.ok(
+        "slip_form_export",
+        json!({"no": slip["no"], "fullPhones": false}),
+    );
+    assert!(form["path"].as_str().unwrap().ends_with(".xlsx"), "{form}");
+    s.ok("slip_archive", json!({"key": "3-2-502"}));
+    // 转单 and 退单 of a dispatched order, then its deadlines paused and resumed.
+    let o = s
+        .ok("repair_list", json!({"filter": {"status": "dispatched"}}))
+        .as_array()
+        .unwrap()
+        .first()
+        .cloned()
+        .expect("the demo leaves a dispatched order");
+    let moved = s.ok(
+        "repair_reassign",
+        json!({"id": o["no"], "input": {"repairer": if o["repairer"] == "孙师傅" { "qian" } else { "sun" }, "reason": "请假"}}),
+    );
+    assert_eq!(moved["status"], "dispatched");
+    let back = s.ok(
+        "repair_reassign",
+        json!({"id": o["no"], "input": {"repairer": null, "reason": "缺少配件"}}),
+    );
+    assert_eq!(back["status"], "reported");
+    s.ok(
+        "deadline_pause",
+        json!({"kind": "repair", "id": o["no"], "input": {"reason": "业主外出"}}),
+    );
+    s.ok("deadline_resume", json!({"kind": "repair", "id": o["no"]}));
+}
+
+#[test]
 fn a_database_that_fails_the_start_up_check_is_never_used() {
     let s = shell_at(scratch("forged"));
     s.ok("demo_load", json!({}));
