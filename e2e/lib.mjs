@@ -162,6 +162,39 @@ function helpers(b) {
       await b.keys('Enter')
       await visible('#screen-intake')
     },
+    /** Runs `action` and returns the number matching `re` in the new success message saying
+     *  `want` (messages stay on screen while the window is not focused, so earlier ones may
+     *  still be there). */
+    async numberAfter(action, want, re) {
+      const texts = () => b.execute(() => [...document.querySelectorAll('.el-message--success')].map((el) => el.textContent))
+      const before = new Set(await texts())
+      await action()
+      let found
+      await b.waitUntil(async () => {
+        found = (await texts()).find((t) => !before.has(t) && t.includes(want) && re.test(t))
+        return !!found
+      }, { timeout: 20000, timeoutMsg: `no new message ${want}` })
+      return found.match(re)[0]
+    },
+    /** Records a contact at 前台登记 (looked up by `unit`) and returns its number. */
+    async record(kind, content, { unit = '3-2-502', channel = '来电' } = {}) {
+      await this.screen('intake')
+      await b.keys('F4')
+      await this.type('lookup', unit)
+      await b.keys('Enter')
+      await this.waitText('#lookup-result', unit)
+      await this.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='${channel}']`)
+      await this.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='${kind}']`)
+      await this.type('content', content)
+      const no = await this.numberAfter(() => b.keys(['Control', 'Enter']), '已登记', /LH-DJ\d{4}-\d+/)
+      await visible('#intake-result')
+      return no
+    },
+    /** Opens a complaint's page by its number. */
+    async openComplaintPage(no) {
+      await b.url(await b.getUrl().then((u) => u.replace(/#.*$/, `#/complaints/${no}`)))
+      await this.waitText('#screen-complaint', no)
+    },
     async screen(name) {
       await this.click(`[data-screen="${name}"]`)
       // A click the menu missed (seen once in 30 runs of a spec, the screen never came) is

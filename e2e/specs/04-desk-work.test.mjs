@@ -15,42 +15,10 @@ const app = await launch('work')
 after(() => app.stop())
 before(() => app.demoSignedIn())
 
-async function intake(kind, content) {
-  await app.screen('intake')
-  await app.keys('F4')
-  await app.type('lookup', '3-2-502')
-  await app.keys('Enter')
-  await app.waitText('#lookup-result', '3-2-502')
-  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='${kind}']`)
-  await app.type('content', content)
-  await app.keys(['Control', 'Enter'])
-  await app.visible('#intake-result')
-}
-
 const checkbox = (label) => `//div[contains(@class,'el-dialog')]//label[contains(@class,'el-checkbox')][normalize-space(.)='${label}']`
 
-/** Runs `action` and returns the number matching `re` in the success message saying `want`
- *  that it brings up (messages stay on screen while the window is not focused, so earlier ones
- *  may still be there). */
-async function numberAfter(action, want, re) {
-  const texts = () => app.browser.execute(() => [...document.querySelectorAll('.el-message--success')].map((el) => el.textContent))
-  const before = new Set(await texts())
-  await action()
-  let found
-  await app.browser.waitUntil(async () => {
-    found = (await texts()).find((t) => !before.has(t) && t.includes(want) && re.test(t))
-    return !!found
-  }, { timeout: 20000, timeoutMsg: `no new message ${want}` })
-  return found.match(re)[0]
-}
-
-async function openComplaintPage(cno) {
-  await app.browser.url(await app.browser.getUrl().then((u) => u.replace(/#.*$/, `#/complaints/${cno}`)))
-  await app.waitText('#screen-complaint', cno)
-}
-
 test('complaint: identification and facts with the grade live; a ¥20,000 claim makes it 重大', async () => {
-  await intake('投诉', '楼上装修砸坏我家空调外机，要求赔偿')
+  await app.record('投诉', '楼上装修砸坏我家空调外机，要求赔偿')
   await app.keys('F9')
   await app.visible('#grade-preview')
   await app.waitText('#grade-preview', '一般')
@@ -62,9 +30,9 @@ test('complaint: identification and facts with the grade live; a ¥20,000 claim 
   await app.type('claim_amount', '20000')
   await app.waitText('#preview-grade', '重大')
   await app.waitText('#grade-preview', '索赔金额 ¥20,000.00')
-  const cno = await numberAfter(() => app.click('#complaint-create'), '已立案', /LH-TS\d{4}-\d+/)
+  const cno = await app.numberAfter(() => app.click('#complaint-create'), '已立案', /LH-TS\d{4}-\d+/)
   await app.success('重大')
-  await openComplaintPage(cno)
+  await app.openComplaintPage(cno)
   await app.waitText('#screen-complaint', '协调工作')
   await app.waitText('#screen-complaint', '邻里装修损坏财物')
   await app.waitText('#screen-complaint', '索赔金额')
@@ -79,12 +47,12 @@ test('complaint: identification and facts with the grade live; a ¥20,000 claim 
 })
 
 test('complaint: a supervisor sets the grade by hand, with a reason, in the history', async () => {
-  await intake('投诉', '小区东门道闸经常抬不起来')
+  await app.record('投诉', '小区东门道闸经常抬不起来')
   await app.keys('F9')
   // The owner's second complaint this year: the repeat rule already makes it 重要.
   await app.waitText('#grade-preview', /同一客户.*第\d+次投诉/)
-  const cno = await numberAfter(() => app.click('#complaint-create'), '已立案', /LH-TS\d{4}-\d+/)
-  await openComplaintPage(cno)
+  const cno = await app.numberAfter(() => app.click('#complaint-create'), '已立案', /LH-TS\d{4}-\d+/)
+  await app.openComplaintPage(cno)
   await app.keys('F5')
   await app.click('.el-dialog .el-select')
   await app.choose('热点')
@@ -95,12 +63,12 @@ test('complaint: a supervisor sets the grade by hand, with a reason, in the hist
 })
 
 test('repair: a 公共设施 order from the report to the finance confirmation that closes it', async () => {
-  await intake('报修', '3栋电梯厅吊顶灯罩脱落')
+  await app.record('报修', '3栋电梯厅吊顶灯罩脱落')
   await app.keys('F10')
   await app.click(`//div[contains(@class,'el-dialog')]//label[contains(@class,'el-radio-button')][normalize-space(.)='公共设施']`)
   await app.click(`//div[contains(@class,'el-dialog')]//label[contains(@class,'el-radio-button')][normalize-space(.)='中修']`)
   await app.type('repair_location', '3栋1单元电梯厅')
-  const wno = await numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
+  const wno = await app.numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
   await app.screen('repairs')
   await app.row('repair-queue', wno)
   await app.waitText('#repair-detail', '公共设施 · 中修')

@@ -17,38 +17,15 @@ before(() => app.demoSignedIn())
 
 const NO = /LH-TS\d{4}-\d+/
 
-/** Runs `action` and returns the number matching `re` in the new success message saying `want`
- *  (messages stay on screen while the window is not focused, so earlier ones may still be there). */
-async function numberAfter(action, want, re) {
-  const texts = () => app.browser.execute(() => [...document.querySelectorAll('.el-message--success')].map((el) => el.textContent))
-  const before = new Set(await texts())
-  await action()
-  let found
-  await app.browser.waitUntil(async () => {
-    found = (await texts()).find((t) => !before.has(t) && t.includes(want) && re.test(t))
-    return !!found
-  }, { timeout: 20000, timeoutMsg: `no new message ${want}` })
-  return found.match(re)[0]
-}
-
 /** Registers a complaint from `unit` at the desk and opens it; returns its number. */
 async function complaint(unit, content) {
-  await app.screen('intake')
-  await app.keys('F4')
-  await app.type('lookup', unit)
-  await app.keys('Enter')
-  await app.waitText('#lookup-result', unit)
-  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='投诉']`)
-  await app.type('content', content)
-  await app.keys(['Control', 'Enter'])
-  await app.visible('#intake-result')
+  await app.record('投诉', content, { unit })
   await app.keys('F9')
-  return numberAfter(() => app.click('#complaint-create'), '已立案', NO)
+  return app.numberAfter(() => app.click('#complaint-create'), '已立案', NO)
 }
 
 async function openComplaintPage(cno) {
-  await app.browser.url(await app.browser.getUrl().then((u) => u.replace(/#.*$/, `#/complaints/${cno}`)))
-  await app.waitText('#screen-complaint', cno)
+  await app.openComplaintPage(cno)
   await app.visible('#issue-card')
 }
 

@@ -15,34 +15,9 @@ const app = await launch('lists')
 after(() => app.stop())
 before(() => app.demoSignedIn())
 
-/** Runs `action`; the number matching `re` in the new success message saying `want`. */
-async function numberAfter(action, want, re) {
-  const texts = () => app.browser.execute(() => [...document.querySelectorAll('.el-message--success')].map((el) => el.textContent))
-  const before = new Set(await texts())
-  await action()
-  let found
-  await app.browser.waitUntil(async () => {
-    found = (await texts()).find((t) => !before.has(t) && t.includes(want) && re.test(t))
-    return !!found
-  }, { timeout: 20000, timeoutMsg: `no new message ${want}` })
-  return found.match(re)[0]
-}
-
-async function record(kind, content, channel = '来电') {
-  await app.screen('intake')
-  await app.keys('F4')
-  await app.type('lookup', '3-2-502')
-  await app.keys('Enter')
-  await app.waitText('#lookup-result', '3-2-502')
-  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='${channel}']`)
-  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='${kind}']`)
-  await app.type('content', content)
-  return numberAfter(() => app.keys(['Control', 'Enter']), '已登记', /LH-DJ\d{4}-\d+/)
-}
-
 test('登记记录: today\'s contacts, the phone calls alone, one voided with a reason', async () => {
-  const call = await record('咨询', '询问物业费缴纳方式')
-  const visit = await record('建议', '建议增加快递柜', '来访')
+  const call = await app.record('咨询', '询问物业费缴纳方式')
+  const visit = await app.record('建议', '建议增加快递柜', { channel: '来访' })
   await app.keys('F6')
   await app.waitText('#intake-log-table', call)
   await app.waitText('#intake-log-table', visit)
@@ -66,11 +41,11 @@ test('登记记录: today\'s contacts, the phone calls alone, one voided with a 
 })
 
 test('协调单: the work list, a deadline paused and resumed, the owner\'s 报事档案, a slip voided', async () => {
-  await record('投诉', '地下车库照明不足')
+  await app.record('投诉', '地下车库照明不足')
   await app.keys('F8')
   await app.click('[name="slip_department"]')
   await app.choose('工程维修部')
-  const slip = await numberAfter(() => app.click('#slip-create'), '已开协调单', /LH-XT\d{4}-\d+/)
+  const slip = await app.numberAfter(() => app.click('#slip-create'), '已开协调单', /LH-XT\d{4}-\d+/)
   await app.screen('slips')
   await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='待办队列']`)
   await app.row('slip-queue', slip)
@@ -109,9 +84,9 @@ test('协调单: the work list, a deadline paused and resumed, the owner\'s 报�
 })
 
 test('报修: deadlines paused with a reason and resumed; a signed-off order sent back for rework', async () => {
-  await record('报修', '客厅插座没电')
+  await app.record('报修', '客厅插座没电')
   await app.keys('F10')
-  const wno = await numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
+  const wno = await app.numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
   await app.screen('repairs')
   await app.row('repair-queue', wno)
   await app.waitText('#repair-detail', wno)
@@ -224,9 +199,9 @@ test('客户档案 › 报事档案 opens the owner\'s filed slips on the 协调
 })
 
 test('报修: 转单 to another repairer and 退单 back to 已报修, each with its reason in the history', async () => {
-  await record('报修', '阳台地漏反味')
+  await app.record('报修', '阳台地漏反味')
   await app.keys('F10')
-  const wno = await numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
+  const wno = await app.numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
   await app.screen('repairs')
   await app.row('repair-queue', wno)
   await app.waitText('#repair-detail', wno)
