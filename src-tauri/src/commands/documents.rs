@@ -238,10 +238,7 @@ pub async fn month_export(
             report: m.report.into(),
         })
     };
-    tauri::async_runtime::spawn_blocking(run)
-        .await
-        .map_err(|e| WireError::new("state", format!("导出中断：{e}")))?
-        .map_err(WireError::from)
+    off_thread(run).await
 }
 
 /// A register of the days `from`–`to` (YYYY-MM-DD) into `登记表/`, named by the core
@@ -280,10 +277,7 @@ pub async fn register_export(
             bytes: e.bytes,
         })
     };
-    tauri::async_runtime::spawn_blocking(run)
-        .await
-        .map_err(|e| WireError::new("state", format!("导出中断：{e}")))?
-        .map_err(WireError::from)
+    off_thread(run).await
 }
 
 /// The KPIs and statistics of the days `from`–`to` (YYYY-MM-DD) against the policy's targets.
@@ -295,6 +289,16 @@ pub fn kpi_report(state: State<'_, AppState>, from: String, to: String) -> WireR
         let end = period.to + chrono::Duration::days(1);
         kpi::compute(s.conn(), eid, period.from, end, s.now())
     })
+}
+
+/// Runs an export on a blocking worker, off the window's thread, so the desk stays usable.
+async fn off_thread<T: Send + 'static>(
+    run: impl FnOnce() -> frontdesk::Result<T> + Send + 'static,
+) -> WireResult<T> {
+    tauri::async_runtime::spawn_blocking(run)
+        .await
+        .map_err(|e| WireError::new("state", format!("导出中断：{e}")))?
+        .map_err(WireError::from)
 }
 
 /// Opens a written document in the system's viewer (or a folder in the file manager). Only
