@@ -190,6 +190,20 @@ function helpers(b) {
       await visible('#intake-result')
       return no
     },
+    /** On 报修派工 with an order open: dispatches it to `repairer` (F2); with `onSite`, the
+     *  repairer also takes it (F3) and arrives (F6). */
+    async dispatchRepair(repairer = '孙师傅', { onSite = false } = {}) {
+      await b.keys('F2')
+      await this.click('[name="repairer"]')
+      await this.choose(repairer)
+      await this.click('#dispatch-save')
+      await this.waitText('#repair-status', '已派工')
+      if (!onSite) return
+      await b.keys('F3')
+      await this.waitText('#repair-status', '已接单')
+      await b.keys('F6')
+      await this.waitText('#repair-status', '已到场')
+    },
     /** Opens a complaint's page by its number. */
     async openComplaintPage(no) {
       await b.url(await b.getUrl().then((u) => u.replace(/#.*$/, `#/complaints/${no}`)))
