@@ -1,4 +1,5 @@
-//! Time: the clock the core reads, and the one text form of timestamps in the store.
+//! Time: the clock the core reads, the one text form of timestamps in the store, and periods of
+//! calendar days ([`Period`]: a month, the days typed at the desk, today by default).
 //!
 //! Invariants: every stored timestamp is UTC in the fixed form `YYYY-MM-DDTHH:MM:SS.mmmZ`, so text
 //! order is time order. Times typed at the desk without an offset are Beijing time (UTC+8, no
@@ -6,7 +7,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use crate::error::{Error, Result};
 
@@ -124,4 +125,88 @@ pub fn parse_date(field: &'static str, label: &'static str, s: &str) -> Result<N
                 format!("日期“{s}”格式不正确，应为 2026-11-23"),
             )
         })
+}
+
+/// A period of Beijing calendar days, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// The days `from` to `to`, inclusive; `to` may not be before `from`.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Period> {
+        if to < from {
+            return Err(Error::invalid("to", "结束日期", "不能早于开始日期"));
+        }
+        Ok(Period { from, to })
+    }
+
+    /// The days typed as `from` and `to` (YYYY-MM-DD), each error naming its field.
+    pub fn parse(from: &str, to: &str) -> Result<Period> {
+        Period::new(
+            parse_date("from", "开始日期", from)?,
+            parse_date("to", "结束日期", to)?,
+        )
+    }
+
+    /// The days typed as `from` and `to` (YYYY-MM-DD); a date left empty is today (Beijing) at
+    /// `now`. What the desk's lists and the CLI's `--from`/`--to` take.
+    pub fn days_or_today(
+        from: Option<&str>,
+        to: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Period> {
+        let today = local_date(now);
+        let day = |field, label, s: Option<&str>| match s.map(str::trim) {
+            Some(s) if !s.is_empty() => parse_date(field, label, s),
+            _ => Ok(today),
+        };
+        Period::new(day("from", "开始日期", from)?, day("to", "结束日期", to)?)
+    }
+
+    /// A calendar month given as `YYYY-MM`.
+    pub fn month(s: &str) -> Result<Period> {
+        let folded = crate::validate::fold_fullwidth(s.trim());
+        let from =
+            NaiveDate::parse_from_str(&format!("{folded}-01"), "%Y-%m-%d").map_err(|_| {
+                Error::invalid(
+                    "month",
+                    "月份",
+                    format!("“{}”格式不正确，应为 2026-11", s.trim()),
+                )
+            })?;
+        let next = from
+            .checked_add_months(chrono::Months::new(1))
+            .ok_or_else(|| Error::invalid("month", "月份", "月份超出范围"))?;
+        Ok(Period {
+            from,
+            to: next - Duration::days(1),
+        })
+    }
+
+    /// The period as UTC instants `[start, end)`.
+    pub fn bounds(&self) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+        let start = |d: NaiveDate| -> Result<DateTime<Utc>> {
+            beijing()
+                .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+                .single()
+                .map(|t| t.with_timezone(&Utc))
+                .ok_or_else(|| Error::invalid("from", "开始日期", "日期超出范围"))
+        };
+        Ok((start(self.from)?, start(self.to + Duration::days(1))?))
+    }
+
+    /// How the period is printed: 2026年11月 for a whole month, else 2026-11-01 至 2026-11-07.
+    pub fn label(&self) -> String {
+        let whole_month = self.from.day() == 1
+            && self.from.checked_add_months(chrono::Months::new(1))
+                == Some(self.to + Duration::days(1));
+        if whole_month {
+            format!("{}年{}月", self.from.year(), self.from.month())
+        } else {
+            format!("{} 至 {}", self.from, self.to)
+        }
+    }
 }

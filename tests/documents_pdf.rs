@@ -972,8 +972,8 @@ fn register_and_month_report_over_demo_data() {
 /// phones masked.
 #[test]
 fn every_register_prints_with_its_workbook_columns() {
-    use frontdesk::documents::xlsx::Period;
     use frontdesk::documents::{Format, Register};
+    use frontdesk::time::Period;
     let store = demo_store();
     let conn = store.conn();
     let estate = frontdesk::estate::only_estate(conn).unwrap();

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader, Xlsx};
 use chrono::Duration;
 use frontdesk::complaints::{self, Complaint};
-use frontdesk::documents::xlsx::{self, Period};
+use frontdesk::documents::xlsx;
 use frontdesk::documents::{self, Disclosure};
 use frontdesk::followups::{self, FollowupInput};
 use frontdesk::intake::IntakeInput;
 use frontdesk::repairs::{self, RepairInput};
+use frontdesk::time::Period;
 use frontdesk::vocab::ComplaintStatus;
 use frontdesk::{Error, Result};
 

@@ -22,6 +22,7 @@ use serde_json::json;
 use crate::auth;
 use crate::error::{Error, Result};
 use crate::store::Write;
+use crate::time::Period;
 use crate::validate;
 
 /// Progress of a long export: called with `(done, total)` rows or pages, in order.
@@ -101,7 +102,7 @@ pub struct MonthEnd {
 pub fn month_end(
     conn: &rusqlite::Connection,
     estate_id: &str,
-    month: &xlsx::Period,
+    month: &Period,
     now: chrono::DateTime<chrono::Utc>,
     disclosure: Disclosure,
     dir: &Path,
@@ -181,7 +182,7 @@ impl Register {
     }
 
     /// `<小区><title><2026-11>.xlsx`, or `…<2026-11-01至2026-11-07>.pdf` for other periods.
-    pub fn file_name(self, estate: &str, period: &xlsx::Period, format: Format) -> String {
+    pub fn file_name(self, estate: &str, period: &Period, format: Format) -> String {
         let whole_month = period.label().ends_with('月');
         let span = if whole_month {
             period.from.format("%Y-%m").to_string()
@@ -203,7 +204,7 @@ impl Register {
         format: Format,
         conn: &rusqlite::Connection,
         estate_id: &str,
-        period: &xlsx::Period,
+        period: &Period,
         now: chrono::DateTime<chrono::Utc>,
         d: Disclosure,
         out: &Path,

@@ -19,32 +19,12 @@ pub struct Period {
 }
 
 impl Period {
-    /// The period as UTC instants `[start, end)`, for a store's "today".
+    /// The period as UTC instants `[start, end)`, for a store's "today" (`time::Period`).
     pub fn bounds(
         &self,
         now: chrono::DateTime<chrono::Utc>,
     ) -> frontdesk::Result<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
-        use frontdesk::time;
-        let today = time::local_date(now);
-        let day = |field, label, s: &Option<String>| match s.as_deref().map(str::trim) {
-            Some(s) if !s.is_empty() => time::parse_date(field, label, s),
-            _ => Ok(today),
-        };
-        let from = day("from", "开始日期", &self.from)?;
-        let to = day("to", "结束日期", &self.to)?;
-        if to < from {
-            return Err(frontdesk::Error::invalid(
-                "to",
-                "结束日期",
-                "不能早于开始日期",
-            ));
-        }
-        let start = time::parse_input("from", "开始日期", &from.to_string())?;
-        let end = time::parse_input(
-            "to",
-            "结束日期",
-            &(to + chrono::Duration::days(1)).to_string(),
-        )?;
-        Ok((start, end))
+        frontdesk::time::Period::days_or_today(self.from.as_deref(), self.to.as_deref(), now)?
+            .bounds()
     }
 }

@@ -25,9 +25,10 @@ use std::time::Instant;
 
 use calamine::{Data, Reader};
 use chrono::{Duration, TimeZone, Utc};
-use frontdesk::documents::xlsx::{self, Period};
+use frontdesk::documents::xlsx;
 use frontdesk::documents::Disclosure;
 use frontdesk::time::Clock;
+use frontdesk::time::Period;
 use frontdesk::{complaints, demo, estate, intake, repairs, time, Actor, Error, Result, Store};
 use serde_json::{json, Value};
 

@@ -4,11 +4,12 @@
 
 use std::path::PathBuf;
 
-use frontdesk::documents::xlsx::{self, Period};
+use frontdesk::documents::xlsx;
 use frontdesk::documents::{Format, Register};
+use frontdesk::time::Period;
 use frontdesk::Result;
 
-use crate::Ctx;
+use frontdesk::app::Session;
 
 #[derive(clap::Args)]
 pub struct PeriodArgs {
@@ -62,17 +63,17 @@ pub enum Command {
     },
 }
 
-pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
-    let eid = ctx.estate.id.clone();
-    let now = ctx.store.now();
+pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
+    let eid = ctx.clerk()?.estate_id.clone();
+    let now = ctx.store().now();
     let written = match cmd {
         Command::Slip {
             no,
             out,
             full_phones,
         } => {
-            let d = crate::disclosure(ctx, *full_phones, &format!("协调单 {no}"))?;
-            xlsx::slip_form(ctx.store.conn(), no, now, d, out)?
+            let d = ctx.disclosure(*full_phones, &format!("协调单 {no}"))?;
+            xlsx::slip_form(ctx.store().conn(), no, now, d, out)?
         }
         Command::Month {
             month,
@@ -80,9 +81,9 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             full_phones,
         } => {
             let m = Period::month(month)?;
-            let d = crate::disclosure(ctx, *full_phones, &format!("客服月报 {}", m.label()))?;
+            let d = ctx.disclosure(*full_phones, &format!("客服月报 {}", m.label()))?;
             xlsx::month_workbook(
-                ctx.store.conn(),
+                ctx.store().conn(),
                 &eid,
                 &m,
                 now,
@@ -107,10 +108,10 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                 _ => Register::Requests,
             };
             let name = format!("{} {}", register.title(), p.label());
-            let d = crate::disclosure(ctx, a.full_phones, &name)?;
+            let d = ctx.disclosure(a.full_phones, &name)?;
             let e = register.write(
                 Format::Xlsx,
-                ctx.store.conn(),
+                ctx.store().conn(),
                 &eid,
                 &p,
                 now,

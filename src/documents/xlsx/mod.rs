@@ -24,84 +24,16 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 use rusqlite::Connection;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet};
 use serde::Serialize;
 
 use self::sheet::{xlsx_error, Formats, Heading};
 use crate::documents::{read_snapshot, write_atomic, Disclosure, Progress, Register};
-use crate::error::{Error, Result};
-use crate::{estate, kpi, slips, time};
-
-/// A period of Beijing calendar days, both ends included.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Period {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
-
-impl Period {
-    /// The days `from` to `to`, inclusive; `to` may not be before `from`.
-    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Period> {
-        if to < from {
-            return Err(Error::invalid("to", "结束日期", "不能早于开始日期"));
-        }
-        Ok(Period { from, to })
-    }
-
-    /// The days typed as `from` and `to` (YYYY-MM-DD), each error naming its field.
-    pub fn parse(from: &str, to: &str) -> Result<Period> {
-        Period::new(
-            time::parse_date("from", "开始日期", from)?,
-            time::parse_date("to", "结束日期", to)?,
-        )
-    }
-
-    /// A calendar month given as `YYYY-MM`.
-    pub fn month(s: &str) -> Result<Period> {
-        let folded = crate::validate::fold_fullwidth(s.trim());
-        let from =
-            NaiveDate::parse_from_str(&format!("{folded}-01"), "%Y-%m-%d").map_err(|_| {
-                Error::invalid(
-                    "month",
-                    "月份",
-                    format!("“{}”格式不正确，应为 2026-11", s.trim()),
-                )
-            })?;
-        let next = from
-            .checked_add_months(chrono::Months::new(1))
-            .ok_or_else(|| Error::invalid("month", "月份", "月份超出范围"))?;
-        Ok(Period {
-            from,
-            to: next - Duration::days(1),
-        })
-    }
-
-    /// The period as UTC instants `[start, end)`.
-    pub fn bounds(&self) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
-        let start = |d: NaiveDate| -> Result<DateTime<Utc>> {
-            time::beijing()
-                .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
-                .single()
-                .map(|t| t.with_timezone(&Utc))
-                .ok_or_else(|| Error::invalid("from", "开始日期", "日期超出范围"))
-        };
-        Ok((start(self.from)?, start(self.to + Duration::days(1))?))
-    }
-
-    /// How the period is printed: 2026年11月 for a whole month, else 2026-11-01 至 2026-11-07.
-    pub fn label(&self) -> String {
-        let whole_month = self.from.day() == 1
-            && self.from.checked_add_months(chrono::Months::new(1))
-                == Some(self.to + Duration::days(1));
-        if whole_month {
-            format!("{}年{}月", self.from.year(), self.from.month())
-        } else {
-            format!("{} 至 {}", self.from, self.to)
-        }
-    }
-}
+use crate::error::Result;
+use crate::time::Period;
+use crate::{estate, kpi, slips};
 
 /// What an export wrote.
 #[derive(Clone, Debug, Serialize)]
