@@ -29,6 +29,9 @@ pub enum Error {
     /// Login failed or the signed-in staff member may not do this.
     #[error("{0}")]
     Denied(String),
+    /// A clerk's read or write with nobody signed in (or the desk locked).
+    #[error("请先登录")]
+    SignedOut,
     /// An import file had bad rows; nothing was imported.
     #[error("导入文件有 {} 行错误，未导入任何数据", .0.len())]
     Import(Vec<crate::import::RowProblem>),
@@ -76,6 +79,7 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::State(_) => "state",
             Error::Denied(_) => "denied",
+            Error::SignedOut => "signed_out",
             Error::Import(_) => "import",
             Error::SchemaTooNew { .. } => "schema_too_new",
             Error::Corrupt(_) => "corrupt",

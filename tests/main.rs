@@ -2,6 +2,7 @@
 
 mod common;
 
+mod app;
 mod backup;
 mod calendar;
 mod complaints;

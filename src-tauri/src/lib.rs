@@ -2,7 +2,7 @@
 //!
 //! Invariants: the shell holds no business rule. Each command ([`commands`]) takes the state, calls
 //! one core function and maps the error to the one [`error::WireError`]. The data folder is
-//! resolved once at start ([`state::Paths::resolve`], `FRONTDESK_DATA_DIR` overrides it); the log
+//! resolved once at start ([`frontdesk::app::Paths::resolve`], `FRONTDESK_DATA_DIR` overrides it); the log
 //! rolls daily in `<data>/logs`. Only one instance runs: a second launch focuses the first window.
 //! The TypeScript bindings (`ui/src/bindings.ts`) are generated from these signatures by
 //! [`specta_builder`] and committed; a test fails when they are out of date.
@@ -185,7 +185,7 @@ fn lean_webview() {
 /// Starts the desktop app.
 pub fn run() {
     lean_webview();
-    let paths = match Paths::resolve() {
+    let paths = match Paths::resolve(None) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("FrontDesk：{e}");

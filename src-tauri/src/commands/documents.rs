@@ -8,10 +8,12 @@
 //! be opened from the UI. The month export reads on its own connection, off the UI thread, and
 //! reports progress on the channel the UI passes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use frontdesk::app::paths::record_file_name;
 use frontdesk::documents::{self, pdf, xlsx, Disclosure, Format, Register};
 use frontdesk::kpi::{self, KpiReport};
+use frontdesk::time::Period;
 use frontdesk::{slips, Error};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -54,38 +56,6 @@ pub struct ExportProgress {
     pub total: u64,
 }
 
-/// `<documents>/<kind>/`, created.
-fn folder(state: &AppState, kind: &str) -> frontdesk::Result<PathBuf> {
-    let dir = state.paths.documents.join(kind);
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
-}
-
-/// A record number as a file name (numbers are `LH-TS2026-0001`; anything else is replaced),
-/// with a suffix and the extension (`pdf`, `xlsx`).
-fn file_name(no: &str, suffix: &str, ext: &str) -> String {
-    let safe: String = no
-        .trim()
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{safe}{suffix}.{ext}")
-}
-
-/// Masked, or full numbers after the core granted and audited it (supervisors).
-fn disclosure(state: &AppState, full: bool, document: String) -> WireResult<Disclosure> {
-    if !full {
-        return Ok(Disclosure::Masked);
-    }
-    state.write(|w, eid| documents::unmask(w, eid, &document))
-}
-
 /// Prints a 协调单 to `协调单/<no>.pdf` (later prints: `<no>-补打N.pdf`, marked 补打 on the
 /// slip), logging the print in the same transaction.
 #[tauri::command]
@@ -102,7 +72,9 @@ pub fn slip_print(
                 0 => String::new(),
                 n => format!("-补打{n}"),
             };
-            let out = folder(&state, "协调单")?.join(file_name(&slip.no, &suffix, "pdf"));
+            let out = state
+                .paths
+                .document("协调单", &record_file_name(&slip.no, &suffix, "pdf"))?;
             let d = match full_phones {
                 true => documents::unmask(w, eid, &format!("协调单 {}", slip.no))?,
                 false => Disclosure::Masked,
@@ -121,8 +93,10 @@ pub fn slip_form_export(
     no: String,
     full_phones: bool,
 ) -> WireResult<DocumentFile> {
-    let d = disclosure(&state, full_phones, format!("协调单 {no}"))?;
-    let out = folder(&state, "协调单")?.join(file_name(&no, "", "xlsx"));
+    let d = state.disclosure(full_phones, &format!("协调单 {no}"))?;
+    let out = state
+        .paths
+        .document("协调单", &record_file_name(&no, "", "xlsx"))?;
     state
         .read(|s, _| xlsx::slip_form(s.conn(), &no, s.now(), d, &out))
         .map(|w| DocumentFile {
@@ -151,8 +125,10 @@ fn record_pdf(
     full_phones: bool,
     draw: RecordPdf,
 ) -> WireResult<DocumentFile> {
-    let d = disclosure(state, full_phones, format!("{label} {no}"))?;
-    let out = folder(state, kind)?.join(file_name(no, "", "pdf"));
+    let d = state.disclosure(full_phones, &format!("{label} {no}"))?;
+    let out = state
+        .paths
+        .document(kind, &record_file_name(no, "", "pdf"))?;
     state
         .read(|s, _| draw(s.conn(), no, d, s.now(), &out))
         .map(DocumentFile::from)
@@ -205,9 +181,13 @@ pub async fn month_export(
     full_phones: bool,
     on_progress: Channel<ExportProgress>,
 ) -> WireResult<MonthExport> {
-    let period = xlsx::Period::month(&month)?;
-    let d = disclosure(&state, full_phones, format!("客服月报 {}", period.label()))?;
-    let dir = folder(&state, "月末导出")?.join(period.from.format("%Y-%m").to_string());
+    let period = Period::month(&month)?;
+    let d = state.disclosure(full_phones, &format!("客服月报 {}", period.label()))?;
+    let dir = state
+        .paths
+        .documents
+        .join("月末导出")
+        .join(period.from.format("%Y-%m").to_string());
     let (actor, store) = state.reader()?;
     let run = move || -> frontdesk::Result<MonthExport> {
         std::fs::create_dir_all(&dir)?;
@@ -253,13 +233,14 @@ pub async fn register_export(
     format: Format,
     full_phones: bool,
 ) -> WireResult<DocumentFile> {
-    let period = xlsx::Period::parse(&from, &to)?;
+    let period = Period::parse(&from, &to)?;
     let name = format!("{} {}", register.title(), period.label());
-    let d = disclosure(&state, full_phones, name)?;
-    let dir = folder(&state, "登记表")?;
+    let d = state.disclosure(full_phones, &name)?;
+    let dir = state.paths.documents.join("登记表");
     let (actor, store) = state.reader()?;
     let run = move || -> frontdesk::Result<DocumentFile> {
         let estate = frontdesk::estate::estate(store.conn(), &actor.estate_id)?;
+        std::fs::create_dir_all(&dir)?;
         let out = dir.join(register.file_name(&estate.name, &period, format));
         let e = register.write(
             format,
@@ -284,7 +265,7 @@ pub async fn register_export(
 #[tauri::command]
 #[specta::specta]
 pub fn kpi_report(state: State<'_, AppState>, from: String, to: String) -> WireResult<KpiReport> {
-    let period = xlsx::Period::parse(&from, &to)?;
+    let period = Period::parse(&from, &to)?;
     state.read(|s, eid| {
         let end = period.to + chrono::Duration::days(1);
         kpi::compute(s.conn(), eid, period.from, end, s.now())

@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
+use frontdesk::app::Session;
 use frontdesk::backup::{self, BackupInfo, RestoreInfo};
 use frontdesk::demo::{self, DemoSummary};
 use frontdesk::estate::Estate;
-use frontdesk::{auth, policy, Actor, Store};
+use frontdesk::{policy, Actor};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -52,8 +53,8 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
         estate = state.estate();
     }
     let desk = state.desk();
-    let policy = match (&desk.store, &estate) {
-        (Some(s), Some(e)) => policy::current(s.conn(), &e.id)?.policy,
+    let policy = match (&desk.session, &estate) {
+        (Some(s), Some(e)) => policy::current(s.store().conn(), &e.id)?.policy,
         _ => policy::Policy::default(),
     };
     let phase = match (&desk.problem, &estate) {
@@ -65,7 +66,7 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
         phase,
         problem: desk.problem.clone(),
         estate,
-        actor: desk.actor.clone(),
+        actor: desk.session.as_ref().and_then(|s| s.signed_in().cloned()),
         idle_minutes: policy.session.idle_minutes,
         categories: policy.complaint_categories,
         data_dir: state.paths.data_dir.display().to_string(),
@@ -92,10 +93,10 @@ pub struct SetupInput {
 #[specta::specta]
 pub fn setup_init(state: State<'_, AppState>, input: SetupInput) -> WireResult<Actor> {
     state
-        .with_store(|s| {
+        .with_session(|s| {
             let slip_title = input.slip_title.as_deref().filter(|t| !t.trim().is_empty());
             demo::init(
-                s,
+                s.store_mut(),
                 &input.estate_name,
                 &input.estate_code,
                 slip_title,
@@ -103,12 +104,9 @@ pub fn setup_init(state: State<'_, AppState>, input: SetupInput) -> WireResult<A
                 &input.admin_name,
                 &input.admin_password,
             )?;
-            auth::login(s, &input.admin_login, &input.admin_password)
+            s.sign_in(&input.admin_login, &input.admin_password)
         })
-        .inspect(|a| {
-            state.desk().actor = Some(a.clone());
-            state.daily_backup();
-        })
+        .inspect(|_| state.daily_backup())
 }
 
 /// Loads the demo estate (龙湖花园); staff sign in with the demo password.
@@ -116,7 +114,7 @@ pub fn setup_init(state: State<'_, AppState>, input: SetupInput) -> WireResult<A
 #[specta::specta]
 pub fn demo_load(state: State<'_, AppState>) -> WireResult<DemoSummary> {
     state
-        .with_store(|s| demo::load(s, demo::DEMO_SEED))
+        .with_session(|s| demo::load(s.store_mut(), demo::DEMO_SEED))
         .inspect(|_| state.daily_backup())
 }
 
@@ -126,16 +124,16 @@ pub fn demo_load(state: State<'_, AppState>) -> WireResult<DemoSummary> {
 #[specta::specta]
 pub fn login(state: State<'_, AppState>, login: String, password: String) -> WireResult<Actor> {
     state.checked();
-    state
-        .with_store(|s| auth::login(s, &login, &password))
-        .inspect(|a| state.desk().actor = Some(a.clone()))
+    state.with_session(|s| s.sign_in(&login, &password))
 }
 
 /// Signs the clerk out (switching clerk, or the idle lock): the next command needs a sign-in.
 #[tauri::command]
 #[specta::specta]
 pub fn logout(state: State<'_, AppState>) {
-    state.desk().actor = None;
+    if let Some(s) = state.desk().session.as_mut() {
+        s.sign_out();
+    }
 }
 
 /// The backups on the recovery screen, newest first, each checked (`verified_entries` is the
@@ -182,8 +180,7 @@ pub fn recovery_restore(state: State<'_, AppState>, file: String) -> WireResult<
             "数据库正常，无需恢复；恢复备份请在“设置 › 备份”中进行",
         ));
     }
-    desk.store = None;
-    desk.actor = None;
+    desk.session = None;
     // The damaged file is kept beside, renamed, so the restore starts from no database.
     let db = &state.paths.database;
     let stamp = chrono::Utc::now().format("%Y%m%d%H%M%S");
@@ -195,7 +192,7 @@ pub fn recovery_restore(state: State<'_, AppState>, file: String) -> WireResult<
         }
     }
     let info = backup::restore(db, &PathBuf::from(file), chrono::Utc::now())?;
-    desk.store = Some(Store::open(&state.paths.database)?);
+    desk.session = Some(Session::open(&state.paths)?);
     desk.problem = None;
     Ok(info)
 }

@@ -1,6 +1,7 @@
 //! 设置: the estate, departments, staff, the policy (as TOML text, versioned by the core) and
 //! backups (manual backup, list, restore).
 
+use frontdesk::app::Session;
 use frontdesk::backup::{self, BackupInfo, BackupKind};
 use frontdesk::estate::{self, Department, Estate, Staff, StaffInput, Unit};
 use frontdesk::store::VerifyReport;
@@ -8,7 +9,7 @@ use frontdesk::{auth, policy, Error};
 use serde::Serialize;
 use tauri::State;
 
-use crate::error::{WireError, WireResult};
+use crate::error::WireResult;
 use crate::state::AppState;
 
 /// The estate with its departments and staff (the lists every form's pickers use).
@@ -159,18 +160,17 @@ pub fn audit_verify(state: State<'_, AppState>) -> WireResult<VerifyReport> {
 #[specta::specta]
 pub fn backup_restore(state: State<'_, AppState>, file: String) -> WireResult<backup::RestoreInfo> {
     let mut desk = state.desk();
-    let actor = desk
-        .actor
-        .clone()
-        .ok_or_else(|| WireError::new("signed_out", "请先登录"))?;
-    actor.require(auth::SUPERVISORS, "从备份恢复")?;
-    desk.store = None;
-    desk.actor = None;
+    let clerk = match &desk.session {
+        Some(s) => s.clerk()?.clone(),
+        None => return Err(Error::SignedOut.into()),
+    };
+    clerk.require(auth::SUPERVISORS, "从备份恢复")?;
+    desk.session = None;
     let restored = backup::restore(
         &state.paths.database,
         std::path::Path::new(&file),
         chrono::Utc::now(),
     );
-    desk.store = Some(frontdesk::Store::open(&state.paths.database)?);
+    desk.session = Some(Session::open(&state.paths)?);
     restored.map_err(Error::into)
 }

@@ -11,7 +11,8 @@ use frontdesk::slips::{self, HandOverInput, ReturnInput};
 use frontdesk::vocab::{ComplaintStatus, Grade};
 use frontdesk::{time, Error, Result};
 
-use crate::{period, read_json, seen, to_json, written, Ctx};
+use crate::{period, read_json, seen, to_json, written};
+use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -245,7 +246,7 @@ pub enum FollowupCmd {
     Task { id: String },
 }
 
-pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
+pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
     match cmd {
         Command::Complaint(c) => complaint(ctx, c),
         Command::Slip(c) => slip(ctx, c),
@@ -253,15 +254,15 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
     }
 }
 
-fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
-    let eid = ctx.estate.id.clone();
+fn complaint(ctx: &mut Session, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
+    let eid = ctx.clerk()?.estate_id.clone();
     match cmd {
         ComplaintCmd::Open { json } => {
             let input: ComplaintInput = read_json(json)?;
-            written(ctx, |w| complaints::open(w, &eid, &input))
+            written(ctx, |w, _| complaints::open(w, &eid, &input))
         }
         ComplaintCmd::Show { id } => {
-            seen(ctx, complaints::get(ctx.store.conn(), id)?, View::Record)
+            seen(ctx, complaints::get(ctx.store().conn(), id)?, View::Record)
         }
         ComplaintCmd::List {
             status,
@@ -299,19 +300,19 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
             };
             seen(
                 ctx,
-                complaints::list(ctx.store.conn(), &eid, &filter)?,
+                complaints::list(ctx.store().conn(), &eid, &filter)?,
                 View::List,
             )
         }
         ComplaintCmd::Update { id, json } => {
             let input: ComplaintInput = read_json(json)?;
-            written(ctx, |w| complaints::update(w, id, &input))
+            written(ctx, |w, _| complaints::update(w, id, &input))
         }
         ComplaintCmd::Preview { id, json } => {
             let input: ComplaintInput = read_json(json)?;
-            let actor = ctx.actor.clone();
+            let actor = ctx.clerk()?.clone();
             to_json(grading::preview(
-                &mut ctx.store,
+                ctx.store_mut(),
                 &actor,
                 id.as_deref(),
                 &input,
@@ -327,13 +328,15 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
                 responsible_staff: staff.clone(),
                 ..ComplaintInput::default()
             };
-            written(ctx, |w| complaints::update(w, id, &input))
+            written(ctx, |w, _| complaints::update(w, id, &input))
         }
         ComplaintCmd::Attempt { id, json } => {
             let input: AttemptInput = read_json(json)?;
-            to_json(ctx.write(|w| complaints::add_attempt(w, id, &input))?)
+            to_json(ctx.write(|w, _| complaints::add_attempt(w, id, &input))?)
         }
-        ComplaintCmd::Confirm { id } => written(ctx, |w| complaints::request_confirmation(w, id)),
+        ComplaintCmd::Confirm { id } => {
+            written(ctx, |w, _| complaints::request_confirmation(w, id))
+        }
         ComplaintCmd::Close {
             id,
             result,
@@ -343,65 +346,65 @@ fn complaint(ctx: &mut Ctx, cmd: &ComplaintCmd) -> Result<serde_json::Value> {
                 result: Some(result.clone()),
                 satisfaction: Some(satisfaction.clone()),
             };
-            written(ctx, |w| complaints::close(w, id, &input))
+            written(ctx, |w, _| complaints::close(w, id, &input))
         }
         ComplaintCmd::Reopen { id, reason } => {
-            written(ctx, |w| complaints::reopen(w, id, Some(reason)))
+            written(ctx, |w, _| complaints::reopen(w, id, Some(reason)))
         }
         ComplaintCmd::Void { id, reason } => {
-            written(ctx, |w| complaints::void(w, id, Some(reason)))
+            written(ctx, |w, _| complaints::void(w, id, Some(reason)))
         }
         ComplaintCmd::Grade { id, grade, reason } => {
             let input = GradeInput {
                 grade: Some(grade.clone()),
                 reason: Some(reason.clone()),
             };
-            written(ctx, |w| complaints::set_grade(w, id, &input))
+            written(ctx, |w, _| complaints::set_grade(w, id, &input))
         }
-        ComplaintCmd::CaseLibrary { id, note } => written(ctx, |w| {
+        ComplaintCmd::CaseLibrary { id, note } => written(ctx, |w, _| {
             complaints::mark_case_library(w, id, note.as_deref())
         }),
         ComplaintCmd::CaseLibraryRemove { id } => {
-            written(ctx, |w| complaints::unmark_case_library(w, id))
+            written(ctx, |w, _| complaints::unmark_case_library(w, id))
         }
         ComplaintCmd::Explain { id } => {
-            to_json(grading::explain(ctx.store.conn(), id, ctx.store.now())?)
+            to_json(grading::explain(ctx.store().conn(), id, ctx.store().now())?)
         }
         ComplaintCmd::SuggestIssues { id } => {
-            to_json(grading::suggest_issues(ctx.store.conn(), id)?)
+            to_json(grading::suggest_issues(ctx.store().conn(), id)?)
         }
         ComplaintCmd::Link { id, to, title } => {
             let input = LinkInput {
                 to: Some(to.clone()),
                 title: title.clone(),
             };
-            to_json(ctx.write(|w| grading::link(w, id, &input))?)
+            to_json(ctx.write(|w, _| grading::link(w, id, &input))?)
         }
         ComplaintCmd::Unlink { id, reason } => {
-            written(ctx, |w| grading::unlink(w, id, Some(reason)))
+            written(ctx, |w, _| grading::unlink(w, id, Some(reason)))
         }
-        ComplaintCmd::RegradeAll => to_json(ctx.write(|w| grading::regrade_all(w, &eid))?),
-        ComplaintCmd::Attention => to_json(grading::needs_attention(ctx.store.conn(), &eid)?),
+        ComplaintCmd::RegradeAll => to_json(ctx.write(|w, _| grading::regrade_all(w, &eid))?),
+        ComplaintCmd::Attention => to_json(grading::needs_attention(ctx.store().conn(), &eid)?),
         ComplaintCmd::Acknowledge { id, note } => {
-            to_json(ctx.write(|w| grading::acknowledge(w, id, note.as_deref()))?)
+            to_json(ctx.write(|w, _| grading::acknowledge(w, id, note.as_deref()))?)
         }
     }
 }
 
-fn slip(ctx: &mut Ctx, cmd: &SlipCmd) -> Result<serde_json::Value> {
-    let eid = ctx.estate.id.clone();
+fn slip(ctx: &mut Session, cmd: &SlipCmd) -> Result<serde_json::Value> {
+    let eid = ctx.clerk()?.estate_id.clone();
     match cmd {
         SlipCmd::Create { json } => {
             let input: slips::SlipInput = read_json(json)?;
-            written(ctx, |w| slips::create(w, &eid, &input))
+            written(ctx, |w, _| slips::create(w, &eid, &input))
         }
-        SlipCmd::Show { id } => seen(ctx, slips::load(ctx.store.conn(), id)?, View::Record),
+        SlipCmd::Show { id } => seen(ctx, slips::load(ctx.store().conn(), id)?, View::Record),
         SlipCmd::HandOver { id, to, at } => {
             let input = HandOverInput {
                 to: to.clone(),
                 at: at.clone(),
             };
-            written(ctx, |w| slips::hand_over(w, id, &input))
+            written(ctx, |w, _| slips::hand_over(w, id, &input))
         }
         SlipCmd::Return {
             id,
@@ -414,29 +417,29 @@ fn slip(ctx: &mut Ctx, cmd: &SlipCmd) -> Result<serde_json::Value> {
                 owner_signed: *signed,
                 handling_result: Some(result.clone()),
             };
-            written(ctx, |w| slips::record_return(w, id, &input))
+            written(ctx, |w, _| slips::record_return(w, id, &input))
         }
-        SlipCmd::File { id } => written(ctx, |w| slips::file(w, id)),
-        SlipCmd::Void { id, reason } => written(ctx, |w| slips::void(w, id, Some(reason))),
+        SlipCmd::File { id } => written(ctx, |w, _| slips::file(w, id)),
+        SlipCmd::Void { id, reason } => written(ctx, |w, _| slips::void(w, id, Some(reason))),
         SlipCmd::Find { text } => seen(
             ctx,
-            slips::find_by_no(ctx.store.conn(), &eid, text)?,
+            slips::find_by_no(ctx.store().conn(), &eid, text)?,
             View::Record,
         ),
         SlipCmd::Register { from, to } => {
             let (from, to) = period(ctx, from.as_deref(), to.as_deref())?;
-            to_json(slips::register(ctx.store.conn(), &eid, from, to)?)
+            to_json(slips::register(ctx.store().conn(), &eid, from, to)?)
         }
         SlipCmd::Archive { key } => seen(
             ctx,
-            slips::archive(ctx.store.conn(), &eid, key)?,
+            slips::archive(ctx.store().conn(), &eid, key)?,
             View::List,
         ),
     }
 }
 
-fn followup(ctx: &mut Ctx, cmd: &FollowupCmd) -> Result<serde_json::Value> {
-    let eid = ctx.estate.id.clone();
+fn followup(ctx: &mut Session, cmd: &FollowupCmd) -> Result<serde_json::Value> {
+    let eid = ctx.clerk()?.estate_id.clone();
     match cmd {
         FollowupCmd::Due { until } => {
             let until = match until {
@@ -446,7 +449,7 @@ fn followup(ctx: &mut Ctx, cmd: &FollowupCmd) -> Result<serde_json::Value> {
             };
             seen(
                 ctx,
-                followups::due(ctx.store.conn(), &eid, until)?,
+                followups::due(ctx.store().conn(), &eid, until)?,
                 View::List,
             )
         }
@@ -455,12 +458,12 @@ fn followup(ctx: &mut Ctx, cmd: &FollowupCmd) -> Result<serde_json::Value> {
                 result: Some(result.clone()),
                 note: note.clone(),
             };
-            to_json(ctx.write(|w| followups::record(w, id, &input))?)
+            to_json(ctx.write(|w, _| followups::record(w, id, &input))?)
         }
-        FollowupCmd::Show { id } => to_json(followups::find(ctx.store.conn(), id)?),
+        FollowupCmd::Show { id } => to_json(followups::find(ctx.store().conn(), id)?),
         FollowupCmd::Task { id } => seen(
             ctx,
-            followups::due_task(ctx.store.conn(), id)?,
+            followups::due_task(ctx.store().conn(), id)?,
             View::Record,
         ),
     }

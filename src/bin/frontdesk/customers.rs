@@ -10,7 +10,8 @@ use frontdesk::import;
 use frontdesk::privacy::View;
 use frontdesk::Result;
 
-use crate::{read_json, seen, to_json, written, Ctx};
+use crate::{read_json, seen, to_json, written};
+use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -143,20 +144,20 @@ pub enum Command {
     },
 }
 
-pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
-    let eid = ctx.estate.id.clone();
+pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
+    let eid = ctx.clerk()?.estate_id.clone();
     match cmd {
         Command::Add { json } => {
             let input: CustomerInput = read_json(json)?;
-            written(ctx, |w| customers::add_customer(w, &eid, &input))
+            written(ctx, |w, _| customers::add_customer(w, &eid, &input))
         }
         Command::Update { id, json } => {
             let input: CustomerInput = read_json(json)?;
-            written(ctx, |w| customers::update_customer(w, id, &input))
+            written(ctx, |w, _| customers::update_customer(w, id, &input))
         }
         Command::Show { id } => crate::seen(
             ctx,
-            customers::show(ctx.store.conn(), id, ctx.store.now())?,
+            customers::show(ctx.store().conn(), id, ctx.store().now())?,
             View::Record,
         ),
         Command::List {
@@ -168,7 +169,7 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
         } => crate::seen(
             ctx,
             customers::list(
-                ctx.store.conn(),
+                ctx.store().conn(),
                 &eid,
                 &CustomerFilter {
                     unit: unit.clone(),
@@ -181,14 +182,14 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             View::List,
         ),
         Command::Void { id, reason } => {
-            written(ctx, |w| customers::void_customer(w, id, Some(reason)))
+            written(ctx, |w, _| customers::void_customer(w, id, Some(reason)))
         }
         Command::SetTier { id, tier, reason } => {
             let input = TierInput {
                 tier: Some(tier.clone()),
                 reason: Some(reason.clone()),
             };
-            written(ctx, |w| customers::set_tier(w, id, &input))
+            written(ctx, |w, _| customers::set_tier(w, id, &input))
         }
         Command::VipIssue {
             id,
@@ -201,10 +202,10 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                 card_no: card_no.clone(),
                 note: note.clone(),
             };
-            to_json(ctx.write(|w| customers::issue_vip_card(w, id, &input))?)
+            to_json(ctx.write(|w, _| customers::issue_vip_card(w, id, &input))?)
         }
         Command::VipReissue { id, reason } => {
-            to_json(ctx.write(|w| customers::reissue_lost_card(w, id, reason.as_deref()))?)
+            to_json(ctx.write(|w, _| customers::reissue_lost_card(w, id, reason.as_deref()))?)
         }
         Command::VipRenew {
             id,
@@ -217,24 +218,24 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                 card_no: card_no.clone(),
                 note: Some(note.clone()),
             };
-            to_json(ctx.write(|w| customers::renew_vip_card(w, id, &input))?)
+            to_json(ctx.write(|w, _| customers::renew_vip_card(w, id, &input))?)
         }
         Command::VipRevoke { id, reason, tier } => {
             let input = RevokeInput {
                 reason: Some(reason.clone()),
                 tier: tier.clone(),
             };
-            written(ctx, |w| customers::revoke_vip(w, id, &input))
+            written(ctx, |w, _| customers::revoke_vip(w, id, &input))
         }
-        Command::VipAssistant { id, staff } => written(ctx, |w| {
+        Command::VipAssistant { id, staff } => written(ctx, |w, _| {
             customers::set_vip_assistant(w, id, staff.as_deref())
         }),
         Command::VipList { expiring_days, all } => seen(
             ctx,
             customers::vip_register(
-                ctx.store.conn(),
+                ctx.store().conn(),
                 &eid,
-                ctx.store.now(),
+                ctx.store().now(),
                 &VipFilter {
                     expiring_within_days: *expiring_days,
                     include_inactive: *all,
@@ -249,13 +250,13 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
         } => {
             if *preview {
                 to_json(import::preview_customers_xlsx(
-                    ctx.store.conn(),
+                    ctx.store().conn(),
                     &eid,
                     path,
                     &mut crate::progress,
                 )?)
             } else {
-                to_json(ctx.write(|w| {
+                to_json(ctx.write(|w, _| {
                     import::import_customers_xlsx(
                         w,
                         &eid,

@@ -6,7 +6,8 @@ use frontdesk::calendar::{self, Calendar, DayInput};
 use frontdesk::deadlines::{self, PauseInput, SubjectKind};
 use frontdesk::{time, Result};
 
-use crate::{to_json, Ctx};
+use crate::to_json;
+use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -59,12 +60,12 @@ pub enum Command {
     },
 }
 
-pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
-    let eid = ctx.estate.id.clone();
-    let now = ctx.store.now();
+pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
+    let eid = ctx.clerk()?.estate_id.clone();
+    let now = ctx.store().now();
     match cmd {
         Command::Show { kind, no } => to_json(deadlines::show(
-            ctx.store.conn(),
+            ctx.store().conn(),
             SubjectKind::parse(kind)?,
             no,
             now,
@@ -74,11 +75,11 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             let input = PauseInput {
                 reason: Some(reason.clone()),
             };
-            to_json(ctx.write(|w| deadlines::pause(w, kind, no, &input))?)
+            to_json(ctx.write(|w, _| deadlines::pause(w, kind, no, &input))?)
         }
         Command::Resume { kind, no } => {
             let kind = SubjectKind::parse(kind)?;
-            to_json(ctx.write(|w| deadlines::resume(w, kind, no))?)
+            to_json(ctx.write(|w, _| deadlines::resume(w, kind, no))?)
         }
         Command::CalendarSet {
             date,
@@ -91,16 +92,16 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                 working: Some(*workday),
                 name: Some(name.clone()),
             };
-            to_json(ctx.write(|w| calendar::set_day(w, &eid, &input))?)
+            to_json(ctx.write(|w, _| calendar::set_day(w, &eid, &input))?)
         }
         Command::CalendarClear { date, reason } => {
-            ctx.write(|w| calendar::clear_day(w, &eid, Some(date), Some(reason)))?;
+            ctx.write(|w, _| calendar::clear_day(w, &eid, Some(date), Some(reason)))?;
             crate::done()
         }
         Command::CalendarShow { year } => {
             use chrono::Datelike;
             let year = year.unwrap_or_else(|| time::local_date(now).year());
-            to_json(Calendar::current(ctx.store.conn(), &eid)?.year(year)?)
+            to_json(Calendar::current(ctx.store().conn(), &eid)?.year(year)?)
         }
     }
 }

@@ -5,7 +5,8 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use frontdesk::{kpi, time, Result};
 
-use crate::{to_json, Ctx};
+use crate::to_json;
+use frontdesk::app::Session;
 
 #[derive(clap::Args)]
 pub struct KpiArgs {
@@ -17,8 +18,8 @@ pub struct KpiArgs {
     to: Option<String>,
 }
 
-pub fn run(ctx: &mut Ctx, args: &KpiArgs) -> Result<serde_json::Value> {
-    let now = ctx.store.now();
+pub fn run(ctx: &mut Session, args: &KpiArgs) -> Result<serde_json::Value> {
+    let now = ctx.store().now();
     let today = time::local_date(now);
     let month_start =
         NaiveDate::from_ymd_opt(today.year(), today.month(), 1).expect("first of the month");
@@ -31,8 +32,8 @@ pub fn run(ctx: &mut Ctx, args: &KpiArgs) -> Result<serde_json::Value> {
         None => month_start + chrono::Months::new(1) - Duration::days(1),
     };
     to_json(kpi::compute(
-        ctx.store.conn(),
-        &ctx.estate.id,
+        ctx.store().conn(),
+        &ctx.clerk()?.estate_id,
         from,
         to + Duration::days(1),
         now,

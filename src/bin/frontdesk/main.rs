@@ -24,10 +24,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use frontdesk::backup::BackupPolicy;
-use frontdesk::estate::{self, Estate};
+use frontdesk::app::{upkeep, Paths, Session};
+use frontdesk::estate;
 use frontdesk::privacy::{self, Plain, Redact, View};
-use frontdesk::{Actor, Error, Result, Store};
+use frontdesk::{Error, Result};
 use serde::de::DeserializeOwned;
 
 #[derive(Parser)]
@@ -236,21 +236,6 @@ enum IntakeCommand {
     },
 }
 
-/// What every command gets: the open store, the signed-in staff member, the estate.
-pub struct Ctx {
-    pub store: Store,
-    pub actor: Actor,
-    pub estate: Estate,
-}
-
-impl Ctx {
-    /// Runs one write as the signed-in staff member.
-    pub fn write<T>(&mut self, f: impl FnOnce(&mut frontdesk::Write) -> Result<T>) -> Result<T> {
-        let actor = self.actor.clone();
-        self.store.write(&actor, f)
-    }
-}
-
 /// Reads a JSON argument: inline (`{…}`), `-` for standard input, or a file path.
 pub fn read_json<T: DeserializeOwned>(arg: &str) -> Result<T> {
     let text = if arg.trim_start().starts_with('{') || arg.trim_start().starts_with('[') {
@@ -295,32 +280,18 @@ pub fn to_json(v: impl serde::Serialize + Plain) -> Result<serde_json::Value> {
 
 /// One write whose result carries personal data, shown as one record opened.
 pub fn written<T>(
-    ctx: &mut Ctx,
-    f: impl FnOnce(&mut frontdesk::Write) -> Result<T>,
+    ctx: &mut Session,
+    f: impl FnOnce(&mut frontdesk::Write, &str) -> Result<T>,
 ) -> Result<serde_json::Value>
 where
     T: Redact + serde::Serialize,
 {
-    let value = ctx.write(f)?;
-    seen(ctx, value, View::Record)
+    Ok(serde_json::to_value(ctx.write_seen(f)?)?)
 }
 
 /// `{"ok": true}`: the command did what it was asked and has nothing to show.
 pub fn done() -> Result<serde_json::Value> {
     Ok(serde_json::json!({ "ok": true }))
-}
-
-/// Phones in a document: masked, or full after the audited supervisor check.
-pub fn disclosure(
-    ctx: &mut Ctx,
-    full: bool,
-    document: &str,
-) -> Result<frontdesk::documents::Disclosure> {
-    if !full {
-        return Ok(frontdesk::documents::Disclosure::Masked);
-    }
-    let eid = ctx.estate.id.clone();
-    ctx.write(|w| frontdesk::documents::unmask(w, &eid, document))
 }
 
 /// Progress of a long export, on stderr every 10,000 rows.
@@ -331,52 +302,20 @@ pub fn progress(done: u64, total: u64) {
 }
 
 /// Personal data as the signed-in staff member may see it ([`frontdesk::privacy`]).
-pub fn seen<T>(ctx: &Ctx, value: T, view: View) -> Result<serde_json::Value>
+pub fn seen<T>(ctx: &Session, value: T, view: View) -> Result<serde_json::Value>
 where
     T: Redact + serde::Serialize,
 {
     Ok(serde_json::to_value(privacy::redacted(
-        value, &ctx.actor, view,
+        value,
+        ctx.clerk()?,
+        view,
     ))?)
 }
 
-fn data_dir(cli: &Cli) -> Result<PathBuf> {
-    if let Some(d) = &cli.data_dir {
-        return Ok(d.clone());
-    }
-    if let Some(d) = std::env::var_os("FRONTDESK_DATA_DIR") {
-        return Ok(PathBuf::from(d));
-    }
-    directories::ProjectDirs::from("cn", "FrontDesk", "FrontDesk")
-        .map(|p| p.data_dir().to_path_buf())
-        .ok_or_else(|| Error::State("找不到用户数据目录，请用 --data-dir 指定".into()))
-}
-
-fn db_path(dir: &std::path::Path) -> PathBuf {
-    dir.join("frontdesk.sqlite3")
-}
-
-fn open(cli: &Cli, must_exist: bool) -> Result<Store> {
-    let dir = data_dir(cli)?;
-    let path = db_path(&dir);
-    if must_exist && !path.exists() {
-        return Err(Error::State(format!(
-            "数据目录 {} 中没有数据库，请先运行 frontdesk init 或 frontdesk demo",
-            dir.display()
-        )));
-    }
-    std::fs::create_dir_all(&dir)?;
-    Store::open(&path)
-}
-
-/// The backup folder: `--dir`, else `FRONTDESK_BACKUP_DIR`, else the folder chosen in the policy
-/// (`backup.folder`, what the app uses), else `<data dir>/backups`.
-fn backup_dir(cli: &Cli, dir: &Option<PathBuf>, policy: &BackupPolicy) -> Result<PathBuf> {
-    match (dir, std::env::var_os("FRONTDESK_BACKUP_DIR")) {
-        (Some(d), _) => Ok(d.clone()),
-        (None, Some(d)) => Ok(PathBuf::from(d)),
-        (None, None) => Ok(policy.folder_or(&data_dir(cli)?.join("backups"))),
-    }
+/// The desk's paths: `--data-dir`, else `FRONTDESK_DATA_DIR`, else the user's data folder.
+fn paths(cli: &Cli) -> Result<Paths> {
+    Paths::resolve(cli.data_dir.as_deref())
 }
 
 fn password(cli: &Cli) -> Option<String> {
@@ -385,9 +324,8 @@ fn password(cli: &Cli) -> Option<String> {
         .or_else(|| std::env::var("FRONTDESK_PASSWORD").ok())
 }
 
-fn signed_in(cli: &Cli) -> Result<Ctx> {
-    let mut store = open(cli, true)?;
-    let estate = estate::only_estate(store.conn())?;
+fn signed_in(cli: &Cli) -> Result<Session> {
+    let mut session = Session::open_existing(&paths(cli)?)?;
     let login = cli
         .user
         .clone()
@@ -406,18 +344,15 @@ fn signed_in(cli: &Cli) -> Result<Ctx> {
             "请用 --password 或环境变量 FRONTDESK_PASSWORD 提供密码",
         )
     })?;
-    let actor = frontdesk::auth::login(&mut store, &login, &pw)?;
-    Ok(Ctx {
-        store,
-        actor,
-        estate,
-    })
+    session.sign_in(&login, &pw)?;
+    Ok(session)
 }
 
 fn run(cli: &Cli) -> Result<serde_json::Value> {
     match &cli.command {
         Command::Init(a) => {
-            let mut store = open(cli, false)?;
+            let paths = paths(cli)?;
+            let mut session = Session::open(&paths)?;
             let pw = a
                 .admin_password
                 .clone()
@@ -430,7 +365,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                     )
                 })?;
             let e = frontdesk::demo::init(
-                &mut store,
+                session.store_mut(),
                 &a.estate,
                 &a.code,
                 a.slip_title.as_deref(),
@@ -438,39 +373,35 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                 &a.admin_name,
                 &pw,
             )?;
-            Ok(serde_json::json!({ "estate": to_json(e)?, "data_dir": to_json(data_dir(cli)?)? }))
+            Ok(serde_json::json!({ "estate": to_json(e)?, "data_dir": to_json(paths.data_dir)? }))
         }
         Command::Demo => {
-            let mut store = open(cli, false)?;
-            let summary = frontdesk::demo::load(&mut store, frontdesk::demo::DEMO_SEED)?;
+            let paths = paths(cli)?;
+            let mut session = Session::open(&paths)?;
+            let summary = frontdesk::demo::load(session.store_mut(), frontdesk::demo::DEMO_SEED)?;
             Ok(
-                serde_json::json!({ "demo": to_json(summary)?, "data_dir": to_json(data_dir(cli)?)? }),
+                serde_json::json!({ "demo": to_json(summary)?, "data_dir": to_json(paths.data_dir)? }),
             )
         }
-        Command::Verify => {
-            let store = open(cli, true)?;
-            let report = store.verify()?;
-            if let Some(problem) = report.problem() {
-                return Err(Error::Corrupt(problem));
-            }
-            to_json(report)
-        }
+        Command::Verify => to_json(upkeep::verified(
+            Session::open_existing(&paths(cli)?)?.store(),
+        )?),
         Command::Bench(a) => bench::run(a),
         Command::BenchDocuments(a) => bench_documents::run(a),
         Command::Info => {
-            let dir = data_dir(cli)?;
+            let paths = paths(cli)?;
             Ok(serde_json::json!({
-                "data_dir": to_json(&dir)?,
-                "database": to_json(db_path(&dir))?,
-                "exists": db_path(&dir).exists(),
+                "data_dir": to_json(&paths.data_dir)?,
+                "database": to_json(&paths.database)?,
+                "exists": paths.database.exists(),
                 "schema_version": frontdesk::store::schema_version(),
             }))
         }
         Command::Search { query, kind, limit } => {
             let ctx = signed_in(cli)?;
             let hits = frontdesk::search::search(
-                ctx.store.conn(),
-                &ctx.estate.id,
+                ctx.store().conn(),
+                &ctx.clerk()?.estate_id,
                 query,
                 kind.as_deref(),
                 *limit,
@@ -479,40 +410,40 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Command::Estate(c) => {
             let mut ctx = signed_in(cli)?;
-            let eid = ctx.estate.id.clone();
+            let eid = ctx.clerk()?.estate_id.clone();
             match c {
                 EstateCommand::Show => {
-                    let conn = ctx.store.conn();
+                    let conn = ctx.store().conn();
                     Ok(serde_json::json!({
-                        "estate": to_json(&ctx.estate)?,
+                        "estate": to_json(ctx.estate()?)?,
                         "departments": to_json(estate::departments(conn, &eid)?)?,
                         "staff": to_json(estate::staff_list(conn, &eid)?)?,
                         "units": estate::units(conn, &eid)?.len(),
                     }))
                 }
                 EstateCommand::AddDepartment { name } => {
-                    to_json(ctx.write(|w| estate::add_department(w, &eid, Some(name)))?)
+                    to_json(ctx.write(|w, _| estate::add_department(w, &eid, Some(name)))?)
                 }
                 EstateCommand::AddStaff { json } => {
                     let input: estate::StaffInput = read_json(json)?;
-                    to_json(ctx.write(|w| estate::add_staff(w, &eid, &input))?)
+                    to_json(ctx.write(|w, _| estate::add_staff(w, &eid, &input))?)
                 }
                 EstateCommand::SetPassword {
                     login,
                     new_password,
                 } => {
-                    ctx.write(|w| estate::set_password(w, login, new_password))?;
+                    ctx.write(|w, _| estate::set_password(w, login, new_password))?;
                     done()
                 }
                 EstateCommand::VoidStaff { login, reason } => {
-                    ctx.write(|w| estate::void_staff(w, login, Some(reason)))?;
+                    ctx.write(|w, _| estate::void_staff(w, login, Some(reason)))?;
                     done()
                 }
                 EstateCommand::AddUnit { code, area } => {
-                    to_json(ctx.write(|w| estate::add_unit(w, &eid, code, *area))?)
+                    to_json(ctx.write(|w, _| estate::add_unit(w, &eid, code, *area))?)
                 }
                 EstateCommand::Policy { toml } => {
-                    let current = frontdesk::policy::current(ctx.store.conn(), &eid)?;
+                    let current = frontdesk::policy::current(ctx.store().conn(), &eid)?;
                     if *toml {
                         let text = format!(
                             "# 政策第 {} 版\n{}",
@@ -529,7 +460,8 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                     } else {
                         read_json(json)?
                     };
-                    let v = ctx.write(|w| frontdesk::policy::save(w, &eid, &p, note.as_deref()))?;
+                    let v =
+                        ctx.write(|w, _| frontdesk::policy::save(w, &eid, &p, note.as_deref()))?;
                     Ok(serde_json::json!({ "version": v }))
                 }
             }
@@ -549,12 +481,12 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             full_phones,
         } => {
             let mut ctx = signed_in(cli)?;
-            let m = frontdesk::documents::xlsx::Period::month(month)?;
-            let d = disclosure(&mut ctx, *full_phones, &format!("客服月报 {}", m.label()))?;
+            let m = frontdesk::time::Period::month(month)?;
+            let d = ctx.disclosure(*full_phones, &format!("客服月报 {}", m.label()))?;
             std::fs::create_dir_all(dir)?;
-            let (eid, now) = (ctx.estate.id.clone(), ctx.store.now());
+            let (eid, now) = (ctx.clerk()?.estate_id.clone(), ctx.store().now());
             to_json(frontdesk::documents::month_end(
-                ctx.store.conn(),
+                ctx.store().conn(),
                 &eid,
                 &m,
                 now,
@@ -564,12 +496,23 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             )?)
         }
         Command::Backup { dir, kind, if_due } => {
-            let store = open(cli, true)?;
+            let paths = paths(cli)?;
+            let session = Session::open_existing(&paths)?;
+            let store = session.store();
+            if *if_due && dir.is_none() {
+                // The scheduled backup: like the app's, it falls back to the data folder when
+                // the chosen one (a USB stick, a share) is not there.
+                let backed = upkeep::backup_if_due(&paths, store);
+                if let Some(w) = &backed.warning {
+                    eprintln!("警告：{w}");
+                }
+                return to_json(backed.made?);
+            }
             let policy = frontdesk::backup::desk_policy(store.conn())?;
-            let dir = backup_dir(cli, dir, &policy)?;
+            let dir = paths.backup_folder(dir.as_deref(), &policy);
             if *if_due {
                 return to_json(frontdesk::backup::backup_if_due(
-                    &store,
+                    store,
                     &dir,
                     store.now(),
                     &policy,
@@ -577,7 +520,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             }
             let kind = frontdesk::backup::BackupKind::parse(kind)?;
             to_json(frontdesk::backup::backup_now(
-                &store,
+                store,
                 &dir,
                 kind,
                 store.now(),
@@ -585,13 +528,16 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Command::Backups { dir } => {
             // Also for a damaged database (to find a backup to restore): then the default folder.
-            let policy = open(cli, true)
-                .and_then(|s| frontdesk::backup::desk_policy(s.conn()))
+            let paths = paths(cli)?;
+            let policy = Session::open_existing(&paths)
+                .and_then(|s| frontdesk::backup::desk_policy(s.store().conn()))
                 .unwrap_or_default();
-            to_json(frontdesk::backup::list(&backup_dir(cli, dir, &policy)?)?)
+            to_json(frontdesk::backup::list(
+                &paths.backup_folder(dir.as_deref(), &policy),
+            )?)
         }
         Command::Restore { file } => to_json(frontdesk::backup::restore(
-            &db_path(&data_dir(cli)?),
+            &paths(cli)?.database,
             file,
             chrono::Utc::now(),
         )?),
@@ -603,65 +549,48 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
     }
 }
 
-fn intake(ctx: &mut Ctx, c: &IntakeCommand) -> Result<serde_json::Value> {
+fn intake(ctx: &mut Session, c: &IntakeCommand) -> Result<serde_json::Value> {
     use frontdesk::intake;
-    let eid = ctx.estate.id.clone();
+    let eid = ctx.clerk()?.estate_id.clone();
     match c {
         IntakeCommand::Add { json } => {
             let input: intake::IntakeInput = read_json(json)?;
-            written(ctx, |w| intake::record(w, &eid, &input))
+            written(ctx, |w, _| intake::record(w, &eid, &input))
         }
         IntakeCommand::Import { json } => {
             let inputs: Vec<intake::IntakeInput> = read_json(json)?;
-            let n = ctx.write(|w| intake::import(w, &eid, &inputs))?;
+            let n = ctx.write(|w, _| intake::import(w, &eid, &inputs))?;
             Ok(serde_json::json!({ "imported": n }))
         }
-        IntakeCommand::Show { id } => seen(ctx, intake::get(ctx.store.conn(), id)?, View::Record),
+        IntakeCommand::Show { id } => seen(ctx, intake::get(ctx.store().conn(), id)?, View::Record),
         IntakeCommand::List { from, to, limit } => {
             let (from, to) = period(ctx, from.as_deref(), to.as_deref())?;
-            let list = intake::list(ctx.store.conn(), &eid, from, to, None, *limit)?;
+            let list = intake::list(ctx.store().conn(), &eid, from, to, None, *limit)?;
             seen(ctx, list, View::List)
         }
         IntakeCommand::Lookup { query } => {
-            let found = intake::lookup(ctx.store.conn(), &eid, query, ctx.store.now())?;
+            let found = intake::lookup(ctx.store().conn(), &eid, query, ctx.store().now())?;
             seen(ctx, found, View::List)
         }
         IntakeCommand::PhoneLog { from, to } => {
             let (from, to) = period(ctx, Some(from), Some(to))?;
             let calls = Some(frontdesk::vocab::Channel::Call);
-            let list = intake::list(ctx.store.conn(), &eid, from, to, calls, usize::MAX)?;
+            let list = intake::list(ctx.store().conn(), &eid, from, to, calls, usize::MAX)?;
             seen(ctx, list, View::List)
         }
-        IntakeCommand::Void { id, reason } => written(ctx, |w| intake::void(w, id, Some(reason))),
+        IntakeCommand::Void { id, reason } => {
+            written(ctx, |w, _| intake::void(w, id, Some(reason)))
+        }
     }
 }
 
 /// A period given as dates (inclusive, Beijing time); both default to today.
 pub fn period(
-    ctx: &Ctx,
+    ctx: &Session,
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
-    use frontdesk::time;
-    let today = time::local_date(ctx.store.now());
-    let from = match from {
-        Some(s) => time::parse_date("from", "开始日期", s)?,
-        None => today,
-    };
-    let to = match to {
-        Some(s) => time::parse_date("to", "结束日期", s)?,
-        None => today,
-    };
-    if to < from {
-        return Err(Error::invalid("to", "结束日期", "不能早于开始日期"));
-    }
-    let start = time::parse_input("from", "开始日期", &from.to_string())?;
-    let end = time::parse_input(
-        "to",
-        "结束日期",
-        &(to + chrono::Duration::days(1)).to_string(),
-    )?;
-    Ok((start, end))
+    frontdesk::time::Period::days_or_today(from, to, ctx.store().now())?.bounds()
 }
 
 /// Renders a value as indented text: objects as `key: value` lines, arrays item by item.

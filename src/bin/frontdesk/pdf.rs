@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use frontdesk::documents::{self, pdf, Disclosure};
 use frontdesk::{time, Error, Result};
 
-use crate::{to_json, Ctx};
+use crate::to_json;
+use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -82,15 +83,15 @@ fn date(
         .map_or(Ok(today), |s| time::parse_date(field, label, s))
 }
 
-pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
-    let now = ctx.store.now();
-    let eid = ctx.estate.id.clone();
+pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
+    let now = ctx.store().now();
+    let eid = ctx.clerk()?.estate_id.clone();
     match cmd {
         Command::Slip {
             no,
             out,
             full_phones,
-        } => to_json(ctx.write(|w| {
+        } => to_json(ctx.write(|w, _| {
             let d = if *full_phones {
                 documents::unmask(w, &eid, &format!("协调单 {no}"))?
             } else {
@@ -103,16 +104,16 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             out,
             full_phones,
         } => {
-            let d = crate::disclosure(ctx, *full_phones, &format!("派工单 {no}"))?;
-            to_json(pdf::repair_order(ctx.store.conn(), no, d, now, out)?)
+            let d = ctx.disclosure(*full_phones, &format!("派工单 {no}"))?;
+            to_json(pdf::repair_order(ctx.store().conn(), no, d, now, out)?)
         }
         Command::Complaint {
             no,
             out,
             full_phones,
         } => {
-            let d = crate::disclosure(ctx, *full_phones, &format!("客户投诉处理记录表 {no}"))?;
-            to_json(pdf::complaint_record(ctx.store.conn(), no, d, now, out)?)
+            let d = ctx.disclosure(*full_phones, &format!("客户投诉处理记录表 {no}"))?;
+            to_json(pdf::complaint_record(ctx.store().conn(), no, d, now, out)?)
         }
         Command::Register {
             from,
@@ -123,13 +124,9 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             let today = time::local_date(now);
             let from = date("from", "开始日期", from, today)?;
             let to = date("to", "结束日期", to, today)?;
-            let d = crate::disclosure(
-                ctx,
-                *full_phones,
-                &format!("客户投诉处理记录表 {from} 至 {to}"),
-            )?;
+            let d = ctx.disclosure(*full_phones, &format!("客户投诉处理记录表 {from} 至 {to}"))?;
             to_json(pdf::complaint_register(
-                ctx.store.conn(),
+                ctx.store().conn(),
                 &eid,
                 from,
                 to,
@@ -142,7 +139,13 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
         Command::Month { month, out } => {
             let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
                 .map_err(|_| Error::invalid("month", "月份", "格式应为 YYYY-MM，例如 2026-11"))?;
-            to_json(pdf::month_report(ctx.store.conn(), &eid, first, now, out)?)
+            to_json(pdf::month_report(
+                ctx.store().conn(),
+                &eid,
+                first,
+                now,
+                out,
+            )?)
         }
     }
 }

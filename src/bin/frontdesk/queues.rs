@@ -4,7 +4,8 @@
 
 use frontdesk::{queues, Result};
 
-use crate::{to_json, Ctx};
+use crate::to_json;
+use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -20,15 +21,15 @@ pub enum Command {
     Tick,
 }
 
-pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
-    let eid = ctx.estate.id.clone();
-    let now = ctx.store.now();
-    let conn = ctx.store.conn();
+pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
+    let eid = ctx.clerk()?.estate_id.clone();
+    let now = ctx.store().now();
+    let conn = ctx.store().conn();
     match cmd {
         Command::Complaints => to_json(queues::complaints(conn, &eid, now)?),
         Command::Slips => to_json(queues::slips(conn, &eid, now)?),
         Command::Repairs => to_json(queues::repairs(conn, &eid, now)?),
         Command::Followups => to_json(queues::followups(conn, &eid, now)?),
-        Command::Tick => to_json(ctx.write(|w| queues::tick(w, &eid))?),
+        Command::Tick => to_json(ctx.write(|w, _| queues::tick(w, &eid))?),
     }
 }

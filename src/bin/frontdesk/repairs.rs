@@ -9,7 +9,8 @@ use frontdesk::repairs::{
 };
 use frontdesk::Result;
 
-use crate::{read_json, seen, to_json, written, Ctx};
+use crate::{read_json, seen, to_json, written};
+use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -171,27 +172,27 @@ pub enum Command {
     },
 }
 
-pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
-    let eid = ctx.estate.id.clone();
+pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
+    let eid = ctx.clerk()?.estate_id.clone();
     let step = |at: &Option<String>| StepInput { at: at.clone() };
     match cmd {
         Command::PriceAdd { json } => {
             let input = read_json(json)?;
-            to_json(ctx.write(|w| repairs::add_price_item(w, &eid, &input))?)
+            to_json(ctx.write(|w, _| repairs::add_price_item(w, &eid, &input))?)
         }
         Command::PriceUpdate { code, json } => {
             let input = read_json(json)?;
-            to_json(ctx.write(|w| repairs::update_price_item(w, &eid, code, &input))?)
+            to_json(ctx.write(|w, _| repairs::update_price_item(w, &eid, code, &input))?)
         }
         Command::PriceVoid { code, reason } => {
-            to_json(ctx.write(|w| repairs::void_price_item(w, &eid, code, Some(reason)))?)
+            to_json(ctx.write(|w, _| repairs::void_price_item(w, &eid, code, Some(reason)))?)
         }
-        Command::PriceList { all } => to_json(repairs::price_list(ctx.store.conn(), &eid, *all)?),
+        Command::PriceList { all } => to_json(repairs::price_list(ctx.store().conn(), &eid, *all)?),
         Command::Create { json } => {
             let input = read_json(json)?;
-            written(ctx, |w| repairs::create(w, &eid, &input))
+            written(ctx, |w, _| repairs::create(w, &eid, &input))
         }
-        Command::Show { id } => seen(ctx, repairs::get(ctx.store.conn(), id)?, View::Record),
+        Command::Show { id } => seen(ctx, repairs::get(ctx.store().conn(), id)?, View::Record),
         Command::List {
             status,
             kind,
@@ -212,13 +213,13 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
             };
             seen(
                 ctx,
-                repairs::list(ctx.store.conn(), &eid, &filter)?,
+                repairs::list(ctx.store().conn(), &eid, &filter)?,
                 View::List,
             )
         }
         Command::Queue => seen(
             ctx,
-            repairs::to_dispatch(ctx.store.conn(), &eid, ctx.store.now())?,
+            repairs::to_dispatch(ctx.store().conn(), &eid, ctx.store().now())?,
             View::List,
         ),
         Command::Dispatch { id, repairer, at } => {
@@ -226,29 +227,29 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                 repairer: Some(repairer.clone()),
                 at: at.clone(),
             };
-            written(ctx, |w| repairs::dispatch(w, id, &input))
+            written(ctx, |w, _| repairs::dispatch(w, id, &input))
         }
         Command::Reassign { id, to, reason } => {
             let input = ReassignInput {
                 repairer: to.clone(),
                 reason: Some(reason.clone()),
             };
-            written(ctx, |w| repairs::reassign(w, id, &input))
+            written(ctx, |w, _| repairs::reassign(w, id, &input))
         }
-        Command::Accept { id, at } => written(ctx, |w| repairs::accept(w, id, &step(at))),
-        Command::Arrive { id, at } => written(ctx, |w| repairs::arrive(w, id, &step(at))),
+        Command::Accept { id, at } => written(ctx, |w, _| repairs::accept(w, id, &step(at))),
+        Command::Arrive { id, at } => written(ctx, |w, _| repairs::arrive(w, id, &step(at))),
         Command::Finish { id, json } => {
             let input = read_json(json)?;
-            written(ctx, |w| repairs::finish(w, id, &input))
+            written(ctx, |w, _| repairs::finish(w, id, &input))
         }
         Command::Agreement { id, note, at } => {
             let input = AgreementInput {
                 note: note.clone(),
                 at: at.clone(),
             };
-            written(ctx, |w| repairs::record_owner_agreement(w, id, &input))
+            written(ctx, |w, _| repairs::record_owner_agreement(w, id, &input))
         }
-        Command::ConfirmFee { id } => written(ctx, |w| repairs::confirm_fee(w, id)),
+        Command::ConfirmFee { id } => written(ctx, |w, _| repairs::confirm_fee(w, id)),
         Command::SignOff {
             id,
             not_signed,
@@ -260,10 +261,12 @@ pub fn run(ctx: &mut Ctx, cmd: &Command) -> Result<serde_json::Value> {
                 owner_comment: comment.clone(),
                 at: at.clone(),
             };
-            written(ctx, |w| repairs::sign_off(w, id, &input))
+            written(ctx, |w, _| repairs::sign_off(w, id, &input))
         }
-        Command::Finance { id, at } => written(ctx, |w| repairs::finance_confirm(w, id, &step(at))),
-        Command::Void { id, reason } => written(ctx, |w| repairs::void(w, id, Some(reason))),
-        Command::Rework { id, reason } => written(ctx, |w| repairs::rework(w, id, reason)),
+        Command::Finance { id, at } => {
+            written(ctx, |w, _| repairs::finance_confirm(w, id, &step(at)))
+        }
+        Command::Void { id, reason } => written(ctx, |w, _| repairs::void(w, id, Some(reason))),
+        Command::Rework { id, reason } => written(ctx, |w, _| repairs::rework(w, id, reason)),
     }
 }

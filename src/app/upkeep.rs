@@ -1,0 +1,96 @@
+//! Looking after a desk's database: the full check before anyone works on it, the automatic
+//! backups, and the time tick.
+//!
+//! Invariants:
+//! - [`verified`] fails with [`Error::Corrupt`] naming the first problem (file integrity,
+//!   foreign keys, the audit chain's first break), so a face never uses a database that failed.
+//! - An automatic backup never skips a day because the chosen folder (a USB stick, a share) is
+//!   missing: it falls back to the data folder's `backups` and says so ([`Backed::warning`]).
+//! - The time tick runs as the program itself (系统) in one transaction, on a desk that is set up.
+
+use std::path::Path;
+
+use crate::auth::Actor;
+use crate::backup::{self, BackupInfo, BackupKind, BackupPolicy, DueReport};
+use crate::error::{Error, Result};
+use crate::estate;
+use crate::queues::{self, Tick};
+use crate::store::{Store, VerifyReport};
+
+use super::Paths;
+
+/// The full check of a database (integrity, foreign keys, the audit hash chain); an error when
+/// it failed.
+pub fn verified(store: &Store) -> Result<VerifyReport> {
+    let report = store.verify()?;
+    match report.problem() {
+        Some(problem) => Err(Error::Corrupt(problem)),
+        None => Ok(report),
+    }
+}
+
+/// An automatic backup's result, and why it is not in the chosen folder when it is not.
+pub struct Backed<T> {
+    pub made: Result<T>,
+    /// Set when the chosen folder failed and the backup went to the data folder instead.
+    pub warning: Option<String>,
+}
+
+/// The day's and the month's backups if not made yet, then rotation (at start-up, after set-up,
+/// from a scheduled `frontdesk backup --if-due`), with the fallback.
+pub fn backup_if_due(paths: &Paths, store: &Store) -> Backed<DueReport> {
+    with_fallback(paths, store, |dir, policy| {
+        backup::backup_if_due(store, dir, store.now(), policy)
+    })
+}
+
+/// The backup made when the app closes, with the fallback.
+pub fn backup_on_exit(paths: &Paths, store: &Store) -> Backed<BackupInfo> {
+    with_fallback(paths, store, |dir, _| {
+        backup::backup_now(store, dir, BackupKind::OnExit, store.now())
+    })
+}
+
+/// Runs an automatic backup into the chosen folder; when that fails it backs up into the data
+/// folder's `backups` instead and returns a warning for the clerk.
+fn with_fallback<T>(
+    paths: &Paths,
+    store: &Store,
+    make: impl Fn(&Path, &BackupPolicy) -> Result<T>,
+) -> Backed<T> {
+    let policy = match backup::desk_policy(store.conn()) {
+        Ok(p) => p,
+        Err(e) => {
+            return Backed {
+                made: Err(e),
+                warning: None,
+            }
+        }
+    };
+    let chosen = paths.backup_folder(None, &policy);
+    match make(&chosen, &policy) {
+        Err(e) if chosen != paths.backups => Backed {
+            made: make(&paths.backups, &policy),
+            warning: Some(format!(
+                "备份文件夹不可用（{e}），已改为备份到本机：{}",
+                paths.backups.display()
+            )),
+        },
+        made => Backed {
+            made,
+            warning: None,
+        },
+    }
+}
+
+/// One time tick (grades that rise with age, overdue escalations) as the program itself, on a
+/// connection of its own; `None` when the desk is not set up.
+pub fn tick(paths: &Paths) -> Result<Option<Tick>> {
+    let mut store = Store::open(&paths.database)?;
+    let Ok(estate) = estate::only_estate(store.conn()) else {
+        return Ok(None);
+    };
+    store
+        .write(&Actor::system(), |w| queues::tick(w, &estate.id))
+        .map(Some)
+}
