@@ -1,4 +1,4 @@
-//! Who is acting: staff log-in with an argon2 password hash, and the [`Actor`] every write carries.
+//! Staff log-in with an argon2 password hash, giving the [`Actor`] every write carries.
 //!
 //! Invariants: passwords are only ever stored as argon2id PHC strings; a failed log-in says the same
 //! thing for an unknown login and a wrong password; after [`MAX_FAILED_LOGINS`] failures in a row the
@@ -9,55 +9,14 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use rusqlite::{params, OptionalExtension};
-use serde::Serialize;
 
+use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::vocab::Role;
 
 /// Failed log-ins in a row before an account is locked.
 pub const MAX_FAILED_LOGINS: i64 = 5;
-
-/// The staff member on whose behalf an operation runs.
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Actor {
-    pub staff_id: String,
-    pub name: String,
-    pub role: Role,
-    pub estate_id: String,
-}
-
-impl Actor {
-    /// The program itself (set-up, migrations, demo data), before any staff exists.
-    pub fn system() -> Actor {
-        Actor {
-            staff_id: "system".into(),
-            name: "系统".into(),
-            role: Role::Supervisor,
-            estate_id: String::new(),
-        }
-    }
-
-    /// Whether the actor has one of `roles` (the program itself has every role).
-    pub fn has(&self, roles: &[Role]) -> bool {
-        self.staff_id == "system" || roles.contains(&self.role)
-    }
-
-    /// Refuses unless the actor has one of `roles`.
-    pub fn require(&self, roles: &[Role], doing: &str) -> Result<()> {
-        if self.has(roles) {
-            Ok(())
-        } else {
-            Err(Error::Denied(format!(
-                "{}（{}）无权{}",
-                self.name,
-                self.role.label(),
-                doing
-            )))
-        }
-    }
-}
 
 /// Roles that may change set-up, tiers and policy, and void records.
 pub const SUPERVISORS: &[Role] = &[

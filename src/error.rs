@@ -5,7 +5,18 @@
 //! message beside the right box and the CLI can print it. A failed operation never leaves anything
 //! behind: errors are raised inside the write transaction, which then rolls back.
 
+use serde::Serialize;
 use thiserror::Error;
+
+/// One problem found in one row of an import file.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RowProblem {
+    /// The row number as the spreadsheet shows it (1-based, header is row 1).
+    pub row: usize,
+    pub field: String,
+    pub message: String,
+}
 
 /// Result with the core's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -34,7 +45,7 @@ pub enum Error {
     SignedOut,
     /// An import file had bad rows; nothing was imported.
     #[error("导入文件有 {} 行错误，未导入任何数据", .0.len())]
-    Import(Vec<crate::import::RowProblem>),
+    Import(Vec<RowProblem>),
     /// The database was written by a newer FrontDesk.
     #[error("数据库版本（{found}）比本程序（{supported}）新，请升级 FrontDesk 后再打开")]
     SchemaTooNew { found: i64, supported: i64 },

@@ -28,7 +28,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::auth::{Actor, SUPERVISORS};
+use crate::actor::Actor;
+use crate::auth::SUPERVISORS;
 use crate::complaints::{self, Attempt, Complaint};
 use crate::error::{Error, Result};
 use crate::intake;

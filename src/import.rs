@@ -13,7 +13,7 @@
 //! - A row whose unit already has a live customer of that name is a duplicate and skipped, so
 //!   importing the same file again changes nothing but the import's own audit entry.
 //! - Every customer gets its audit entry, and the import one summary entry (`import`).
-//! - Progress ([`Progress`]) is reported as `(done, total)` while rows are checked and inserted:
+//! - Progress ([`crate::Progress`]) is reported as `(done, total)` while rows are checked and inserted:
 //!   a preview counts each data row once; an import counts each row once when checked and each
 //!   valid row once more when inserted. Until checking ends an import's total assumes every row is
 //!   valid (it then shrinks to the real count), so the fraction `done / total` never goes back.
@@ -32,22 +32,11 @@ use serde_json::json;
 
 use crate::auth::SUPERVISORS;
 use crate::customers::{self, CustomerInput, Fields, UnitRef, Units};
-use crate::documents::Progress;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, RowProblem};
 use crate::policy;
 use crate::store::Write;
 use crate::validate;
 use crate::vocab::Tier;
-
-/// One problem found in one row of an import file.
-#[derive(Clone, Debug, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct RowProblem {
-    /// The row number as the spreadsheet shows it (1-based, header is row 1).
-    pub row: usize,
-    pub field: String,
-    pub message: String,
-}
 
 /// What an import found (preview) or did.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -462,7 +451,7 @@ pub fn preview_customers_xlsx(
     conn: &Connection,
     estate_id: &str,
     path: &Path,
-    progress: Progress,
+    progress: crate::Progress,
 ) -> Result<ImportReport> {
     Ok(analyse(conn, estate_id, path, progress)?.report)
 }
@@ -477,7 +466,7 @@ pub fn import_customers_xlsx(
     estate_id: &str,
     path: &Path,
     accept_valid_only: bool,
-    progress: Progress,
+    progress: crate::Progress,
 ) -> Result<ImportReport> {
     let mut checked = 0;
     let Analysis { mut report, ready } = analyse(&w.tx, estate_id, path, &mut |done, rows| {

@@ -11,9 +11,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::customers;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, RowProblem};
 use crate::estate::{self, Unit};
-use crate::import::RowProblem;
 use crate::search;
 use crate::store::Write;
 use crate::time;

@@ -8,6 +8,7 @@
 //! ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]); the documents it prints and exports ([`documents`]); who may see which personal data ([`privacy`]). The CLI (`src/bin/frontdesk`) and the desktop shell call
 //! these functions and nothing else. See `docs/ARCHITECTURE.md`.
 
+pub mod actor;
 pub mod app;
 pub mod auth;
 pub mod backup;
@@ -35,6 +36,10 @@ pub mod time;
 pub mod validate;
 pub mod vocab;
 
-pub use auth::Actor;
+pub use actor::Actor;
 pub use error::{Error, Result};
 pub use store::{Store, Write};
+
+/// Progress of a long operation (an export, an import): called with `(done, total)` rows or
+/// pages, in order.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);

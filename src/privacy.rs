@@ -20,7 +20,8 @@
 //! [`redacted`], so a new command that returns, say, a `Complaint` unredacted does not compile.
 //! A `Redact` type must never implement `Plain`.
 
-use crate::auth::{self, Actor};
+use crate::actor::Actor;
+use crate::auth;
 use crate::complaints::{Complaint, ComplaintDetail};
 use crate::customers::{Customer, CustomerFile, VipRegisterLine};
 use crate::documents::Disclosure;
@@ -131,7 +132,7 @@ plain!((), bool, i64, u64, usize, f64, String, std::path::PathBuf);
 // not masked (the desk works by them); staff phones are work numbers. Keep this list next to
 // the `Redact` impls below, so a reviewer sees both sides at once.
 plain!(
-    crate::auth::Actor,
+    crate::actor::Actor,
     crate::backup::BackupInfo,
     crate::backup::DueReport,
     crate::backup::RestoreInfo,

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use frontdesk::customers::{self, CustomerFilter, CustomerInput};
-use frontdesk::import::{self, ImportReport, RowProblem};
+use frontdesk::error::RowProblem;
+use frontdesk::import::{self, ImportReport};
 use frontdesk::vocab::{Relation, Tier};
 use frontdesk::{store, Actor, Error};
 use rust_xlsxwriter::{Format, Formula, Workbook};

@@ -5,8 +5,7 @@
 //! `schema_too_new`, `internal`, and the shell's own `signed_out` and `setup`); `message` is the
 //! Chinese text shown to the clerk as is.
 
-use frontdesk::import::RowProblem;
-use frontdesk::Error;
+use frontdesk::error::{Error, RowProblem};
 use serde::Serialize;
 
 #[derive(Debug, Serialize, specta::Type)]

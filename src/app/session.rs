@@ -10,7 +10,8 @@
 //!   core grants to supervisors only and records in the audit log.
 //! - Each write is one transaction ([`Store::write`]).
 
-use crate::auth::{self, Actor};
+use crate::actor::Actor;
+use crate::auth;
 use crate::documents::{self, Disclosure};
 use crate::error::{Error, Result};
 use crate::estate::{self, Estate};

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use crate::auth::Actor;
+use crate::actor::Actor;
 use crate::backup::{self, BackupInfo, BackupKind, BackupPolicy, DueReport};
 use crate::error::{Error, Result};
 use crate::estate;

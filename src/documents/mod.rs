@@ -24,9 +24,7 @@ use crate::error::{Error, Result};
 use crate::store::Write;
 use crate::time::Period;
 use crate::validate;
-
-/// Progress of a long export: called with `(done, total)` rows or pages, in order.
-pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+use crate::Progress;
 
 /// One read transaction on `conn` until dropped (unless the caller already holds one): every
 /// count and sheet of a document then shows the register at the same moment, while the desk may

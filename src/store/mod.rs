@@ -30,7 +30,7 @@ use serde::Serialize;
 
 pub use audit::{history as audit_history, record_name, verify_audit_chain, AuditEntry};
 
-use crate::auth::Actor;
+use crate::actor::Actor;
 use crate::error::{Error, Result};
 use crate::time::{self, Clock};
 
