@@ -107,7 +107,7 @@ fn assert_graded(d: &Desk, c: &Complaint, grade: Grade, needle: &str) {
     assert_eq!(last["to"], grade.code());
     assert_eq!(last["manual"], false);
     assert!(last["reason"].as_str().unwrap().contains(needle));
-    let a = grading::evaluate(d.store.conn(), &c.id, d.clock.now()).unwrap();
+    let a = grading::assess(d.store.conn(), &c.id, d.clock.now()).unwrap();
     assert_eq!(a.grade, grade);
     assert!(a.reasons.iter().any(|r| r.contains(needle)), "{a:?}");
 }
@@ -222,7 +222,7 @@ fn each_fact_row_of_the_grading_table() {
         let c = open_plain(&mut d, extra);
         assert_eq!(c.grade, grade, "{name}");
         assert_graded(&d, &c, grade, needle);
-        let a = grading::evaluate(d.store.conn(), &c.id, d.clock.now()).unwrap();
+        let a = grading::assess(d.store.conn(), &c.id, d.clock.now()).unwrap();
         assert_eq!(a.responsible, who, "{name}");
         assert_eq!(a.first_response, limit, "{name}");
         assert_eq!(grade_events(&d, &c).len(), 1, "{name}");
@@ -241,7 +241,7 @@ fn each_fact_row_of_the_grading_table() {
         let c = open_plain(&mut d, extra);
         assert_eq!(c.grade, Grade::General, "{name}");
         assert!(grade_events(&d, &c).is_empty(), "{name}");
-        let a = grading::evaluate(d.store.conn(), &c.id, d.clock.now()).unwrap();
+        let a = grading::assess(d.store.conn(), &c.id, d.clock.now()).unwrap();
         assert!(a.reasons.is_empty(), "{name}: {a:?}");
         assert_eq!(a.responsible, "客户主管");
         assert_eq!(a.first_response, "2天或业主要求日期");
@@ -476,7 +476,7 @@ fn complainants_must_fall_within_a_month_for_hot() {
             reload(&d, c).grade_reason
         );
     }
-    let a = grading::evaluate(d.store.conn(), &all[2].id, d.clock.now()).unwrap();
+    let a = grading::assess(d.store.conn(), &all[2].id, d.clock.now()).unwrap();
     assert_eq!(a.complainants_in_window, 2);
     assert_eq!(a.households, 3);
 }
@@ -508,7 +508,7 @@ fn grades_are_never_lowered_automatically() {
     assert_eq!(up.grade_reason.as_deref(), Some("涉及诉讼"));
     assert!(tick(&mut d).is_empty());
     assert_eq!(grade_events(&d, &c).len(), events);
-    let a = grading::evaluate(d.store.conn(), &c.id, d.clock.now()).unwrap();
+    let a = grading::assess(d.store.conn(), &c.id, d.clock.now()).unwrap();
     assert_eq!(a.grade, Grade::General);
     assert_eq!(a.stored_grade, Grade::Major);
     assert_eq!(a.responsible, "总经理", "the stored grade's duty holds");
@@ -697,7 +697,7 @@ fn a_policy_change_does_not_rewrite_history() {
     let last = reload(&d, &second[4]);
     assert_eq!(last.grade, Grade::Hot);
     assert_eq!(grade_events(&d, &second[4])[0]["policy_version"], 1);
-    let a = grading::evaluate(d.store.conn(), &first[0].id, d.clock.now()).unwrap();
+    let a = grading::assess(d.store.conn(), &first[0].id, d.clock.now()).unwrap();
     assert_eq!(a.policy_version, 1);
     assert_eq!(a.grade, Grade::Hot);
 }

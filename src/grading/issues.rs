@@ -13,7 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{evaluate, regrade};
+use super::{assess, regrade};
 use crate::complaints::{self, Complaint};
 use crate::error::{Error, Result};
 use crate::intake;
@@ -240,7 +240,7 @@ pub(crate) fn member_left(
         .query_map(params![issue_id, left.id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in others {
-        let a = evaluate(&w.tx, &id, w.now)?;
+        let a = assess(&w.tx, &id, w.now)?;
         let grade = match &a.kept_grade_note {
             Some(note) => note.clone(),
             None => format!("本投诉等级“{}”不变", a.stored_grade.label()),

@@ -85,7 +85,7 @@ pub struct GradingPolicy {
     pub important_repeat_window_days: i64,
     /// 重要: failed attempts (未达成一致 / 未联系上) without agreement.
     pub important_failed_attempts: i64,
-    /// Days around a complaint's intake in which [`suggest_issues`] looks for the same problem.
+    /// Days around a complaint's intake in which [`suggest_issues`](super::suggest_issues) looks for the same problem.
     pub suggest_window_days: i64,
     pub major: Duty,
     pub hot: Duty,
