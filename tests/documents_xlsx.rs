@@ -169,7 +169,7 @@ fn complaint_register(
     period: &Period,
     p: &Path,
     d: Disclosure,
-    progress: documents::Progress,
+    progress: frontdesk::Progress,
 ) -> xlsx::Written {
     xlsx::complaint_register(
         f.d.store.conn(),
@@ -613,7 +613,7 @@ fn fill_of(styles: &str, xf: usize) -> Option<String> {
 }
 
 /// The fixture's November workbook, phones masked.
-fn month_workbook(f: &Fixture, p: &Path, progress: documents::Progress) -> xlsx::Written {
+fn month_workbook(f: &Fixture, p: &Path, progress: frontdesk::Progress) -> xlsx::Written {
     xlsx::month_workbook(
         f.d.store.conn(),
         &f.d.estate.id,

@@ -1,13 +1,14 @@
 //! Grading, re-grading and escalation: each row of the grading table, the 5th household, the
 //! time tick, never-downgrade, the 3-in-7-days escalation, policy changes not rewriting history,
-//! issue suggestions and linking, all on the fixed clock.
+//! issue suggestions and linking, all on the fixed clock; and the rules alone (`evaluate` over
+//! inputs written by hand), a table of cases covering every rule and the policy as data.
 
 use chrono::Duration;
-use frontdesk::complaints::{self, AttemptInput, CloseInput, Complaint, ComplaintInput};
-use frontdesk::grading::{self, LinkInput};
+use frontdesk::complaints::{self, AttemptInput, CloseInput, Complaint, ComplaintInput, Facts};
+use frontdesk::grading::{self, GradingPolicy, Inputs, LinkInput, Member};
 use frontdesk::intake::IntakeInput;
 use frontdesk::policy::{self, Policy};
-use frontdesk::vocab::{Grade, Role};
+use frontdesk::vocab::{Grade, Identification, Role};
 use frontdesk::{Error, Result, Write};
 
 use crate::common::*;
@@ -107,7 +108,7 @@ fn assert_graded(d: &Desk, c: &Complaint, grade: Grade, needle: &str) {
     assert_eq!(last["to"], grade.code());
     assert_eq!(last["manual"], false);
     assert!(last["reason"].as_str().unwrap().contains(needle));
-    let a = grading::evaluate(d.store.conn(), &c.id, d.clock.now()).unwrap();
+    let a = grading::assess(d.store.conn(), &c.id, d.clock.now()).unwrap();
     assert_eq!(a.grade, grade);
     assert!(a.reasons.iter().any(|r| r.contains(needle)), "{a:?}");
 }
@@ -222,7 +223,7 @@ fn each_fact_row_of_the_grading_table() {
         let c = open_plain(&mut d, extra);
         assert_eq!(c.grade, grade, "{name}");
         assert_graded(&d, &c, grade, needle);
-        let a = grading::evaluate(d.store.conn(), &c.id, d.clock.now()).unwrap();
+        let a = grading::assess(d.store.conn(), &c.id, d.clock.now()).unwrap();
         assert_eq!(a.responsible, who, "{name}");
         assert_eq!(a.first_response, limit, "{name}");
         assert_eq!(grade_events(&d, &c).len(), 1, "{name}");
@@ -241,7 +242,7 @@ fn each_fact_row_of_the_grading_table() {
         let c = open_plain(&mut d, extra);
         assert_eq!(c.grade, Grade::General, "{name}");
         assert!(grade_events(&d, &c).is_empty(), "{name}");
-        let a = grading::evaluate(d.store.conn(), &c.id, d.clock.now()).unwrap();
+        let a = grading::assess(d.store.conn(), &c.id, d.clock.now()).unwrap();
         assert!(a.reasons.is_empty(), "{name}: {a:?}");
         assert_eq!(a.responsible, "客户主管");
         assert_eq!(a.first_response, "2天或业主要求日期");
@@ -476,7 +477,7 @@ fn complainants_must_fall_within_a_month_for_hot() {
             reload(&d, c).grade_reason
         );
     }
-    let a = grading::evaluate(d.store.conn(), &all[2].id, d.clock.now()).unwrap();
+    let a = grading::assess(d.store.conn(), &all[2].id, d.clock.now()).unwrap();
     assert_eq!(a.complainants_in_window, 2);
     assert_eq!(a.households, 3);
 }
@@ -508,7 +509,7 @@ fn grades_are_never_lowered_automatically() {
     assert_eq!(up.grade_reason.as_deref(), Some("涉及诉讼"));
     assert!(tick(&mut d).is_empty());
     assert_eq!(grade_events(&d, &c).len(), events);
-    let a = grading::evaluate(d.store.conn(), &c.id, d.clock.now()).unwrap();
+    let a = grading::assess(d.store.conn(), &c.id, d.clock.now()).unwrap();
     assert_eq!(a.grade, Grade::General);
     assert_eq!(a.stored_grade, Grade::Major);
     assert_eq!(a.responsible, "总经理", "the stored grade's duty holds");
@@ -697,7 +698,7 @@ fn a_policy_change_does_not_rewrite_history() {
     let last = reload(&d, &second[4]);
     assert_eq!(last.grade, Grade::Hot);
     assert_eq!(grade_events(&d, &second[4])[0]["policy_version"], 1);
-    let a = grading::evaluate(d.store.conn(), &first[0].id, d.clock.now()).unwrap();
+    let a = grading::assess(d.store.conn(), &first[0].id, d.clock.now()).unwrap();
     assert_eq!(a.policy_version, 1);
     assert_eq!(a.grade, Grade::Hot);
 }
@@ -958,4 +959,543 @@ fn preview_grades_the_form_without_saving_it() {
     );
     assert_eq!(snapshot(&d.store), before);
     assert_eq!(reload(&d, &c).grade, Grade::General);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules alone: `grading::evaluate` over inputs written by hand, no store.
+
+/// A complaint as the rules see it: valid, about 物业管理, from household 3-101 alone, no known
+/// customer, received at t0, open, assessed a day later; nothing else raises it.
+fn inputs() -> Inputs {
+    Inputs {
+        complaint_id: "c1".into(),
+        complaint_no: "LH-TS2026-0001".into(),
+        policy_version: 1,
+        as_of: t0() + Duration::days(1),
+        received_at: t0(),
+        open: true,
+        identification: Identification::Valid,
+        category: "物业管理".into(),
+        facts: Facts::default(),
+        reopen_count: 0,
+        stored_grade: Grade::General,
+        stored_reason: None,
+        members: households(&[0]),
+        same_customer_category: None,
+        failed_attempts: 0,
+    }
+}
+
+/// A complaint of `unit` (its household and complainant) received `day` days after t0.
+fn member(unit: &str, complainant: &str, day: i64) -> Member {
+    Member {
+        household: format!("unit:{unit}"),
+        household_name: unit.into(),
+        complainant: complainant.into(),
+        received_at: t0() + Duration::days(day),
+    }
+}
+
+/// One complaint per day offset, from households 3-101, 3-102, … in turn.
+fn households(days: &[i64]) -> Vec<Member> {
+    days.iter()
+        .enumerate()
+        .map(|(n, &day)| {
+            let unit = format!("3-{}", 101 + n);
+            member(&unit, &format!("unit:{unit}"), day)
+        })
+        .collect()
+}
+
+/// One row of the table: what to change in the inputs and in the default policy, and what the
+/// rules must say (the reasons in order, each by a part of its text).
+struct Case {
+    what: &'static str,
+    inputs: fn(&mut Inputs),
+    policy: fn(&mut GradingPolicy),
+    grade: Grade,
+    reasons: &'static [&'static str],
+    other: &'static [&'static str],
+    responsible: &'static str,
+}
+
+const DEFAULT_POLICY: fn(&mut GradingPolicy) = |_| {};
+
+#[test]
+fn every_grading_rule_from_inputs_alone() {
+    use Grade::*;
+    let cases = [
+        Case {
+            what: "nothing raises it",
+            inputs: |_| {},
+            policy: DEFAULT_POLICY,
+            grade: General,
+            reasons: &[],
+            other: &[],
+            responsible: "客户主管",
+        },
+        // 重大
+        Case {
+            what: "safety",
+            inputs: |i| i.facts.safety_risk = true,
+            policy: DEFAULT_POLICY,
+            grade: Major,
+            reasons: &["涉及客户人身或财产安全"],
+            other: &[],
+            responsible: "总经理",
+        },
+        Case {
+            what: "the 5th household of the issue, named",
+            inputs: |i| i.members = households(&[0, 1, 2, 3, 4]),
+            policy: DEFAULT_POLICY,
+            grade: Major,
+            reasons: &["同一问题第5户投诉（3-105）"],
+            other: &["同一问题1个月内已有5位不同投诉人"],
+            responsible: "总经理",
+        },
+        Case {
+            what: "a household complaining twice counts once",
+            inputs: |i| {
+                i.members = households(&[0, 1, 2, 3]);
+                i.members.push(member("3-101", "phone:13800000000", 4));
+            },
+            policy: DEFAULT_POLICY,
+            grade: Hot,
+            reasons: &["同一问题1个月内已有5位不同投诉人"],
+            other: &[],
+            responsible: "总经理助理",
+        },
+        Case {
+            what: "policy: 3 households are 重大",
+            inputs: |i| i.members = households(&[0, 1, 2]),
+            policy: |p| p.major_households = 3,
+            grade: Major,
+            reasons: &["同一问题第3户投诉（3-103）"],
+            other: &["同一问题1个月内已有3位不同投诉人"],
+            responsible: "总经理",
+        },
+        Case {
+            what: "a claim of ¥20,000",
+            inputs: |i| i.facts.claim_fen = 2_000_000,
+            policy: DEFAULT_POLICY,
+            grade: Major,
+            reasons: &["索赔金额 ¥20,000.00 ≥ ¥20,000"],
+            other: &[],
+            responsible: "总经理",
+        },
+        Case {
+            what: "a claim a fen short of ¥20,000",
+            inputs: |i| i.facts.claim_fen = 1_999_999,
+            policy: DEFAULT_POLICY,
+            grade: General,
+            reasons: &[],
+            other: &[],
+            responsible: "客户主管",
+        },
+        Case {
+            what: "policy: claims from ¥5,000 are 重大",
+            inputs: |i| i.facts.claim_fen = 600_050,
+            policy: |p| p.major_claim_fen = 500_000,
+            grade: Major,
+            reasons: &["索赔金额 ¥6,000.50 ≥ ¥5,000"],
+            other: &[],
+            responsible: "总经理",
+        },
+        Case {
+            what: "media exposure",
+            inputs: |i| i.facts.media_exposure = true,
+            policy: DEFAULT_POLICY,
+            grade: Major,
+            reasons: &["媒体曝光，损害品牌声誉"],
+            other: &[],
+            responsible: "总经理",
+        },
+        Case {
+            what: "a lawsuit",
+            inputs: |i| i.facts.lawsuit = true,
+            policy: DEFAULT_POLICY,
+            grade: Major,
+            reasons: &["涉及诉讼"],
+            other: &[],
+            responsible: "总经理",
+        },
+        Case {
+            what: "a promise unkept",
+            inputs: |i| i.facts.promise_unkept = true,
+            policy: DEFAULT_POLICY,
+            grade: Major,
+            reasons: &["承诺或合同约定的服务未实施，业户多次提出仍未解决"],
+            other: &[],
+            responsible: "总经理",
+        },
+        Case {
+            what: "a collective of 10 is 重大 only, not 热点 too",
+            inputs: |i| i.facts.collective_size = 10,
+            policy: DEFAULT_POLICY,
+            grade: Major,
+            reasons: &["集体投诉 10 人 ≥ 10 人"],
+            other: &[],
+            responsible: "总经理",
+        },
+        Case {
+            what: "a valid complaint open over a month",
+            inputs: |i| i.as_of = t0() + Duration::days(31),
+            policy: DEFAULT_POLICY,
+            grade: Major,
+            reasons: &["有效投诉超过1个月未解决"],
+            other: &[],
+            responsible: "总经理",
+        },
+        Case {
+            what: "a valid complaint open exactly a month",
+            inputs: |i| i.as_of = t0() + Duration::days(30),
+            policy: DEFAULT_POLICY,
+            grade: General,
+            reasons: &[],
+            other: &[],
+            responsible: "客户主管",
+        },
+        Case {
+            what: "a closed complaint's time does not count",
+            inputs: |i| {
+                i.as_of = t0() + Duration::days(40);
+                i.open = false;
+            },
+            policy: DEFAULT_POLICY,
+            grade: General,
+            reasons: &[],
+            other: &[],
+            responsible: "客户主管",
+        },
+        Case {
+            what: "only a valid complaint's month counts",
+            inputs: |i| {
+                i.as_of = t0() + Duration::days(40);
+                i.identification = Identification::Coordination;
+            },
+            policy: DEFAULT_POLICY,
+            grade: General,
+            reasons: &[],
+            other: &[],
+            responsible: "客户主管",
+        },
+        Case {
+            what: "重要 open over three months",
+            inputs: |i| {
+                i.identification = Identification::Coordination;
+                i.facts.needs_other_departments = true;
+                i.as_of = t0() + Duration::days(91);
+            },
+            policy: DEFAULT_POLICY,
+            grade: Major,
+            reasons: &["重要投诉超过3个月未解决"],
+            other: &["需要其他部门配合处理"],
+            responsible: "总经理",
+        },
+        Case {
+            what: "a grade of 重要 on record open over three months",
+            inputs: |i| {
+                i.identification = Identification::Coordination;
+                i.stored_grade = Important;
+                i.as_of = t0() + Duration::days(91);
+            },
+            policy: DEFAULT_POLICY,
+            grade: Major,
+            reasons: &["重要投诉超过3个月未解决"],
+            other: &[],
+            responsible: "总经理",
+        },
+        Case {
+            what: "several 重大 reasons in the rules' order, a lower one apart",
+            inputs: |i| {
+                i.facts.lawsuit = true;
+                i.facts.safety_risk = true;
+                i.facts.company_fault = true;
+            },
+            policy: DEFAULT_POLICY,
+            grade: Major,
+            reasons: &["涉及客户人身或财产安全", "涉及诉讼"],
+            other: &["公司存在明显过错"],
+            responsible: "总经理",
+        },
+        Case {
+            what: "policy: 重大 is handled by someone else",
+            inputs: |i| i.facts.safety_risk = true,
+            policy: |p| p.major.responsible = "区域总经理".into(),
+            grade: Major,
+            reasons: &["涉及客户人身或财产安全"],
+            other: &[],
+            responsible: "区域总经理",
+        },
+        // 热点
+        Case {
+            what: "3 complainants of the issue within a month",
+            inputs: |i| i.members = households(&[0, 10, 29]),
+            policy: DEFAULT_POLICY,
+            grade: Hot,
+            reasons: &["同一问题1个月内已有3位不同投诉人"],
+            other: &[],
+            responsible: "总经理助理",
+        },
+        Case {
+            what: "3 complainants spread over more than a month",
+            inputs: |i| i.members = households(&[0, 20, 40]),
+            policy: DEFAULT_POLICY,
+            grade: General,
+            reasons: &[],
+            other: &[],
+            responsible: "客户主管",
+        },
+        Case {
+            what: "policy: a 2-month window for complainants",
+            inputs: |i| i.members = households(&[0, 20, 40]),
+            policy: |p| p.hot_window_days = 60,
+            grade: Hot,
+            reasons: &["同一问题2个月内已有3位不同投诉人"],
+            other: &[],
+            responsible: "总经理助理",
+        },
+        Case {
+            what: "a collective of 3",
+            inputs: |i| i.facts.collective_size = 3,
+            policy: DEFAULT_POLICY,
+            grade: Hot,
+            reasons: &["集体投诉 3 人 ≥ 3 人"],
+            other: &[],
+            responsible: "总经理助理",
+        },
+        Case {
+            what: "a collective of 2",
+            inputs: |i| i.facts.collective_size = 2,
+            policy: DEFAULT_POLICY,
+            grade: General,
+            reasons: &[],
+            other: &[],
+            responsible: "客户主管",
+        },
+        Case {
+            what: "policy: collectives of 2 are 热点",
+            inputs: |i| i.facts.collective_size = 2,
+            policy: |p| p.hot_collective = 2,
+            grade: Hot,
+            reasons: &["集体投诉 2 人 ≥ 2 人"],
+            other: &[],
+            responsible: "总经理助理",
+        },
+        Case {
+            what: "a lawsuit may follow",
+            inputs: |i| i.facts.lawsuit_risk = true,
+            policy: DEFAULT_POLICY,
+            grade: Hot,
+            reasons: &["可能引发法律诉讼"],
+            other: &[],
+            responsible: "总经理助理",
+        },
+        Case {
+            what: "the media may expose it",
+            inputs: |i| i.facts.media_risk = true,
+            policy: DEFAULT_POLICY,
+            grade: Hot,
+            reasons: &["可能被媒体曝光"],
+            other: &[],
+            responsible: "总经理助理",
+        },
+        Case {
+            what: "the company's fault, open over a week",
+            inputs: |i| {
+                i.facts.company_fault = true;
+                i.as_of = t0() + Duration::days(8);
+            },
+            policy: DEFAULT_POLICY,
+            grade: Hot,
+            reasons: &["公司责任导致超过1周仍未解决"],
+            other: &["公司存在明显过错"],
+            responsible: "总经理助理",
+        },
+        Case {
+            what: "policy: the company's fault may stay open 2 weeks",
+            inputs: |i| {
+                i.facts.company_fault = true;
+                i.as_of = t0() + Duration::days(8);
+            },
+            policy: |p| p.hot_fault_open_days = 14,
+            grade: Important,
+            reasons: &["公司存在明显过错"],
+            other: &[],
+            responsible: "项目经理",
+        },
+        // 重要
+        Case {
+            what: "the company's fault",
+            inputs: |i| i.facts.company_fault = true,
+            policy: DEFAULT_POLICY,
+            grade: Important,
+            reasons: &["公司存在明显过错"],
+            other: &[],
+            responsible: "项目经理",
+        },
+        Case {
+            what: "the customer's 2nd complaint of the category within a year",
+            inputs: |i| i.same_customer_category = Some(vec![t0() - Duration::days(300), t0()]),
+            policy: DEFAULT_POLICY,
+            grade: Important,
+            reasons: &["同一客户1年内第2次投诉“物业管理”"],
+            other: &[],
+            responsible: "项目经理",
+        },
+        Case {
+            what: "the customer's earlier complaint over a year before",
+            inputs: |i| i.same_customer_category = Some(vec![t0() - Duration::days(400), t0()]),
+            policy: DEFAULT_POLICY,
+            grade: General,
+            reasons: &[],
+            other: &[],
+            responsible: "客户主管",
+        },
+        Case {
+            what: "policy: the 3rd complaint is a repeat",
+            inputs: |i| i.same_customer_category = Some(vec![t0() - Duration::days(300), t0()]),
+            policy: |p| p.important_repeats = 3,
+            grade: General,
+            reasons: &[],
+            other: &[],
+            responsible: "客户主管",
+        },
+        Case {
+            what: "policy: repeats counted over 2 years",
+            inputs: |i| i.same_customer_category = Some(vec![t0() - Duration::days(400), t0()]),
+            policy: |p| p.important_repeat_window_days = 730,
+            grade: Important,
+            reasons: &["同一客户2年内第2次投诉“物业管理”"],
+            other: &[],
+            responsible: "项目经理",
+        },
+        Case {
+            what: "without a known customer a complaint is its 1st",
+            inputs: |_| {},
+            policy: |p| p.important_repeats = 1,
+            grade: Important,
+            reasons: &["同一客户1年内第1次投诉“物业管理”"],
+            other: &[],
+            responsible: "项目经理",
+        },
+        Case {
+            what: "3 failed attempts",
+            inputs: |i| i.failed_attempts = 3,
+            policy: DEFAULT_POLICY,
+            grade: Important,
+            reasons: &["沟通3次未达成一致"],
+            other: &[],
+            responsible: "项目经理",
+        },
+        Case {
+            what: "2 failed attempts",
+            inputs: |i| i.failed_attempts = 2,
+            policy: DEFAULT_POLICY,
+            grade: General,
+            reasons: &[],
+            other: &[],
+            responsible: "客户主管",
+        },
+        Case {
+            what: "reopened after closing (二次投诉)",
+            inputs: |i| i.reopen_count = 1,
+            policy: DEFAULT_POLICY,
+            grade: Important,
+            reasons: &["二次投诉（结案后第1次重新打开）"],
+            other: &[],
+            responsible: "项目经理",
+        },
+        Case {
+            what: "needs other departments",
+            inputs: |i| i.facts.needs_other_departments = true,
+            policy: DEFAULT_POLICY,
+            grade: Important,
+            reasons: &["需要其他部门配合处理"],
+            other: &[],
+            responsible: "项目经理",
+        },
+        // A grade on record above the facts
+        Case {
+            what: "a grade of 热点 on record is kept and decides who handles it",
+            inputs: |i| i.stored_grade = Hot,
+            policy: DEFAULT_POLICY,
+            grade: General,
+            reasons: &[],
+            other: &[],
+            responsible: "总经理助理",
+        },
+    ];
+    for case in &cases {
+        let mut i = inputs();
+        (case.inputs)(&mut i);
+        let mut p = GradingPolicy::default();
+        (case.policy)(&mut p);
+        let a = grading::evaluate(&i, &p);
+        let what = case.what;
+        assert_eq!(a.grade, case.grade, "{what}: {a:?}");
+        for (said, expected) in [(&a.reasons, case.reasons), (&a.other_reasons, case.other)] {
+            assert_eq!(said.len(), expected.len(), "{what}: {said:?}");
+            for (reason, needle) in said.iter().zip(expected) {
+                assert!(
+                    reason.contains(needle),
+                    "{what}: {reason:?} lacks {needle:?}"
+                );
+            }
+        }
+        assert_eq!(a.responsible, case.responsible, "{what}");
+        assert_eq!(a.stored_grade, i.stored_grade, "{what}");
+        assert_eq!(
+            a.kept_grade_note.is_some(),
+            i.stored_grade > a.grade,
+            "{what}: {:?}",
+            a.kept_grade_note
+        );
+    }
+}
+
+#[test]
+fn evaluate_reports_the_counts_it_read_and_the_grade_it_keeps() {
+    let mut i = inputs();
+    i.members = households(&[0, 3, 40]);
+    i.members.push(member("3-101", "phone:13800000000", 41));
+    i.same_customer_category = Some(vec![t0() - Duration::days(500), t0()]);
+    i.failed_attempts = 2;
+    i.identification = Identification::Coordination;
+    i.as_of = t0() + Duration::days(45) + Duration::hours(23);
+    i.stored_grade = Grade::Important;
+    i.stored_reason = Some("公司存在明显过错".into());
+    i.policy_version = 7;
+    let a = grading::evaluate(&i, &GradingPolicy::default());
+    assert_eq!(
+        (
+            a.households,
+            a.complainants_in_window,
+            a.repeats,
+            a.failed_attempts,
+            a.open_days
+        ),
+        (3, 2, 1, 2, Some(45))
+    );
+    assert_eq!(
+        (a.complaint_id.as_str(), a.complaint_no.as_str()),
+        ("c1", "LH-TS2026-0001")
+    );
+    assert_eq!(a.policy_version, 7);
+    assert_eq!(a.grade, Grade::General);
+    assert_eq!(a.stored_reason.as_deref(), Some("公司存在明显过错"));
+    assert_eq!(
+        a.kept_grade_note.as_deref(),
+        Some("记录等级“重要”高于按现有事实评定的“一般”：等级不自动降低，如需调低由主管人工调整")
+    );
+    assert_eq!(
+        (a.responsible.as_str(), a.first_response.as_str()),
+        ("项目经理", "1小时")
+    );
+
+    i.open = false;
+    assert_eq!(
+        grading::evaluate(&i, &GradingPolicy::default()).open_days,
+        None
+    );
 }
