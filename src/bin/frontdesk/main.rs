@@ -1,23 +1,20 @@
 //! `frontdesk`: the command line over the core, for IT staff and scripting.
 //!
-//! Every operation the desk can do is reachable here. Paths are resolved here, never in the core:
+//! Every operation the desk can do is reachable here (the developers' harnesses, benchmarks and the
+//! kill/tamper/fuzz soak, are in `frontdesk-dev`). Paths are resolved here, never in the core:
 //! `--data-dir`, else `FRONTDESK_DATA_DIR`, else the user's data directory (`directories`).
 //! Writes run as the staff member named by `--user`/`FRONTDESK_USER` with the password from
 //! `FRONTDESK_PASSWORD` (or `--password`). Output is readable text, or JSON with `--json`.
 //! Errors print in Chinese on stderr and exit non-zero (2 for bad input, 1 otherwise).
 
-mod bench;
-mod bench_documents;
 mod complaints;
 mod customers;
 mod deadlines;
-mod fuzz;
 mod kpi;
 mod output;
 mod pdf;
 mod queues;
 mod repairs;
-mod soak;
 mod xlsx;
 
 use std::io::Read;
@@ -74,10 +71,6 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
-    /// Benchmark: bulk import and search latency on a throw-away database (prints figures).
-    Bench(bench::BenchArgs),
-    /// Benchmark: slip PDF, month-end workbook and a 100,000-row register (time, size, peak memory).
-    BenchDocuments(bench_documents::Args),
     /// Estate set-up: departments, staff, units.
     #[command(subcommand)]
     Estate(EstateCommand),
@@ -113,11 +106,6 @@ enum Command {
     },
     /// Replace the database by a backup file (close FrontDesk first); keeps a copy of the old one.
     Restore { file: PathBuf },
-    /// Kill harness: SIGKILL a writing child at random moments and check nothing committed is lost.
-    Soak(soak::SoakArgs),
-    /// The soak harness's child writer (internal).
-    #[command(hide = true)]
-    SoakWriter(soak::WriterArgs),
     /// Deadlines in working time: show, pause, resume; the working calendar.
     #[command(subcommand)]
     Deadline(deadlines::Command),
@@ -456,8 +444,6 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             }
             to_json(report)
         }
-        Command::Bench(a) => bench::run(a),
-        Command::BenchDocuments(a) => bench_documents::run(a),
         Command::Info => {
             let dir = data_dir(cli)?;
             Ok(serde_json::json!({
@@ -596,8 +582,6 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             file,
             chrono::Utc::now(),
         )?),
-        Command::Soak(a) => soak::run(a),
-        Command::SoakWriter(a) => soak::writer(a),
         Command::Deadline(c) => deadlines::run(&mut signed_in(cli)?, c),
         Command::Kpi(a) => kpi::run(&mut signed_in(cli)?, a),
         Command::Queue(c) => queues::run(&mut signed_in(cli)?, c),

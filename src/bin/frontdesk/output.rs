@@ -1,6 +1,7 @@
 //! How the command lines print what a command returns: the value as indented text, or as JSON
 //! with `--json`; an error in Chinese on stderr (a JSON body with `--json`) and the exit code (2 for
-//! bad input, 1 otherwise).
+//! bad input, 1 otherwise). Shared by `frontdesk` and `frontdesk-dev` (`#[path]`), so that both
+//! print alike.
 
 use std::process::ExitCode;
 

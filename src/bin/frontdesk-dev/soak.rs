@@ -1,4 +1,4 @@
-//! `frontdesk soak`: the kill harness proving that committed records survive a hard kill.
+//! `frontdesk-dev soak`: the kill harness proving that committed records survive a hard kill.
 //!
 //! One database is set up once and reused across trials (as a real desk reuses its file). Each
 //! trial spawns this same binary as a child running the hidden `soak-writer` command, which records

@@ -1,4 +1,4 @@
-//! `frontdesk bench`: the speed figures the core promises, printed (never asserted in tests).
+//! `frontdesk-dev bench`: the speed figures the core promises, printed (never asserted in tests).
 //!
 //! It builds a throw-away database in a temporary directory, bulk-imports generated intakes through
 //! the same `intake::import` the CLI uses, then times search for 1-, 2-, 4- and 8-character Chinese
