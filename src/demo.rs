@@ -50,7 +50,7 @@ pub struct Practice {
 }
 
 /// A small estate, 龙湖花园 (LH), with [`PRACTICE_DEPARTMENTS`], [`PRACTICE_UNITS`] and four staff
-/// of different roles: the starting point of the tests and of `frontdesk soak --fuzz`.
+/// of different roles: the starting point of the tests and of `frontdesk-dev soak --fuzz`.
 pub fn practice(store: &mut Store) -> Result<Practice> {
     refuse_if_set_up(store)?;
     let estate = store.write(&Actor::system(), |w| {
