@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use frontdesk::backup::{self, BackupInfo, RestoreInfo};
 use frontdesk::demo::{self, DemoSummary};
 use frontdesk::estate::Estate;
-use frontdesk::{auth, policy, Actor, Store};
+use frontdesk::{auth, policy, setup, Actor, Store};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -94,7 +94,7 @@ pub fn setup_init(state: State<'_, AppState>, input: SetupInput) -> WireResult<A
     state
         .with_store(|s| {
             let slip_title = input.slip_title.as_deref().filter(|t| !t.trim().is_empty());
-            demo::init(
+            setup::init(
                 s,
                 &input.estate_name,
                 &input.estate_code,

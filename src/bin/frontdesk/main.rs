@@ -418,7 +418,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                         "请用 --admin-password 或 FRONTDESK_PASSWORD 提供",
                     )
                 })?;
-            let e = frontdesk::demo::init(
+            let e = frontdesk::setup::init(
                 &mut store,
                 &a.estate,
                 &a.code,
