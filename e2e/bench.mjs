@@ -168,8 +168,8 @@ for (const p of demo.processes) {
 const summary = { launch_ms: Math.round(demo.launchMs), webview_ms: Math.round(demo.webviewMs), sign_in_ms: demo.signInMs, idle_pss_mb: Math.round(demo.idleMb), binary_mb: Number(binMb.toFixed(1)), binary_xz_mb: Number(xzMb.toFixed(1)) }
 
 // `--db FILE [--as LOGIN:PASSWORD]`: the same on a copy of a large desk's database (e.g. the
-// `bench.sqlite3` that `frontdesk bench-documents --keep DIR` leaves; its login is bench), to show
-// that launch does not grow with the data (the database's full check runs beside the window).
+// `bench.sqlite3` that `frontdesk-dev bench-documents --keep DIR` leaves; its login is bench), to
+// show that launch does not grow with the data (the database's full check runs beside the window).
 const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined }
 if (arg('--db')) {
   const [login, password] = (arg('--as') ?? 'bench:bench-pass').split(':')

@@ -1,6 +1,6 @@
-//! Setting up a desk: a fresh estate with its first supervisor ([`init`]), realistic demo data
-//! for one estate ([`load`]), or the small practice desk the tests and the soak fuzzing start from
-//! ([`practice`]).
+//! Desks that are not real: realistic demo data for one estate ([`load`]), or the small practice
+//! desk the tests and the soak fuzzing start from ([`practice`]). A real desk's first set-up is
+//! [`crate::setup`].
 //!
 //! Invariants: both refuse a database that already has an estate, so nothing real is ever mixed
 //! with demo data; demo data is deterministic for a seed and dated up to the store's clock.
@@ -8,26 +8,15 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::estate::{self, Estate, EstateInput, StaffInput};
 use crate::store::Store;
 use crate::time::Clock;
 use crate::vocab::SubjectKind;
-use crate::{complaints, customers, followups, intake, repairs, slips, Actor};
+use crate::{complaints, customers, followups, intake, repairs, setup, slips, Actor};
 
 /// The seed `frontdesk demo` uses.
 pub const DEMO_SEED: u64 = 20261123;
-
-/// The departments a new estate starts with.
-pub const DEFAULT_DEPARTMENTS: &[&str] =
-    &["客服中心", "工程维修部", "保安部", "保洁绿化", "财务部"];
-
-fn refuse_if_set_up(store: &Store) -> Result<()> {
-    if !estate::estates(store.conn())?.is_empty() {
-        return Err(Error::State("数据库中已有小区，不能重复初始化".into()));
-    }
-    Ok(())
-}
 
 /// Password of every staff member of the [`practice`] desk.
 pub const PRACTICE_PASSWORD: &str = "secret123";
@@ -50,9 +39,9 @@ pub struct Practice {
 }
 
 /// A small estate, 龙湖花园 (LH), with [`PRACTICE_DEPARTMENTS`], [`PRACTICE_UNITS`] and four staff
-/// of different roles: the starting point of the tests and of `frontdesk soak --fuzz`.
+/// of different roles: the starting point of the tests and of `frontdesk-dev soak --fuzz`.
 pub fn practice(store: &mut Store) -> Result<Practice> {
-    refuse_if_set_up(store)?;
+    setup::refuse_if_set_up(store)?;
     let estate = store.write(&Actor::system(), |w| {
         let e = estate::create_estate(
             w,
@@ -99,45 +88,6 @@ pub fn practice(store: &mut Store) -> Result<Practice> {
     })
 }
 
-/// Creates the estate, its default departments and the first supervisor.
-pub fn init(
-    store: &mut Store,
-    name: &str,
-    code: &str,
-    slip_title: Option<&str>,
-    admin_login: &str,
-    admin_name: &str,
-    admin_password: &str,
-) -> Result<Estate> {
-    refuse_if_set_up(store)?;
-    store.write(&Actor::system(), |w| {
-        let e = estate::create_estate(
-            w,
-            &EstateInput {
-                name: Some(name.into()),
-                code: Some(code.into()),
-                slip_title: slip_title.map(str::to_string),
-            },
-        )?;
-        for d in DEFAULT_DEPARTMENTS {
-            estate::add_department(w, &e.id, Some(d))?;
-        }
-        estate::add_staff(
-            w,
-            &e.id,
-            &StaffInput {
-                login: Some(admin_login.into()),
-                name: Some(admin_name.into()),
-                role: Some("supervisor".into()),
-                department: Some("客服中心".into()),
-                phone: None,
-                password: Some(admin_password.into()),
-            },
-        )?;
-        Ok(e)
-    })
-}
-
 /// What [`load`] created.
 #[derive(Debug, Default, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -164,7 +114,7 @@ const DEMO_DAYS: i64 = 120;
 /// far as its age allows, so every state appears (open, dispatched, in handling, closed, followed
 /// up, reopened; repairs from reported to closed). Deterministic for a seed and a clock.
 pub fn load(store: &mut Store, seed: u64) -> Result<DemoSummary> {
-    refuse_if_set_up(store)?;
+    setup::refuse_if_set_up(store)?;
     let end = store.now();
     let start = end - Duration::days(DEMO_DAYS);
     let restore = store.clock().clone();
@@ -184,7 +134,7 @@ fn fill(
     end: DateTime<Utc>,
 ) -> Result<DemoSummary> {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let e = init(
+    let e = setup::init(
         store,
         "龙湖花园",
         "LH",

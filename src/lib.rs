@@ -1,12 +1,14 @@
 //! FrontDesk (物业前台): the core of the property-management front desk.
 //!
 //! Everything the desk records and every workflow it runs lives here, with no UI and no IPC: the
-//! store and its migrations ([`store`]), the register ([`estate`], [`customers`], [`intake`],
-//! [`complaints`], [`slips`], [`repairs`], [`followups`]), search ([`search`]), imports
-//! ([`import`]) and demo data ([`demo`]); the company's rules as data: grading and escalation
-//! ([`grading`]), the working calendar and deadlines ([`calendar`], [`deadlines`]), work queues
-//! ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]); the documents it prints and exports ([`documents`]); who may see which personal data ([`privacy`]). The CLI (`src/bin/frontdesk`) and the desktop shell call
-//! these functions and nothing else. See `docs/ARCHITECTURE.md`.
+//! store and its migrations ([`store`]), a desk's first set-up ([`setup`]), the register
+//! ([`estate`], [`customers`], [`intake`], [`complaints`], [`slips`], [`repairs`], [`followups`]),
+//! search ([`search`]), imports ([`import`]) and demo data ([`demo`]); the company's rules as data:
+//! grading and escalation ([`grading`]), the working calendar and deadlines ([`calendar`],
+//! [`deadlines`]), work queues ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]); the
+//! documents it prints and exports ([`documents`]); who may see which personal data ([`privacy`]).
+//! The CLI (`src/bin/frontdesk`) and the desktop shell call these functions and nothing else. See
+//! `docs/ARCHITECTURE.md`.
 
 pub mod actor;
 pub mod app;
@@ -30,6 +32,7 @@ pub mod privacy;
 pub mod queues;
 pub mod repairs;
 pub mod search;
+pub mod setup;
 pub mod slips;
 pub mod store;
 pub mod time;

@@ -316,11 +316,12 @@ fn cli_backup_list_restore() {
     assert!(!ok && err.contains("备份类型"), "{err}");
 }
 
-/// The kill harness through the real binary: every reported commit survives SIGKILL.
+/// The kill harness through the real binary (`frontdesk-dev soak`): every reported commit survives
+/// SIGKILL.
 #[test]
 fn kill_harness_loses_nothing() {
     let root = scratch("soak");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk-dev"))
         .args([
             "soak",
             "--trials",

@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use frontdesk::estate::{self, EstateInput, StaffInput};
-use frontdesk::{auth, Error};
+use frontdesk::{auth, setup, Error, Store};
 
 #[test]
 fn fixture_builds_estate_with_staff_and_units() {
@@ -23,6 +23,42 @@ fn fixture_builds_estate_with_staff_and_units() {
     let units = estate::units(d.store.conn(), &d.estate.id).unwrap();
     assert_eq!(units.len(), UNITS.len());
     assert_eq!(units[0].code, "1-1-101");
+}
+
+/// The first set-up: the estate, the default departments and a supervisor who can sign in, in one
+/// write (a bad password leaves the database empty); once set up, neither a second set-up nor demo
+/// or practice data is accepted.
+#[test]
+fn first_set_up_runs_once_and_whole() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.set_clock(frontdesk::time::Clock::fixed(t0()));
+    let init = |store: &mut Store, password: &str| {
+        setup::init(store, "龙湖花园", "LH", None, "wang", "王主管", password)
+    };
+    assert_invalid(init(&mut store, "12345"), "password", "至少 6 位");
+    assert!(estate::estates(store.conn()).unwrap().is_empty());
+
+    let e = init(&mut store, PASSWORD).unwrap();
+    let mut departments: Vec<String> = estate::departments(store.conn(), &e.id)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
+    let mut expected = setup::DEFAULT_DEPARTMENTS.to_vec();
+    departments.sort();
+    expected.sort();
+    assert_eq!(departments, expected);
+    let sup = auth::login(&mut store, "wang", PASSWORD).unwrap();
+    assert_eq!(sup.name, "王主管");
+
+    let refused = |r: frontdesk::Result<()>| match r {
+        Err(Error::State(m)) => assert!(m.contains("不能重复初始化"), "{m}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    refused(init(&mut store, PASSWORD).map(drop));
+    refused(frontdesk::demo::load(&mut store, frontdesk::demo::DEMO_SEED).map(drop));
+    refused(frontdesk::demo::practice(&mut store).map(drop));
+    assert_eq!(estate::estates(store.conn()).unwrap().len(), 1);
 }
 
 #[test]

@@ -1,7 +1,7 @@
-//! The hostile-input fuzzing (`frontdesk soak --fuzz`, engine in src/bin/frontdesk/fuzz.rs) run
-//! through the real binary: no panic, every rejection a Chinese error, nothing changed by a
-//! rejected command. CI runs 300 cases; `FRONTDESK_FUZZ_CASES` and `FRONTDESK_FUZZ_SEED` change
-//! that; the soak command's default is 100,000.
+//! The hostile-input fuzzing (`frontdesk-dev soak --fuzz`, engine in
+//! src/bin/frontdesk-dev/fuzz.rs) run through the real binary: no panic, every rejection a Chinese
+//! error, nothing changed by a rejected command. CI runs 300 cases; `FRONTDESK_FUZZ_CASES` and
+//! `FRONTDESK_FUZZ_SEED` change that; the soak command's default is 100,000.
 
 #[test]
 fn fuzz_every_command_with_hostile_input() {
@@ -14,7 +14,7 @@ fn fuzz_every_command_with_hostile_input() {
     let cases = env("FRONTDESK_FUZZ_CASES", 300);
     let seed = env("FRONTDESK_FUZZ_SEED", 20_261_123);
     let root = crate::common::scratch("fuzz");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk-dev"))
         .args(["soak", "--trials", "0", "--tamper", "0", "--json", "--dir"])
         .arg(&root)
         .args(["--fuzz", &cases.to_string(), "--seed", &seed.to_string()])

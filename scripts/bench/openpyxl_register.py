@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The 《客户投诉处理记录表》 register written by openpyxl (write-only mode), for
-`frontdesk bench-documents` to compare with the Rust writer.
+`frontdesk-dev bench-documents` to compare with the Rust writer.
 
     openpyxl_register.py ROWS.csv OUT.xlsx
 

@@ -7,7 +7,7 @@ use frontdesk::app::Session;
 use frontdesk::backup::{self, BackupInfo, RestoreInfo};
 use frontdesk::demo::{self, DemoSummary};
 use frontdesk::estate::Estate;
-use frontdesk::{policy, Actor};
+use frontdesk::{policy, setup, Actor};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -95,7 +95,7 @@ pub fn setup_init(state: State<'_, AppState>, input: SetupInput) -> WireResult<A
     state
         .with_session(|s| {
             let slip_title = input.slip_title.as_deref().filter(|t| !t.trim().is_empty());
-            demo::init(
+            setup::init(
                 s.store_mut(),
                 &input.estate_name,
                 &input.estate_code,

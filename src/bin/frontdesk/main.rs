@@ -1,22 +1,20 @@
 //! `frontdesk`: the command line over the core, for IT staff and scripting.
 //!
-//! Every operation the desk can do is reachable here. Paths are resolved here, never in the core:
+//! Every operation the desk can do is reachable here (the developers' harnesses, benchmarks and the
+//! kill/tamper/fuzz soak, are in `frontdesk-dev`). Paths are resolved here, never in the core:
 //! `--data-dir`, else `FRONTDESK_DATA_DIR`, else the user's data directory (`directories`).
 //! Writes run as the staff member named by `--user`/`FRONTDESK_USER` with the password from
 //! `FRONTDESK_PASSWORD` (or `--password`). Output is readable text, or JSON with `--json`.
 //! Errors print in Chinese on stderr and exit non-zero (2 for bad input, 1 otherwise).
 
-mod bench;
-mod bench_documents;
 mod complaints;
 mod customers;
 mod deadlines;
-mod fuzz;
 mod kpi;
+mod output;
 mod pdf;
 mod queues;
 mod repairs;
-mod soak;
 mod xlsx;
 
 use std::io::Read;
@@ -73,10 +71,6 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
-    /// Benchmark: bulk import and search latency on a throw-away database (prints figures).
-    Bench(bench::BenchArgs),
-    /// Benchmark: slip PDF, month-end workbook and a 100,000-row register (time, size, peak memory).
-    BenchDocuments(bench_documents::Args),
     /// Estate set-up: departments, staff, units.
     #[command(subcommand)]
     Estate(EstateCommand),
@@ -112,11 +106,6 @@ enum Command {
     },
     /// Replace the database by a backup file (close FrontDesk first); keeps a copy of the old one.
     Restore { file: PathBuf },
-    /// Kill harness: SIGKILL a writing child at random moments and check nothing committed is lost.
-    Soak(soak::SoakArgs),
-    /// The soak harness's child writer (internal).
-    #[command(hide = true)]
-    SoakWriter(soak::WriterArgs),
     /// Deadlines in working time: show, pause, resume; the working calendar.
     #[command(subcommand)]
     Deadline(deadlines::Command),
@@ -364,7 +353,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                         "请用 --admin-password 或 FRONTDESK_PASSWORD 提供",
                     )
                 })?;
-            let e = frontdesk::demo::init(
+            let e = frontdesk::setup::init(
                 session.store_mut(),
                 &a.estate,
                 &a.code,
@@ -386,8 +375,6 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Verify => to_json(upkeep::verified(
             Session::open_existing(&paths(cli)?)?.store(),
         )?),
-        Command::Bench(a) => bench::run(a),
-        Command::BenchDocuments(a) => bench_documents::run(a),
         Command::Info => {
             let paths = paths(cli)?;
             Ok(serde_json::json!({
@@ -541,8 +528,6 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             file,
             chrono::Utc::now(),
         )?),
-        Command::Soak(a) => soak::run(a),
-        Command::SoakWriter(a) => soak::writer(a),
         Command::Deadline(c) => deadlines::run(&mut signed_in(cli)?, c),
         Command::Kpi(a) => kpi::run(&mut signed_in(cli)?, a),
         Command::Queue(c) => queues::run(&mut signed_in(cli)?, c),
@@ -593,91 +578,7 @@ pub fn period(
     frontdesk::time::Period::days_or_today(from, to, ctx.store().now())?.bounds()
 }
 
-/// Renders a value as indented text: objects as `key: value` lines, arrays item by item.
-fn render_text(v: &serde_json::Value, indent: usize, out: &mut String) {
-    use std::fmt::Write as _;
-    let pad = "  ".repeat(indent);
-    match v {
-        serde_json::Value::Object(m) => {
-            for (k, v) in m {
-                match v {
-                    serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
-                        let _ = writeln!(out, "{pad}{k}:");
-                        render_text(v, indent + 1, out);
-                    }
-                    _ => {
-                        let _ = writeln!(out, "{pad}{k}: {}", scalar(v));
-                    }
-                }
-            }
-        }
-        serde_json::Value::Array(a) => {
-            if a.is_empty() {
-                let _ = writeln!(out, "{pad}（无）");
-            }
-            for (i, item) in a.iter().enumerate() {
-                match item {
-                    serde_json::Value::Object(_) | serde_json::Value::Array(_) => {
-                        let _ = writeln!(out, "{pad}[{}]", i + 1);
-                        render_text(item, indent + 1, out);
-                    }
-                    _ => {
-                        let _ = writeln!(out, "{pad}- {}", scalar(item));
-                    }
-                }
-            }
-        }
-        _ => {
-            let _ = writeln!(out, "{pad}{}", scalar(v));
-        }
-    }
-}
-
-fn scalar(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => "—".into(),
-        other => other.to_string(),
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
-        Ok(v) => {
-            let mut text = String::new();
-            if cli.json_output {
-                text = serde_json::to_string_pretty(&v).unwrap_or_default();
-                text.push('\n');
-            } else {
-                render_text(&v, 0, &mut text);
-            }
-            // A closed pipe (`| head`) is not an error worth a panic.
-            let _ = std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            if cli.json_output {
-                let mut body = serde_json::json!({ "code": e.code(), "message": e.to_string() });
-                if let Error::Invalid { field, .. } = &e {
-                    body["field"] = serde_json::json!(field);
-                }
-                if let Error::Import(rows) = &e {
-                    body["rows"] = serde_json::json!(rows);
-                }
-                eprintln!("{body}");
-            } else {
-                eprintln!("错误：{e}");
-                if let Error::Import(rows) = &e {
-                    for r in rows {
-                        eprintln!("  第 {} 行 {}：{}", r.row, r.field, r.message);
-                    }
-                }
-            }
-            match e {
-                Error::Invalid { .. } | Error::Import(_) => ExitCode::from(2),
-                _ => ExitCode::from(1),
-            }
-        }
-    }
+    output::print(run(&cli), cli.json_output)
 }

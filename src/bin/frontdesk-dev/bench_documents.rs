@@ -1,4 +1,5 @@
-//! `frontdesk bench-documents`: the documents' speed and memory figures, printed (never asserted).
+//! `frontdesk-dev bench-documents`: the documents' speed and memory figures, printed (never
+//! asserted).
 //!
 //! On a throw-away database in a temporary folder it generates one month (November 2026) of
 //! complaints and repair orders through the core (`intake::record` + `complaints::open`,
@@ -15,7 +16,7 @@
 //! Each measured phase runs in a child process (`--phase`), so its peak memory (VmHWM from
 //! /proc/self/status, Linux) is its own, not the generator's. `--keep DIR` leaves the databases
 //! and files in DIR; one phase can then be measured again on its own:
-//! `frontdesk --json bench-documents --phase month --db DIR/bench.sqlite3 --out /tmp/m.xlsx`
+//! `frontdesk-dev --json bench-documents --phase month --db DIR/bench.sqlite3 --out /tmp/m.xlsx`
 //! (`--phase register --db DIR/register.sqlite3` for the register).
 
 use std::io::Write as _;

@@ -1,4 +1,4 @@
-//! `frontdesk soak`: the kill harness proving that committed records survive a hard kill.
+//! `frontdesk-dev soak`: the kill harness proving that committed records survive a hard kill.
 //!
 //! One database is set up once and reused across trials (as a real desk reuses its file). Each
 //! trial spawns this same binary as a child running the hidden `soak-writer` command, which records
@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use frontdesk::backup::{self, BackupKind};
-use frontdesk::{demo, estate, intake, Actor, Error, Result, Store};
+use frontdesk::{demo, estate, intake, setup, Actor, Error, Result, Store};
 
 const LOGIN: &str = "soak";
 const PASSWORD: &str = "soak-pass";
@@ -232,7 +232,7 @@ fn tamper(dir: &Path, db: &Path, trials: usize, rng: &mut fastrand::Rng) -> Resu
 /// The estate, one staff member and a few units, written once.
 fn set_up(db: &Path) -> Result<()> {
     let mut store = Store::open(db)?;
-    let e = demo::init(
+    let e = setup::init(
         &mut store,
         "压测花园",
         "SK",

@@ -11,8 +11,8 @@
 //!   mean unchecked input reached SQLite and are failures;
 //! - a rejected command leaves the database exactly as it was.
 //!
-//! Run by `frontdesk soak --fuzz N --seed S` (100,000 cases by default; the test suite runs 300):
-//! each failure is reported with the seed, the command and its input; `FRONTDESK_FUZZ_TRACE=1`
+//! Run by `frontdesk-dev soak --fuzz N --seed S` (100,000 cases by default; the test suite runs
+//! 300): each failure is reported with the seed, the command and its input; `FRONTDESK_FUZZ_TRACE=1`
 //! prints every rejection, to see what the generator hits. Every desk starts as the core's
 //! practice desk ([`frontdesk::demo::practice`]) on a fixed clock that advances 5 minutes a case.
 

@@ -1,4 +1,4 @@
-//! `frontdesk bench`: the speed figures the core promises, printed (never asserted in tests).
+//! `frontdesk-dev bench`: the speed figures the core promises, printed (never asserted in tests).
 //!
 //! It builds a throw-away database in a temporary directory, bulk-imports generated intakes through
 //! the same `intake::import` the CLI uses, then times search for 1-, 2-, 4- and 8-character Chinese
@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use chrono::Duration;
-use frontdesk::{demo, estate, intake, search, time, Actor, Result, Store};
+use frontdesk::{demo, estate, intake, search, setup, time, Actor, Result, Store};
 
 #[derive(clap::Args)]
 pub struct BenchArgs {
@@ -128,7 +128,7 @@ fn bench(a: &BenchArgs, path: &std::path::Path) -> Result<serde_json::Value> {
 /// The benchmarks' estate (基准花园, login `bench`) with 2,400 units, signed in: the estate, the
 /// actor and the unit codes.
 pub fn bench_desk(store: &mut Store) -> Result<(estate::Estate, Actor, Vec<String>)> {
-    let e = demo::init(store, "基准花园", "BM", None, "bench", "基准", "bench-pass")?;
+    let e = setup::init(store, "基准花园", "BM", None, "bench", "基准", "bench-pass")?;
     let actor = frontdesk::auth::login(store, "bench", "bench-pass")?;
     let units: Vec<String> = (1..=20)
         .flat_map(|b| {
