@@ -8,6 +8,7 @@
 //! ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]); the documents it prints and exports ([`documents`]); who may see which personal data ([`privacy`]). The CLI (`src/bin/frontdesk`) and the desktop shell call
 //! these functions and nothing else. See `docs/ARCHITECTURE.md`.
 
+pub mod app;
 pub mod auth;
 pub mod backup;
 pub mod calendar;

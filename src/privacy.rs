@@ -131,6 +131,7 @@ plain!((), bool, i64, u64, usize, f64, String, std::path::PathBuf);
 // not masked (the desk works by them); staff phones are work numbers. Keep this list next to
 // the `Redact` impls below, so a reviewer sees both sides at once.
 plain!(
+    crate::app::vocabulary::Vocabulary,
     crate::auth::Actor,
     crate::backup::BackupInfo,
     crate::backup::DueReport,

@@ -23,4 +23,5 @@ pub mod repairs;
 mod search;
 mod slips;
 mod store;
+mod vocabulary;
 mod windows;
