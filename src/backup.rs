@@ -46,18 +46,20 @@ pub enum BackupKind {
     /// Asked for by a person; never rotated away.
     Manual,
     /// Taken when the app closes.
+    #[serde(rename = "onexit")]
     OnExit,
 }
 
 impl BackupKind {
-    const ALL: [BackupKind; 4] = [
+    /// Every kind, in display order.
+    pub const ALL: [BackupKind; 4] = [
         BackupKind::Daily,
         BackupKind::Monthly,
         BackupKind::Manual,
         BackupKind::OnExit,
     ];
 
-    /// The word in the file name.
+    /// The word in the file name and on the wire.
     pub fn code(self) -> &'static str {
         match self {
             BackupKind::Daily => "daily",
@@ -67,6 +69,7 @@ impl BackupKind {
         }
     }
 
+    /// The Chinese label.
     pub fn label(self) -> &'static str {
         match self {
             BackupKind::Daily => "每日",

@@ -72,6 +72,36 @@ pub enum DaySource {
     Weekly,
 }
 
+impl DaySource {
+    /// Every source, in display order.
+    pub const ALL: [DaySource; 4] = [
+        DaySource::Estate,
+        DaySource::National,
+        DaySource::Provisional,
+        DaySource::Weekly,
+    ];
+
+    /// The code on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            DaySource::Estate => "estate",
+            DaySource::National => "national",
+            DaySource::Provisional => "provisional",
+            DaySource::Weekly => "weekly",
+        }
+    }
+
+    /// The Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            DaySource::Estate => "本项目",
+            DaySource::National => "国家安排",
+            DaySource::Provisional => "国家（预计）",
+            DaySource::Weekly => "周末规则",
+        }
+    }
+}
+
 /// How one day counts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

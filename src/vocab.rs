@@ -187,10 +187,10 @@ vocabulary!(
 vocabulary!(
     /// What a handling attempt achieved.
     AttemptResult, "沟通结果" {
+        InProgress = "in_progress" / "处理中",
         Agreed = "agreed" / "达成一致",
         NotAgreed = "not_agreed" / "未达成一致",
         NoAnswer = "no_answer" / "未联系上",
-        InProgress = "in_progress" / "处理中",
     }
 );
 

@@ -24,4 +24,5 @@ pub mod repairs;
 mod search;
 mod slips;
 mod store;
+mod vocabulary;
 mod windows;

@@ -20,6 +20,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{customers, desk, documents, intake, repairs, rules, session, settings};
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         session::app_status,
+        session::vocabulary,
         session::setup_init,
         session::demo_load,
         session::login,

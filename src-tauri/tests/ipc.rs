@@ -620,6 +620,11 @@ fn a_database_that_fails_the_start_up_check_is_never_used() {
         "{status}"
     );
     assert_eq!(s.err("complaint_queue", json!({}))["code"], "setup");
+    // The vocabulary needs no database: the recovery screen names the backups' kinds with it.
+    let vocabulary = s.ok("vocabulary", json!({}));
+    let kinds = vocabulary["backup_kind"].as_array().unwrap();
+    assert!(kinds.contains(&json!(["onexit", "退出时"])), "{vocabulary}");
+    assert_eq!(vocabulary["role"][0], json!(["receptionist", "前台接待员"]));
     restore_a_good_backup(&s);
     s.ok("login", json!({"login": "wang", "password": "demo1234"}));
 }

@@ -8,6 +8,8 @@
 //!   person are redacted for the clerk's role by type, and writes are one transaction each.
 //! - [`upkeep`]: the full check of a database, the automatic backups (with the fallback to the
 //!   data folder when the chosen one fails) and the time tick.
+//! - [`vocabulary`]: the words a desk shows (every closed vocabulary's codes and labels, who
+//!   counts as a supervisor), so the UI restates none of them.
 //!
 //! Invariants: a value carrying personal data leaves a [`Session`] only through
 //! [`Session::seen`] or [`Session::write_seen`], which redact it for the clerk
@@ -17,6 +19,7 @@
 pub mod paths;
 pub mod session;
 pub mod upkeep;
+pub mod vocabulary;
 
 pub use paths::Paths;
 pub use session::Session;

@@ -16,6 +16,13 @@ async appStatus() : Promise<Result<AppStatus, WireError>> {
 }
 },
 /**
+ * The desk's whole vocabulary: every code's label, the roles, the supervisors. It needs neither
+ * a clerk nor a usable database: set-up, sign-in and recovery show roles and backup kinds.
+ */
+async vocabulary() : Promise<Vocabulary> {
+    return await TAURI_INVOKE("vocabulary");
+},
+/**
  * Creates the estate (with the default departments) and the first supervisor, signed in.
  */
 async setupInit(input: SetupInput) : Promise<Result<Actor, WireError>> {
@@ -1189,7 +1196,7 @@ export type AttemptMethod = "phone" | "visit" | "meeting" | "letter" | "online"
 /**
  * What a handling attempt achieved.
  */
-export type AttemptResult = "agreed" | "not_agreed" | "no_answer" | "in_progress"
+export type AttemptResult = "in_progress" | "agreed" | "not_agreed" | "no_answer"
 /**
  * The backup folder in use and the default one.
  */
@@ -1221,7 +1228,7 @@ export type BackupKind =
 /**
  * Taken when the app closes.
  */
-"on_exit"
+"onexit"
 /**
  * A year of the estate's calendar: its special days (national and the estate's own) and the
  * estate's overrides with who set them.
@@ -2490,6 +2497,27 @@ export type VipRegisterLine = { card_no: string; customer_id: string; customer: 
  * Days from today to the last valid day; negative once expired.
  */
 days_to_expiry: number }
+/**
+ * Every closed vocabulary a face shows, each in display order.
+ */
+export type Vocabulary = { 
+/**
+ * Staff roles (岗位).
+ */
+role: ([string, string])[]; 
+/**
+ * The roles that may change set-up, tiers and policy, void records and see personal data
+ * unmasked ([`auth::SUPERVISORS`]).
+ */
+supervisors: Role[]; channel: ([string, string])[]; intake_kind: ([string, string])[]; relation: ([string, string])[]; tier: ([string, string])[]; vip_card_status: ([string, string])[]; identification: ([string, string])[]; complaint_status: ([string, string])[]; grade: ([string, string])[]; attempt_method: ([string, string])[]; attempt_result: ([string, string])[]; satisfaction: ([string, string])[]; followup_result: ([string, string])[]; followup_status: ([string, string])[]; slip_status: ([string, string])[]; repair_kind: ([string, string])[]; urgency: ([string, string])[]; repair_scale: ([string, string])[]; repair_status: ([string, string])[]; material_check: ([string, string])[]; 
+/**
+ * Why a backup was taken.
+ */
+backup_kind: ([string, string])[]; 
+/**
+ * Where a calendar day's status comes from.
+ */
+day_source: ([string, string])[] }
 export type WireError = { code: string; message: string; 
 /**
  * The input key of the bad field, for `invalid`.

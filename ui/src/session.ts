@@ -1,8 +1,8 @@
-// The signed-in clerk, the app's phase, and the estate's pickers (departments, staff), shared by
-// every screen.
+// The signed-in clerk, the app's phase, the estate's pickers (departments, staff) and the core's
+// vocabulary (every label on screen), shared by every screen.
 import { reactive } from 'vue'
 import { call, commands } from './api'
-import type { Actor, AppStatus, EstateView } from './api'
+import type { Actor, AppStatus, EstateView, Vocabulary } from './api'
 
 export const session = reactive({
   status: null as AppStatus | null,
@@ -11,6 +11,7 @@ export const session = reactive({
   login: '' as string,
   locked: false,
   estate: null as EstateView | null,
+  vocabulary: null as Vocabulary | null,
 })
 
 export async function refreshStatus(): Promise<AppStatus> {
@@ -24,36 +25,30 @@ export async function refreshEstate() {
   session.estate = await call(commands.estateShow())
 }
 
+/** The core's vocabulary (every code's label, the roles, the supervisors), loaded once at start. */
+export async function loadVocabulary() {
+  session.vocabulary = await commands.vocabulary()
+}
+
+/** A list of words in the vocabulary (every part but the supervisors). */
+export type WordList = Exclude<keyof Vocabulary, 'supervisors'>
+
+/** A list's words, [code, label] in display order. */
+export function words(list: WordList): [string, string][] {
+  return session.vocabulary?.[list] ?? []
+}
+
+/** The label the core gives `code` in `list` (undefined for an unknown code). */
+export function label(list: WordList, code: string | null | undefined): string | undefined {
+  return words(list).find(([c]) => c === code)?.[1]
+}
+
+/** Whether the signed-in clerk has a supervisor's role, as the core counts them. */
 export function isSupervisor(): boolean {
   const r = session.actor?.role
-  return r === 'supervisor' || r === 'project_manager' || r === 'gm_assistant' || r === 'general_manager'
+  return !!r && !!session.vocabulary?.supervisors.includes(r)
 }
 
-export const ROLE_LABELS: Record<string, string> = {
-  receptionist: '前台接待员',
-  coordinator: '协调员',
-  supervisor: '客服主管',
-  project_manager: '项目经理',
-  gm_assistant: '总经理助理',
-  general_manager: '总经理',
-  repairer: '维修工',
-}
-
+// Presentation only: the colour of a tier's and a grade's tag.
 export const TIER_TYPES: Record<string, string> = { A: 'danger', B: 'warning', C: 'info', D: 'info' }
-export const GRADE_LABELS: Record<string, string> = { general: '一般', important: '重要', hot: '热点', major: '重大' }
 export const GRADE_TYPES: Record<string, string> = { general: 'info', important: 'warning', hot: 'danger', major: 'danger' }
-export const COMPLAINT_STATUS: Record<string, string> = {
-  registered: '已登记',
-  dispatched: '已派单',
-  in_handling: '处理中',
-  awaiting_confirmation: '待业主确认',
-  closed: '已结案',
-  voided: '已作废',
-}
-export const SLIP_STATUS: Record<string, string> = {
-  created: '已开单',
-  handed_over: '已送达',
-  returned: '已回收',
-  filed: '已归档',
-  voided: '已作废',
-}

@@ -1,8 +1,10 @@
-//! Start-up, first run (set-up wizard or demo data), signing in and out, the idle lock, and the
-//! recovery screen's backups when the database is unusable.
+//! Start-up (the status and the desk's vocabulary), first run (set-up wizard or demo data),
+//! signing in and out, the idle lock, and the recovery screen's backups when the database is
+//! unusable.
 
 use std::path::PathBuf;
 
+use frontdesk::app::vocabulary::{self, Vocabulary};
 use frontdesk::app::Session;
 use frontdesk::backup::{self, BackupInfo, RestoreInfo};
 use frontdesk::demo::{self, DemoSummary};
@@ -74,6 +76,14 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
         backup_warning: state.backup_warning(),
         checking: state.checking(),
     })
+}
+
+/// The desk's whole vocabulary: every code's label, the roles, the supervisors. It needs neither
+/// a clerk nor a usable database: set-up, sign-in and recovery show roles and backup kinds.
+#[tauri::command]
+#[specta::specta]
+pub fn vocabulary() -> Vocabulary {
+    vocabulary::read()
 }
 
 /// The set-up wizard's first page: the estate and its first supervisor.
