@@ -13,7 +13,7 @@ use crate::estate::{self, Estate, EstateInput, StaffInput};
 use crate::store::Store;
 use crate::time::Clock;
 use crate::vocab::SubjectKind;
-use crate::{complaints, customers, followups, intake, repairs, setup, slips, Actor};
+use crate::{cases, complaints, customers, followups, intake, repairs, setup, slips, Actor};
 
 /// The seed `frontdesk demo` uses.
 pub const DEMO_SEED: u64 = 20261123;
@@ -699,7 +699,7 @@ fn followup_life(
             "不满意",
         ][l.rng.usize(..12)];
         l.step(caller, |w| {
-            followups::record(
+            cases::record_followup(
                 w,
                 &task.id,
                 &followups::FollowupInput {

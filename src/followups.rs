@@ -6,18 +6,17 @@
 //! - At most one pending task per subject ([`schedule`] is idempotent while one is pending).
 //! - A task is `pending` until a result other than 联系不上 is recorded (`done`) or its subject is
 //!   reopened by other means (`cancelled`, with the reason). Every call is a `followup_attempts` row.
-//! - 不满意 reopens the subject in the same transaction: a complaint through
-//!   [`crate::complaints::reopen`], a repair order through [`crate::repairs::rework`].
+//! - 不满意 asks for the subject to be reopened ([`Recorded::reopen`]); the layer above applies it
+//!   in the same transaction ([`crate::cases::record_followup`]), so this module never reaches up
+//!   into the complaints or repairs it follows up.
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::complaints;
 use crate::error::{Error, Result};
 use crate::policy;
-use crate::repairs;
 use crate::store::Write;
 use crate::time;
 use crate::validate::{self, TextRule};
@@ -159,10 +158,25 @@ pub fn cancel_pending(
     Ok(())
 }
 
+/// A 回访 call recorded, and what it asks of its subject.
+#[must_use = "a 不满意 call must reopen its subject: record calls through cases::record_followup"]
+pub struct Recorded {
+    pub followup: Followup,
+    /// Set for 不满意: the subject is to be reopened (a complaint) or reworked (a repair order).
+    pub reopen: Option<Reopen>,
+}
+
+/// A subject a dissatisfied owner sends back, and why (the owner's words).
+pub struct Reopen {
+    pub subject_kind: SubjectKind,
+    pub subject_id: String,
+    pub reason: String,
+}
+
 /// Records a 回访 call. 满意/基本满意 finish the task; 联系不上 keeps it pending and moves it
-/// by the policy's retry interval; 不满意 finishes it and reopens the subject.
+/// by the policy's retry interval; 不满意 finishes it and asks for the subject to be reopened.
 /// `followup` is the task's id, or its subject's number (the subject's pending task).
-pub fn record(w: &mut Write, followup: &str, input: &FollowupInput) -> Result<Followup> {
+pub fn record(w: &mut Write, followup: &str, input: &FollowupInput) -> Result<Recorded> {
     let before = find(&w.tx, followup)?;
     if before.status != FollowupStatus::Pending {
         return Err(Error::State(format!(
@@ -214,7 +228,11 @@ pub fn record(w: &mut Write, followup: &str, input: &FollowupInput) -> Result<Fo
                 w.actor.staff_id
             ],
         )?;
-        return finish(w, &before, None);
+        let followup = finish(w, &before, None)?;
+        return Ok(Recorded {
+            followup,
+            reopen: None,
+        });
     }
     w.tx.execute(
         "UPDATE followups SET status = 'done', result = ?2, attempts = attempts + 1,
@@ -222,19 +240,13 @@ pub fn record(w: &mut Write, followup: &str, input: &FollowupInput) -> Result<Fo
          WHERE id = ?1",
         params![before.id, result, w.now_db, w.actor.staff_id],
     )?;
-    let after = finish(w, &before, None)?;
-    if result == FollowupResult::Dissatisfied {
-        let reason = format!("回访不满意：{}", note.unwrap_or_default());
-        match before.subject_kind {
-            SubjectKind::Complaint => {
-                complaints::reopen(w, &before.subject_id, Some(&reason))?;
-            }
-            SubjectKind::Repair => {
-                repairs::rework(w, &before.subject_id, &reason)?;
-            }
-        }
-    }
-    Ok(after)
+    let followup = finish(w, &before, None)?;
+    let reopen = (result == FollowupResult::Dissatisfied).then(|| Reopen {
+        subject_kind: before.subject_kind,
+        subject_id: before.subject_id.clone(),
+        reason: format!("回访不满意：{}", note.unwrap_or_default()),
+    });
+    Ok(Recorded { followup, reopen })
 }
 
 fn given(v: &Option<String>) -> Option<&str> {

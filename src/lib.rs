@@ -15,6 +15,7 @@ pub mod app;
 pub mod auth;
 pub mod backup;
 pub mod calendar;
+pub mod cases;
 pub mod complaints;
 pub mod customers;
 pub mod deadlines;

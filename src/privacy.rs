@@ -22,7 +22,8 @@
 
 use crate::actor::Actor;
 use crate::auth;
-use crate::complaints::{Complaint, ComplaintDetail};
+use crate::cases::ComplaintDetail;
+use crate::complaints::Complaint;
 use crate::customers::{Customer, CustomerFile, VipRegisterLine};
 use crate::documents::Disclosure;
 use crate::followups::DueFollowup;

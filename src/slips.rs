@@ -446,7 +446,7 @@ pub fn hand_over(w: &mut Write, id_or_no: &str, input: &HandOverInput) -> Result
             }
         },
     };
-    let at = complaints::past_time(w, "at", "送达时间", input.at.as_deref(), &before.created_at)?;
+    let at = w.past_time("at", "送达时间", input.at.as_deref(), &before.created_at)?;
     w.tx.execute(
         "UPDATE slips SET status = 'handed_over', handed_to = ?2, handed_to_staff_id = ?3,
             handed_at = ?4, updated_at = ?5, updated_by = ?6
@@ -468,7 +468,7 @@ pub fn record_return(w: &mut Write, id_or_no: &str, input: &ReturnInput) -> Resu
     let before = load(&w.tx, id_or_no)?;
     check_transition(&before, SlipStatus::Returned, "登记回收")?;
     let handed_at = before.handed_at.clone().unwrap_or_default();
-    let at = complaints::past_time(w, "at", "回收时间", input.at.as_deref(), &handed_at)?;
+    let at = w.past_time("at", "回收时间", input.at.as_deref(), &handed_at)?;
     let result = HANDLING.required(input.handling_result.as_deref())?;
     w.tx.execute(
         "UPDATE slips SET status = 'returned', returned_at = ?2, owner_signed = ?3,

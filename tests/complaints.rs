@@ -3,6 +3,7 @@
 //! whole KF-05 path from intake to the second 回访.
 
 use chrono::Duration;
+use frontdesk::cases;
 use frontdesk::complaints::{
     self, AttemptInput, CloseInput, Complaint, ComplaintFilter, ComplaintInput, GradeInput,
 };
@@ -801,7 +802,7 @@ fn unknown_complaint_is_not_found() {
     });
     assert!(matches!(r, Err(Error::NotFound { .. })), "{r:?}");
     assert!(matches!(
-        complaints::get(d.store.conn(), "nope"),
+        cases::complaint_detail(d.store.conn(), "nope"),
         Err(Error::NotFound { .. })
     ));
 }
@@ -1434,7 +1435,7 @@ fn kf05_whole_path() {
     assert_eq!(due[0].unit.as_deref(), Some("3-2-1201"));
     let sup = d.supervisor.clone();
     act(&mut d, &sup, |w| {
-        followups::record(
+        cases::record_followup(
             w,
             &due[0].id,
             &FollowupInput {
@@ -1477,7 +1478,7 @@ fn kf05_whole_path() {
     .unwrap();
     d.clock.advance(Duration::hours(48));
     act(&mut d, &sup, |w| {
-        followups::record(
+        cases::record_followup(
             w,
             &c.no,
             &FollowupInput {
@@ -1488,7 +1489,7 @@ fn kf05_whole_path() {
     })
     .unwrap();
 
-    let detail = complaints::get(d.store.conn(), &c.no).unwrap();
+    let detail = cases::complaint_detail(d.store.conn(), &c.no).unwrap();
     assert_eq!(detail.complaint.status, ComplaintStatus::Closed);
     assert_eq!(detail.complaint.reopen_count, 1);
     assert_eq!(detail.intake.no, i.no);

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::Duration;
+use frontdesk::cases;
 use frontdesk::complaints::{self, Complaint};
 use frontdesk::documents::xlsx;
 use frontdesk::documents::{self, Disclosure};
@@ -45,7 +46,7 @@ fn fixture() -> Fixture {
     let unvisited = drive_to(&mut d, ComplaintStatus::Closed);
     let f = followups::find(d.store.conn(), &closed.no).unwrap();
     as_clerk(&mut d, |w| {
-        followups::record(
+        cases::record_followup(
             w,
             &f.id,
             &FollowupInput {

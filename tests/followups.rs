@@ -2,6 +2,7 @@
 //! reachable with retries, dissatisfied reopening the complaint or sending a repair back), history.
 
 use chrono::Duration;
+use frontdesk::cases;
 use frontdesk::complaints::{self, Complaint};
 use frontdesk::followups::{self, FollowupInput};
 use frontdesk::policy::{self, Policy};
@@ -66,7 +67,10 @@ fn scheduling_is_idempotent_while_a_task_is_pending() {
     let audit = frontdesk::store::audit_history(d.store.conn(), "followup", &a).unwrap();
     assert_eq!(audit.len(), 1);
     // Once done, a new task may be scheduled.
-    as_clerk(&mut d, |w| followups::record(w, &a, &input("满意", None))).unwrap();
+    as_clerk(&mut d, |w| {
+        cases::record_followup(w, &a, &input("满意", None))
+    })
+    .unwrap();
     let c = as_clerk(&mut d, |w| {
         followups::schedule(w, &eid, SubjectKind::Repair, &rid, due)
     })
@@ -134,7 +138,7 @@ fn satisfied_and_basically_satisfied_finish_the_task() {
         let (c, id) = closed_with_task(&mut d);
         d.clock.advance(Duration::hours(3));
         let t = as_clerk(&mut d, |w| {
-            followups::record(w, &id, &input(word, Some("维修师傅态度很好")))
+            cases::record_followup(w, &id, &input(word, Some("维修师傅态度很好")))
         })
         .unwrap();
         assert_eq!(t.status, FollowupStatus::Done);
@@ -150,7 +154,9 @@ fn satisfied_and_basically_satisfied_finish_the_task() {
         );
         // A finished task takes no more results.
         let before = snapshot(&d.store);
-        let r = as_clerk(&mut d, |w| followups::record(w, &id, &input("满意", None)));
+        let r = as_clerk(&mut d, |w| {
+            cases::record_followup(w, &id, &input("满意", None))
+        });
         assert!(
             matches!(r, Err(Error::State(ref m)) if m.contains("已回访") && m.contains(&c.no)),
             "{r:?}"
@@ -166,7 +172,7 @@ fn unreachable_keeps_the_task_and_retries_after_the_policy_interval() {
     let (_, id) = closed_with_task(&mut d);
     d.clock.advance(Duration::hours(48));
     let t = as_clerk(&mut d, |w| {
-        followups::record(w, &id, &input("联系不上", None))
+        cases::record_followup(w, &id, &input("联系不上", None))
     })
     .unwrap();
     assert_eq!(t.status, FollowupStatus::Pending);
@@ -182,7 +188,7 @@ fn unreachable_keeps_the_task_and_retries_after_the_policy_interval() {
     as_supervisor(&mut d, |w| policy::save(w, &eid, &p, None)).unwrap();
     d.clock.advance(Duration::hours(24));
     let t = as_clerk(&mut d, |w| {
-        followups::record(w, &id, &input("unreachable", None))
+        cases::record_followup(w, &id, &input("unreachable", None))
     })
     .unwrap();
     assert_eq!(t.attempts, 2);
@@ -192,7 +198,10 @@ fn unreachable_keeps_the_task_and_retries_after_the_policy_interval() {
     let due = followups::due(d.store.conn(), &eid, d.store.now()).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].attempts, 2);
-    let t = as_clerk(&mut d, |w| followups::record(w, &id, &input("满意", None))).unwrap();
+    let t = as_clerk(&mut d, |w| {
+        cases::record_followup(w, &id, &input("满意", None))
+    })
+    .unwrap();
     assert_eq!((t.status, t.attempts), (FollowupStatus::Done, 3));
 }
 
@@ -202,11 +211,11 @@ fn dissatisfied_needs_a_note_and_reopens_the_complaint() {
     let (c, id) = closed_with_task(&mut d);
     let clerk = d.clerk.clone();
     assert_rejected(&mut d.store, &clerk, "note", "须记录", |w| {
-        followups::record(w, &id, &input("不满意", Some("  ")))
+        cases::record_followup(w, &id, &input("不满意", Some("  ")))
     });
     d.clock.advance(Duration::hours(50));
     let t = act(&mut d, &clerk, |w| {
-        followups::record(w, &c.no, &input("不满意", Some("问题没解决'; --")))
+        cases::record_followup(w, &c.no, &input("不满意", Some("问题没解决'; --")))
     })
     .unwrap();
     assert_eq!(t.status, FollowupStatus::Done);
@@ -233,7 +242,7 @@ fn dissatisfied_with_a_repair_sends_it_back_and_finishes_the_task() {
     })
     .unwrap();
     let t = as_clerk(&mut d, |w| {
-        followups::record(w, "lh-wx2026-0003", &input("不满意", Some("还在滴水")))
+        cases::record_followup(w, "lh-wx2026-0003", &input("不满意", Some("还在滴水")))
     })
     .unwrap();
     assert_eq!(t.status, FollowupStatus::Done);
@@ -253,11 +262,11 @@ fn bad_results_and_notes_are_rejected() {
         (input("满意", Some("正常\u{0008}")), "note", "控制字符"),
     ] {
         assert_rejected(&mut d.store, &clerk, field, needle, |w| {
-            followups::record(w, &id, &inp)
+            cases::record_followup(w, &id, &inp)
         });
     }
     let r = as_clerk(&mut d, |w| {
-        followups::record(w, "no-such-task", &input("满意", None))
+        cases::record_followup(w, "no-such-task", &input("满意", None))
     });
     assert!(matches!(r, Err(Error::NotFound { .. })), "{r:?}");
 }

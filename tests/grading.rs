@@ -919,13 +919,13 @@ fn preview_grades_the_form_without_saving_it() {
     let i = record_intake(&mut d, &complaint_call());
     let before = snapshot(&d.store);
     let clerk = d.clerk.clone();
-    let a = grading::preview(&mut d.store, &clerk, None, &form(&i.no)).unwrap();
+    let a = complaints::preview(&mut d.store, &clerk, None, &form(&i.no)).unwrap();
     assert_eq!(a.grade, Grade::General);
     let claim = ComplaintInput {
         claim_amount: Some("20000".into()),
         ..form(&i.no)
     };
-    let a = grading::preview(&mut d.store, &clerk, None, &claim).unwrap();
+    let a = complaints::preview(&mut d.store, &clerk, None, &claim).unwrap();
     assert_eq!(a.grade, Grade::Major);
     assert!(
         a.reasons.iter().any(|r| r.contains("索赔金额 ¥20,000.00")),
@@ -938,7 +938,7 @@ fn preview_grades_the_form_without_saving_it() {
         ..form(&i.no)
     };
     assert_invalid(
-        grading::preview(&mut d.store, &clerk, None, &bad),
+        complaints::preview(&mut d.store, &clerk, None, &bad),
         "claim_amount",
         "",
     );
@@ -951,7 +951,7 @@ fn preview_grades_the_form_without_saving_it() {
         media_exposure: Some(true),
         ..ComplaintInput::default()
     };
-    let a = grading::preview(&mut d.store, &clerk, Some(&c.no), &media).unwrap();
+    let a = complaints::preview(&mut d.store, &clerk, Some(&c.no), &media).unwrap();
     assert_eq!(
         (a.grade, a.stored_grade),
         (Grade::Major, Grade::Major),

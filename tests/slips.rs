@@ -3,6 +3,7 @@
 //! 前台协调单登记表 and the owner's 报事档案.
 
 use chrono::{Duration, TimeZone, Utc};
+use frontdesk::cases;
 use frontdesk::complaints;
 use frontdesk::estate::{self, EstateInput};
 use frontdesk::intake::IntakeInput;
@@ -149,7 +150,10 @@ fn a_slip_for_a_complaint_dispatches_it_with_defaults_from_intake_and_policy() {
     let after = complaints::load(d.store.conn(), &c.id).unwrap();
     assert_eq!(after.responsible_department.as_deref(), Some("工程维修部"));
     assert_eq!(
-        complaints::get(d.store.conn(), &c.id).unwrap().slips.len(),
+        cases::complaint_detail(d.store.conn(), &c.id)
+            .unwrap()
+            .slips
+            .len(),
         2
     );
 }

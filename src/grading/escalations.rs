@@ -15,7 +15,7 @@ use serde_json::json;
 
 use super::span;
 use crate::auth::SUPERVISORS;
-use crate::complaints::{Attempt, Complaint};
+use crate::complaints::record::{Attempt, Complaint};
 use crate::error::{Error, Result};
 use crate::intake;
 use crate::policy;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 
 use super::issue_of;
-use crate::complaints::{Complaint, Facts};
+use crate::complaints::record::{Complaint, Facts};
 use crate::error::Result;
 use crate::time;
 use crate::vocab::{AttemptResult, ComplaintStatus, Grade, Identification};

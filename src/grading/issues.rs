@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{assess, regrade};
-use crate::complaints::{self, Complaint};
+use crate::complaints::record::{self as complaints, Complaint};
 use crate::error::{Error, Result};
 use crate::intake;
 use crate::policy;

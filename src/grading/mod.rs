@@ -7,8 +7,7 @@
 //!   customer's complaints of its category, failed attempts, time open).
 //! - `rules`: [`evaluate`], the pure grading rules: the grade the inputs call for under a policy,
 //!   every reason in words, and who handles it. No store, no clock.
-//! - `workflow`: [`assess`] (gather → evaluate for a stored complaint), [`preview`] (the grade a
-//!   form would give, through [`crate::store::Store::dry_run`]), [`explain`], and [`regrade`],
+//! - `workflow`: [`assess`] (gather → evaluate for a stored complaint), [`explain`], and [`regrade`],
 //!   which only ever raises a grade (lowering stays a supervisor's manual act,
 //!   [`crate::complaints::set_grade`]); [`regrade_all`] is the time tick.
 //! - `issues`: complaints of one problem linked to one issue ([`link`], [`unlink`]),
@@ -38,4 +37,4 @@ pub use policy::{validate, Duty, EscalationPolicy, GradingPolicy};
 pub(crate) use rules::span;
 pub use rules::{evaluate, Assessment};
 pub(crate) use workflow::raise_grade;
-pub use workflow::{assess, explain, preview, regrade, regrade_all, Explanation, GradeChange};
+pub use workflow::{assess, explain, regrade, regrade_all, Explanation, GradeChange};

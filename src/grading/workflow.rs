@@ -17,11 +17,10 @@ use super::{
     escalations_for, evaluate, gather, issue, issue_of, raise, raised_since, Assessment,
     Escalation, EscalationKind, Issue,
 };
-use crate::actor::Actor;
-use crate::complaints;
+use crate::complaints::record as complaints;
 use crate::error::Result;
 use crate::policy;
-use crate::store::{Store, Write};
+use crate::store::Write;
 use crate::vocab::Grade;
 
 /// Assesses a stored complaint under its estate's current policy, as of `now`. Reads only.
@@ -134,26 +133,6 @@ pub struct Explanation {
     pub issue: Option<Issue>,
     pub escalations: Vec<Escalation>,
     pub grade_events: Vec<complaints::Event>,
-}
-
-/// The grade a complaint would have if `input` were saved, with its reasons: opens a complaint
-/// from `input.intake` (or, with `complaint`, applies `input` to that complaint) in a transaction
-/// that is rolled back ([`Store::dry_run`]). A bad value is the same field error saving gives.
-/// The intake and case screens show it live while the clerk types the facts.
-pub fn preview(
-    store: &mut Store,
-    actor: &Actor,
-    complaint: Option<&str>,
-    input: &complaints::ComplaintInput,
-) -> Result<Assessment> {
-    let estate_id = actor.estate_id.clone();
-    store.dry_run(actor, |w| {
-        let c = match complaint {
-            Some(key) => complaints::update(w, key, input)?,
-            None => complaints::open(w, &estate_id, input)?,
-        };
-        assess(&w.tx, &c.id, w.now)
-    })
 }
 
 /// Explains a complaint's grade as of `now`.

@@ -24,7 +24,7 @@ mod audit;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
 
@@ -391,6 +391,37 @@ pub struct Write<'a> {
 }
 
 impl Write<'_> {
+    /// A time typed for something that already happened: default now, not in the future, not
+    /// before `not_before` (a stored timestamp).
+    pub fn past_time(
+        &self,
+        field: &'static str,
+        label: &'static str,
+        value: Option<&str>,
+        not_before: &str,
+    ) -> Result<DateTime<Utc>> {
+        let Some(v) = value.map(str::trim).filter(|s| !s.is_empty()) else {
+            return Ok(self.now);
+        };
+        let t = time::parse_input(field, label, v)?;
+        if t > self.now + Duration::minutes(5) {
+            return Err(Error::invalid(field, label, "不能晚于当前时间"));
+        }
+        if time::to_db(t).as_str() < not_before {
+            return Err(Error::invalid(
+                field,
+                label,
+                format!(
+                    "不能早于 {}",
+                    time::from_db(not_before)?
+                        .with_timezone(&time::beijing())
+                        .format("%Y-%m-%d %H:%M")
+                ),
+            ));
+        }
+        Ok(t)
+    }
+
     /// A new primary key.
     pub fn new_id(&self) -> String {
         uuid::Uuid::now_v7().to_string()

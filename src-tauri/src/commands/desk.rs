@@ -1,9 +1,9 @@
 //! 投诉台账, 协调单 and 回访: complaints through their life, slips, follow-up calls, deadlines and
 //! the work queues in the policy's order.
 
+use frontdesk::cases::{self, ComplaintDetail};
 use frontdesk::complaints::{
-    self, Attempt, AttemptInput, CloseInput, Complaint, ComplaintDetail, ComplaintFilter,
-    ComplaintInput, GradeInput,
+    self, Attempt, AttemptInput, CloseInput, Complaint, ComplaintFilter, ComplaintInput, GradeInput,
 };
 use frontdesk::deadlines::{self, Overview, Pause, PauseInput, SubjectKind};
 use frontdesk::followups::{self, DueFollowup, Followup, FollowupInput};
@@ -94,7 +94,7 @@ pub fn complaint_list(
 #[tauri::command]
 #[specta::specta]
 pub fn complaint_get(state: State<'_, AppState>, id: String) -> WireResult<ComplaintDetail> {
-    state.seen(View::Record, |s, _| complaints::get(s.conn(), &id))
+    state.seen(View::Record, |s, _| cases::complaint_detail(s.conn(), &id))
 }
 
 #[tauri::command]
@@ -112,7 +112,7 @@ pub fn complaint_preview(
     id: Option<String>,
     input: ComplaintInput,
 ) -> WireResult<Assessment> {
-    state.signed_in_store(|s, a| grading::preview(s, a, id.as_deref(), &input))
+    state.signed_in_store(|s, a| complaints::preview(s, a, id.as_deref(), &input))
 }
 
 #[tauri::command]
@@ -400,5 +400,5 @@ pub fn followup_record(
     id: String,
     input: FollowupInput,
 ) -> WireResult<Followup> {
-    state.write(|w, _| followups::record(w, &id, &input))
+    state.write(|w, _| cases::record_followup(w, &id, &input))
 }

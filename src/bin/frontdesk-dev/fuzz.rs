@@ -20,9 +20,10 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use frontdesk::cases;
 use frontdesk::deadlines::{PauseInput, SubjectKind};
 use frontdesk::{
-    complaints, customers, deadlines, estate, followups, grading, intake, policy, repairs, slips,
+    complaints, customers, deadlines, estate, grading, intake, policy, repairs, slips,
 };
 use frontdesk::{Actor, Error, Write};
 use serde::de::DeserializeOwned;
@@ -115,13 +116,13 @@ fn workflows(d: &mut Desk) -> frontdesk::Result<()> {
         slips::file(w, &xt)?;
         complaints::request_confirmation(w, &ts)?;
         complaints::close(w, &ts, &input(closed.clone()))?;
-        followups::record(w, &ts, &input(serde_json::json!({"result": "满意"})))?;
+        cases::record_followup(w, &ts, &input(serde_json::json!({"result": "满意"})))?;
         // Closed, then reopened by an unhappy owner.
         let ts = complaint(w, "3-2-1201", "门禁卡失灵")?;
         complaints::add_attempt(w, &ts, &input(agreed.clone()))?;
         complaints::request_confirmation(w, &ts)?;
         complaints::close(w, &ts, &input(closed.clone()))?;
-        followups::record(
+        cases::record_followup(
             w,
             &ts,
             &input(serde_json::json!({"result": "不满意", "note": "又坏了"})),
@@ -703,9 +704,12 @@ impl Fuzz {
             23 => formed!("repairs::add_price_item", PRICE_ITEM, |w, i| {
                 repairs::add_price_item(w, e, &i)
             }),
-            24 => formed!("followups::record", "followups", FOLLOWUP, |w, k, i| {
-                followups::record(w, &k, &i)
-            }),
+            24 => formed!(
+                "cases::record_followup",
+                "followups",
+                FOLLOWUP,
+                |w, k, i| { cases::record_followup(w, &k, &i) }
+            ),
             25 => {
                 let code = if rng.bool() {
                     format!("{}-{}-{}", rng.u8(1..30), rng.u8(1..5), rng.u16(101..3000))

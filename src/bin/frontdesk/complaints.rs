@@ -1,6 +1,7 @@
 //! CLI for complaints (`frontdesk complaint …`), 协调单 (`frontdesk slip …`) and 回访
 //! (`frontdesk followup …`). Each arm calls one core function.
 
+use frontdesk::cases;
 use frontdesk::complaints::{
     self, AttemptInput, CloseInput, ComplaintFilter, ComplaintInput, GradeInput,
 };
@@ -261,9 +262,11 @@ fn complaint(ctx: &mut Session, cmd: &ComplaintCmd) -> Result<serde_json::Value>
             let input: ComplaintInput = read_json(json)?;
             written(ctx, |w, _| complaints::open(w, &eid, &input))
         }
-        ComplaintCmd::Show { id } => {
-            seen(ctx, complaints::get(ctx.store().conn(), id)?, View::Record)
-        }
+        ComplaintCmd::Show { id } => seen(
+            ctx,
+            cases::complaint_detail(ctx.store().conn(), id)?,
+            View::Record,
+        ),
         ComplaintCmd::List {
             status,
             grade,
@@ -311,7 +314,7 @@ fn complaint(ctx: &mut Session, cmd: &ComplaintCmd) -> Result<serde_json::Value>
         ComplaintCmd::Preview { id, json } => {
             let input: ComplaintInput = read_json(json)?;
             let actor = ctx.clerk()?.clone();
-            to_json(grading::preview(
+            to_json(complaints::preview(
                 ctx.store_mut(),
                 &actor,
                 id.as_deref(),
@@ -458,7 +461,7 @@ fn followup(ctx: &mut Session, cmd: &FollowupCmd) -> Result<serde_json::Value> {
                 result: Some(result.clone()),
                 note: note.clone(),
             };
-            to_json(ctx.write(|w, _| followups::record(w, id, &input))?)
+            to_json(ctx.write(|w, _| cases::record_followup(w, id, &input))?)
         }
         FollowupCmd::Show { id } => to_json(followups::find(ctx.store().conn(), id)?),
         FollowupCmd::Task { id } => seen(

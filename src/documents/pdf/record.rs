@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::layout::{Align, Cell, Flow, Grid, Page, Row, Style, A4, MARGIN};
 use super::{local, opt, save, staff_name, yes_no, yuan, Written};
-use crate::complaints::{self, ComplaintDetail};
+use crate::cases::{self, ComplaintDetail};
 use crate::documents::Disclosure;
 use crate::error::Result;
 use crate::estate;
@@ -27,7 +27,7 @@ pub fn complaint_record(
     now: DateTime<Utc>,
     out: &Path,
 ) -> Result<Written> {
-    let d = complaints::get(conn, complaint)?;
+    let d = cases::complaint_detail(conn, complaint)?;
     let estate = estate::estate(conn, &d.complaint.estate_id)?;
     let no = d.complaint.no.clone();
     let mut first = true;
