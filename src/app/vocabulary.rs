@@ -47,6 +47,10 @@ pub struct Vocabulary {
     pub day_source: Vec<Word>,
 }
 
+// No personal data: the words only. (Beside the type, since the privacy module sits below the
+// application layer.)
+impl crate::privacy::Plain for Vocabulary {}
+
 /// `all` as words.
 fn words<T: Copy>(
     all: &[T],
