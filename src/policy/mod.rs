@@ -1,8 +1,13 @@
 //! Company policy as data: one versioned document per estate, with the seeds' defaults.
 //!
+//! The document and its parts are pure data with their defaults and checks, and this module reads
+//! and writes its versions. The small parts are here; the larger ones have a file each, re-exported
+//! by the module that applies them (the rest are still defined where they are applied):
+//! - [`grading`]: the grading table, duties and escalation rules ([`crate::grading`]).
+//!
 //! Invariants: a policy is never edited in place; saving makes a new version, and records keep the
 //! version they were judged under. Code reads rules only from a loaded [`Policy`], never from
-//! constants of its own. (The grading, deadline and escalation rules extend this document.)
+//! constants of its own.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -10,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::store::Write;
 use crate::vocab::Role;
+
+pub mod grading;
 
 /// The policy document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,7 +31,7 @@ pub struct Policy {
     pub followup: FollowupPolicy,
     pub repair: RepairPolicy,
     pub coordination: CoordinationPolicy,
-    pub grading: crate::grading::GradingPolicy,
+    pub grading: grading::GradingPolicy,
     pub deadlines: crate::deadlines::DeadlinePolicy,
     pub kpi_targets: crate::kpi::KpiTargets,
     pub queues: crate::queues::QueuePolicy,
@@ -102,7 +109,7 @@ impl Default for Policy {
             followup: FollowupPolicy::default(),
             repair: RepairPolicy::default(),
             coordination: CoordinationPolicy::default(),
-            grading: crate::grading::GradingPolicy::default(),
+            grading: grading::GradingPolicy::default(),
             deadlines: crate::deadlines::DeadlinePolicy::default(),
             kpi_targets: crate::kpi::KpiTargets::default(),
             queues: crate::queues::QueuePolicy::default(),
@@ -282,7 +289,7 @@ fn validate(p: &Policy) -> Result<()> {
             "至少需要一个岗位",
         ));
     }
-    crate::grading::validate(&p.grading)?;
+    grading::validate(&p.grading)?;
     p.deadlines.validate()?;
     p.kpi_targets.validate()?;
     p.backup.validate()?;
