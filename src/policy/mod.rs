@@ -3,7 +3,8 @@
 //! The document and its parts are pure data with their defaults and checks, and this module reads
 //! and writes its versions. The small parts are here; the larger ones have a file each, re-exported
 //! by the module that applies them (the rest are still defined where they are applied):
-//! - [`grading`]: the grading table, duties and escalation rules ([`crate::grading`]).
+//! - [`grading`]: the grading table, duties and escalation rules ([`crate::grading`]);
+//! - [`deadlines`]: the deadline rules and the weekend ([`crate::deadlines`], [`crate::calendar`]).
 //!
 //! Invariants: a policy is never edited in place; saving makes a new version, and records keep the
 //! version they were judged under. Code reads rules only from a loaded [`Policy`], never from
@@ -16,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::store::Write;
 use crate::vocab::Role;
 
+pub mod deadlines;
 pub mod grading;
 
 /// The policy document.
@@ -32,7 +34,7 @@ pub struct Policy {
     pub repair: RepairPolicy,
     pub coordination: CoordinationPolicy,
     pub grading: grading::GradingPolicy,
-    pub deadlines: crate::deadlines::DeadlinePolicy,
+    pub deadlines: deadlines::DeadlinePolicy,
     pub kpi_targets: crate::kpi::KpiTargets,
     pub queues: crate::queues::QueuePolicy,
     pub documents: DocumentPolicy,
@@ -110,7 +112,7 @@ impl Default for Policy {
             repair: RepairPolicy::default(),
             coordination: CoordinationPolicy::default(),
             grading: grading::GradingPolicy::default(),
-            deadlines: crate::deadlines::DeadlinePolicy::default(),
+            deadlines: deadlines::DeadlinePolicy::default(),
             kpi_targets: crate::kpi::KpiTargets::default(),
             queues: crate::queues::QueuePolicy::default(),
             documents: DocumentPolicy::default(),
