@@ -21,6 +21,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::policy::deadlines::check_weekend;
 use crate::store::Write;
 use crate::time;
 use crate::validate::TextRule;
@@ -300,24 +301,6 @@ impl Calendar {
             working_days,
         })
     }
-}
-
-/// Checks a weekend rule: ISO weekday numbers 1–7, no repeats, at least one working weekday.
-pub fn check_weekend(weekend: &[u32]) -> Result<()> {
-    let bad = || {
-        Error::invalid(
-            "deadlines.weekend",
-            "周末",
-            "应为 1–7 的不重复星期数字（1=周一，7=周日），且至少留一个工作日",
-        )
-    };
-    if weekend.len() >= 7 || weekend.iter().any(|d| !(1..=7).contains(d)) {
-        return Err(bad());
-    }
-    if (1..weekend.len()).any(|i| weekend[..i].contains(&weekend[i])) {
-        return Err(bad());
-    }
-    Ok(())
 }
 
 fn shipped_years() -> Result<Vec<YearFile>> {

@@ -1,4 +1,7 @@
-//! Deadlines in working time: the rules as policy data, pauses, and each case's deadlines.
+//! Deadlines in working time: due times from the rules, pauses, and each case's deadlines.
+//!
+//! The rules themselves are policy data ([`crate::policy::deadlines`], re-exported here:
+//! [`DeadlinePolicy`], [`Rule`], [`Unit`]); this module computes with them.
 //!
 //! A deadline is computed, never stored: from the case's recorded times (`started_at`, the step's
 //! `met_at`), the rule of the policy the case was judged under, the estate's working calendar and
@@ -29,7 +32,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::calendar::{self, Calendar};
+use crate::calendar::Calendar;
 use crate::complaints;
 use crate::error::{Error, Result};
 use crate::policy::{self, Policy, Versioned};
@@ -40,44 +43,10 @@ use crate::time;
 use crate::validate::{self, TextRule};
 use crate::vocab::{Grade, RepairKind, RepairScale, Urgency};
 
-/// How a rule's amount is counted. (`DeadlineUnit` in the UI's bindings, beside the estate's
-/// `Unit`, a 房号.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[cfg_attr(feature = "specta", specta(rename = "DeadlineUnit"))]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    Minutes,
-    Hours,
-    CalendarDays,
-    WorkingDays,
-    /// End (24:00 Beijing) of the start's day plus `amount` days.
-    EndOfDay,
-}
+pub use crate::policy::deadlines::{DeadlinePolicy, Rule, Unit};
 
-/// One deadline rule.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(deny_unknown_fields)]
-pub struct Rule {
-    /// What the desk sees, e.g. 联系业主.
-    pub label: String,
-    pub amount: i64,
-    pub unit: Unit,
-    /// A step not met this many minutes before its due time is "due soon".
-    pub due_soon_minutes: i64,
-}
-
+// A rule's arithmetic needs the working calendar, so it sits here, above the policy floor.
 impl Rule {
-    fn new(label: &str, amount: i64, unit: Unit, due_soon_minutes: i64) -> Rule {
-        Rule {
-            label: label.into(),
-            amount,
-            unit,
-            due_soon_minutes,
-        }
-    }
-
     /// The due time for a step started at `start`, before pauses.
     pub fn due_from(&self, start: DateTime<Utc>, cal: &Calendar) -> DateTime<Utc> {
         match self.unit {
@@ -98,121 +67,6 @@ fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
         .single()
         .expect("fixed offset")
         .with_timezone(&Utc)
-}
-
-/// The deadline rules and the weekend, part of the estate's policy document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(default)]
-pub struct DeadlinePolicy {
-    /// Rest days of the week, ISO numbers (1 = Monday … 7 = Sunday).
-    pub weekend: Vec<u32>,
-    /// Complaint: owner contacted, from the intake (an attempt that reached someone).
-    pub complaint_contact: Rule,
-    /// Complaint: handling plan agreed (an agreed attempt, or closing), from the intake.
-    pub complaint_plan: Rule,
-    /// First response per grade, from the intake or the last grade change.
-    pub response_major: Rule,
-    pub response_hot: Rule,
-    pub response_important: Rule,
-    /// 一般: settled (closed) — or by the end of the owner's requested date when given.
-    pub settle_general: Rule,
-    /// 协调单: the department answers (returned), from creation; the slip's printed deadline wins.
-    pub slip_answer: Rule,
-    /// Repairs: on site after dispatch (normal) / after the report (urgent).
-    pub repair_on_site: Rule,
-    pub repair_urgent_on_site: Rule,
-    /// Repairs with a time agreed with the owner (预约维修时间): on site by the appointment, plus
-    /// this margin (0: 严禁迟到); the order's other deadlines then run from the appointment.
-    pub repair_appointment: Rule,
-    /// Repairs finished, from the report (or the appointment): general faults (房屋/系统),
-    /// urgent, others (特约).
-    pub repair_general: Rule,
-    pub repair_urgent: Rule,
-    pub repair_other: Rule,
-    /// Shared facilities (公共设施) finished, by scale.
-    pub public_small: Rule,
-    pub public_medium: Rule,
-    pub public_large: Rule,
-    /// Repair 回访 after sign-off: safety items, leaks, others.
-    pub repair_followup_safety: Rule,
-    pub repair_followup_leak: Rule,
-    pub repair_followup_other: Rule,
-}
-
-impl Default for DeadlinePolicy {
-    fn default() -> Self {
-        use Unit::*;
-        DeadlinePolicy {
-            weekend: vec![6, 7],
-            complaint_contact: Rule::new("联系业主", 24, Hours, 240),
-            complaint_plan: Rule::new("处理方案", 5, WorkingDays, 1440),
-            response_major: Rule::new("重大投诉当天上报领导", 0, EndOfDay, 120),
-            response_hot: Rule::new("热点投诉1小时内响应", 1, Hours, 15),
-            response_important: Rule::new("重要投诉1小时内报项目经理", 1, Hours, 15),
-            settle_general: Rule::new("一般投诉解决", 2, CalendarDays, 240),
-            slip_answer: Rule::new("部门答复协调单", 24, Hours, 240),
-            repair_on_site: Rule::new("派工后到场", 15, Minutes, 5),
-            repair_urgent_on_site: Rule::new("紧急报修到场", 30, Minutes, 10),
-            repair_appointment: Rule::new("按预约时间到场", 0, Minutes, 30),
-            repair_general: Rule::new("一般故障修复", 8, Hours, 60),
-            repair_urgent: Rule::new("紧急维修完成", 24, Hours, 120),
-            repair_other: Rule::new("其他维修完成", 48, Hours, 240),
-            public_small: Rule::new("公共设施小修当天完成", 0, EndOfDay, 120),
-            public_medium: Rule::new("公共设施中修完成", 3, CalendarDays, 480),
-            public_large: Rule::new("公共设施大修完成", 5, CalendarDays, 1440),
-            repair_followup_safety: Rule::new("安全类维修回访", 2, CalendarDays, 480),
-            repair_followup_leak: Rule::new("渗漏类维修回访", 3, CalendarDays, 480),
-            repair_followup_other: Rule::new("维修回访", 7, CalendarDays, 1440),
-        }
-    }
-}
-
-impl DeadlinePolicy {
-    /// Every rule with its name.
-    pub fn rules(&self) -> Vec<(&'static str, &Rule)> {
-        vec![
-            ("complaint_contact", &self.complaint_contact),
-            ("complaint_plan", &self.complaint_plan),
-            ("response_major", &self.response_major),
-            ("response_hot", &self.response_hot),
-            ("response_important", &self.response_important),
-            ("settle_general", &self.settle_general),
-            ("slip_answer", &self.slip_answer),
-            ("repair_on_site", &self.repair_on_site),
-            ("repair_urgent_on_site", &self.repair_urgent_on_site),
-            ("repair_appointment", &self.repair_appointment),
-            ("repair_general", &self.repair_general),
-            ("repair_urgent", &self.repair_urgent),
-            ("repair_other", &self.repair_other),
-            ("public_small", &self.public_small),
-            ("public_medium", &self.public_medium),
-            ("public_large", &self.public_large),
-            ("repair_followup_safety", &self.repair_followup_safety),
-            ("repair_followup_leak", &self.repair_followup_leak),
-            ("repair_followup_other", &self.repair_followup_other),
-        ]
-    }
-
-    /// Checks the weekend and every rule (amounts 0–366 days' worth, non-negative thresholds).
-    pub fn validate(&self) -> Result<()> {
-        calendar::check_weekend(&self.weekend)?;
-        for (name, r) in self.rules() {
-            let max = match r.unit {
-                Unit::Minutes => 366 * 24 * 60,
-                Unit::Hours => 366 * 24,
-                _ => 366,
-            };
-            if !(0..=max).contains(&r.amount) || r.due_soon_minutes < 0 {
-                return Err(Error::invalid(
-                    "deadlines",
-                    "时限规则",
-                    format!("规则 {name}（{}）的时限或提醒阈值超出范围", r.label),
-                ));
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Where a deadline stands.

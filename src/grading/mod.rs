@@ -1,7 +1,8 @@
 //! Grading (等级), "the same complaint" (同一问题) and escalation (上报), as company policy.
 //!
 //! Split by concern:
-//! - [`policy`](GradingPolicy): the grading table's thresholds, duties and escalation rules.
+//! - [`GradingPolicy`] (in [`crate::policy::grading`], re-exported here): the grading table's
+//!   thresholds, duties and escalation rules.
 //! - `gather`: reads what the rules need about one complaint from the store into plain
 //!   [`Inputs`] (its facts and record, the households and complainants of its issue, the same
 //!   customer's complaints of its category, failed attempts, time open).
@@ -21,10 +22,10 @@
 mod escalations;
 mod gather;
 mod issues;
-mod policy;
 mod rules;
 mod workflow;
 
+pub use crate::policy::grading::{Duty, EscalationPolicy, GradingPolicy};
 pub use escalations::{
     acknowledge, escalation, escalations_for, needs_attention, raise_once, Escalation,
     EscalationKind,
@@ -33,7 +34,6 @@ pub(crate) use escalations::{after_attempt, raise, raised_since};
 pub use gather::{gather, Inputs, Member};
 pub use issues::{issue, link, suggest_issues, unlink, Candidate, Issue, LinkInput};
 pub(crate) use issues::{issue_of, member_left};
-pub use policy::{validate, Duty, EscalationPolicy, GradingPolicy};
 pub(crate) use rules::span;
 pub use rules::{evaluate, Assessment};
 pub(crate) use workflow::raise_grade;

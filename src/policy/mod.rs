@@ -1,8 +1,18 @@
 //! Company policy as data: one versioned document per estate, with the seeds' defaults.
 //!
+//! The floor of the core: the document and its parts are pure data with their defaults and checks,
+//! and this module reads and writes its versions; it imports only ground modules (`error`, `store`,
+//! `auth`, `vocab`), never the modules whose rules read it. The small parts are here; the larger
+//! ones have a file each, re-exported by the module that applies them:
+//! - [`grading`]: the grading table, duties and escalation rules ([`crate::grading`]);
+//! - [`deadlines`]: the deadline rules and the weekend ([`crate::deadlines`], [`crate::calendar`]);
+//! - [`kpi`]: the KPI targets ([`crate::kpi`]);
+//! - [`queues`]: the work lists' tier order and overdue escalation ([`crate::queues`]);
+//! - [`backup`]: the backup folder and rotation ([`crate::backup`]).
+//!
 //! Invariants: a policy is never edited in place; saving makes a new version, and records keep the
 //! version they were judged under. Code reads rules only from a loaded [`Policy`], never from
-//! constants of its own. (The grading, deadline and escalation rules extend this document.)
+//! constants of its own.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -10,6 +20,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::store::Write;
 use crate::vocab::Role;
+
+pub mod backup;
+pub mod deadlines;
+pub mod grading;
+pub mod kpi;
+pub mod queues;
 
 /// The policy document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -24,14 +40,14 @@ pub struct Policy {
     pub followup: FollowupPolicy,
     pub repair: RepairPolicy,
     pub coordination: CoordinationPolicy,
-    pub grading: crate::grading::GradingPolicy,
-    pub deadlines: crate::deadlines::DeadlinePolicy,
-    pub kpi_targets: crate::kpi::KpiTargets,
-    pub queues: crate::queues::QueuePolicy,
+    pub grading: grading::GradingPolicy,
+    pub deadlines: deadlines::DeadlinePolicy,
+    pub kpi_targets: kpi::KpiTargets,
+    pub queues: queues::QueuePolicy,
     pub documents: DocumentPolicy,
     pub session: SessionPolicy,
     /// Backup folder and rotation.
-    pub backup: crate::backup::BackupPolicy,
+    pub backup: backup::BackupPolicy,
 }
 
 /// VIP cards.
@@ -102,13 +118,13 @@ impl Default for Policy {
             followup: FollowupPolicy::default(),
             repair: RepairPolicy::default(),
             coordination: CoordinationPolicy::default(),
-            grading: crate::grading::GradingPolicy::default(),
-            deadlines: crate::deadlines::DeadlinePolicy::default(),
-            kpi_targets: crate::kpi::KpiTargets::default(),
-            queues: crate::queues::QueuePolicy::default(),
+            grading: grading::GradingPolicy::default(),
+            deadlines: deadlines::DeadlinePolicy::default(),
+            kpi_targets: kpi::KpiTargets::default(),
+            queues: queues::QueuePolicy::default(),
             documents: DocumentPolicy::default(),
             session: SessionPolicy::default(),
-            backup: crate::backup::BackupPolicy::default(),
+            backup: backup::BackupPolicy::default(),
         }
     }
 }
@@ -282,7 +298,7 @@ fn validate(p: &Policy) -> Result<()> {
             "至少需要一个岗位",
         ));
     }
-    crate::grading::validate(&p.grading)?;
+    grading::validate(&p.grading)?;
     p.deadlines.validate()?;
     p.kpi_targets.validate()?;
     p.backup.validate()?;

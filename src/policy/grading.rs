@@ -1,6 +1,8 @@
 //! The grading policy: the thresholds of the grading table (domain.md §4 "Grading"), who handles
 //! each grade and how fast, and the escalation rules, with the seeds' defaults and their checks.
 //!
+//! Pure data and its checks: the rules that read it are in [`crate::grading`].
+//!
 //! Invariants: every number the grading and escalation rules use is a field here, never a
 //! constant of the code; [`validate`] refuses a policy the rules could not apply (a threshold
 //! below 1, a window outside 1–3660 days).
@@ -85,7 +87,7 @@ pub struct GradingPolicy {
     pub important_repeat_window_days: i64,
     /// 重要: failed attempts (未达成一致 / 未联系上) without agreement.
     pub important_failed_attempts: i64,
-    /// Days around a complaint's intake in which [`suggest_issues`](super::suggest_issues) looks for the same problem.
+    /// Days around a complaint's intake in which [`suggest_issues`](crate::grading::suggest_issues) looks for the same problem.
     pub suggest_window_days: i64,
     pub major: Duty,
     pub hot: Duty,
