@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use frontdesk::complaints::{self, AttemptInput, CloseInput};
-use frontdesk::documents::pdf::{self, code128_modules, code128_symbols, wrap};
+use frontdesk::documents::pdf;
 use frontdesk::documents::{self, Disclosure};
 use frontdesk::intake::IntakeInput;
 use frontdesk::policy::{self, SlipPaper};
@@ -310,105 +310,6 @@ fn print(
 ) -> frontdesk::Result<pdf::Written> {
     d.store
         .write(actor, |w| pdf::print_slip(w, no, disclosure, out))
-}
-
-// ---------------------------------------------------------------------------------------------
-// The line breaker and the barcode
-
-#[test]
-fn closing_marks_never_start_a_line_and_opening_marks_never_end_one() {
-    const NO_START: &str = "，。、；：？！）」』》";
-    const NO_END: &str = "（「『《";
-    // (text, width in characters of width 1, expected lines or None to check invariants only)
-    let cases: &[(&str, f32, Option<&[&str]>)] = &[
-        ("一二三四，五六", 4.0, Some(&["一二三", "四，五六"])),
-        ("一二三四。", 4.0, Some(&["一二三", "四。"])),
-        ("一二三，。五六七", 4.0, Some(&["一二", "三，。五", "六七"])),
-        ("一二三「四五」", 4.0, Some(&["一二三", "「四五」"])),
-        ("甲乙丙丁）》戊", 4.0, Some(&["甲乙丙", "丁）》戊"])),
-        ("甲乙丙丁）》」』", 4.0, Some(&["甲乙丙", "丁）》」』"])),
-        ("一二三四五六七八", 4.0, Some(&["一二三四", "五六七八"])),
-        ("第一行\n第二行", 10.0, Some(&["第一行", "第二行"])),
-        (
-            "电话13800138000请回电",
-            12.0,
-            Some(&["电话", "13800138000请", "回电"]),
-        ),
-        (
-            "电话13800138000请回电",
-            8.0,
-            Some(&["电话", "13800138", "000请回电"]),
-        ),
-        ("，，，，，，", 2.0, None),
-        (
-            "他说：「好的，我们明天（周二）上午来修。」谢谢！",
-            5.0,
-            None,
-        ),
-        (
-            "业主反映：楼上漏水、墙面发霉；要求：尽快处理？是！",
-            3.0,
-            None,
-        ),
-        ("《龙湖花园协调单》、『补打』；", 4.0, None),
-    ];
-    for (text, max, expected) in cases {
-        let lines = wrap(text, *max, |_| 1.0);
-        if let Some(exp) = expected {
-            assert_eq!(&lines, exp, "{text:?} at {max}");
-        }
-        for (i, line) in lines.iter().enumerate() {
-            let first = line.chars().next();
-            if i > 0 && !text.chars().all(|c| NO_START.contains(c)) {
-                assert!(
-                    !first.is_some_and(|c| NO_START.contains(c)),
-                    "{text:?}: line {line:?} starts with a closing mark"
-                );
-            }
-            if i + 1 < lines.len() {
-                assert!(
-                    !line.chars().last().is_some_and(|c| NO_END.contains(c)),
-                    "{text:?}: line {line:?} ends with an opening mark"
-                );
-            }
-        }
-        let joined: String = lines.concat();
-        let original: String = text.chars().filter(|c| *c != '\n').collect();
-        assert_eq!(joined, original, "characters lost or added");
-    }
-}
-
-#[test]
-fn the_line_breaker_measures_each_glyph() {
-    // Wide (2) and narrow (1) characters: lines are filled by measured width, not by count.
-    let measure = |c: char| if c.is_ascii() { 1.0 } else { 2.0 };
-    let lines = wrap("ab中文cd字", 5.0, measure);
-    assert_eq!(lines, vec!["ab中", "文cd", "字"]);
-    for line in wrap(&"漏水，天花板发霉。".repeat(30), 41.0, measure) {
-        assert!(line.chars().map(measure).sum::<f32>() <= 41.0, "{line}");
-    }
-}
-
-#[test]
-fn code128_symbols_and_check_digit() {
-    // Start B (104), the characters (ASCII − 32), then the weighted modulo-103 check.
-    let s = code128_symbols("LH-XT2026-0001");
-    assert_eq!(s[0], 104);
-    assert_eq!(s[1], 'L' as usize - 32);
-    assert_eq!(s.len(), 14 + 2);
-    let check = (104
-        + s[1..15]
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (i + 1) * v)
-            .sum::<usize>())
-        % 103;
-    assert_eq!(*s.last().unwrap(), check);
-    // Every symbol is 11 modules, the stop 13; bars and spaces alternate starting with a bar.
-    let m = code128_modules("LH-XT2026-0001");
-    assert_eq!(m.iter().map(|x| *x as usize).sum::<usize>(), 16 * 11 + 13);
-    assert_eq!(m.len() % 2, 1, "ends with a bar");
-    assert_eq!(code128_symbols("A"), vec![104, 33, (104 + 33) % 103]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ const STOP: &str = "2331112";
 const START_B: usize = 104;
 
 /// The symbol values of `text` in code set B, start and check symbol included (stop excluded).
-pub fn symbols(text: &str) -> Vec<usize> {
+pub(crate) fn symbols(text: &str) -> Vec<usize> {
     let mut values = vec![START_B];
     values.extend(
         text.chars()
@@ -42,11 +42,38 @@ pub fn symbols(text: &str) -> Vec<usize> {
 }
 
 /// Module widths of the whole symbol, alternating bar and space, starting with a bar.
-pub fn modules(text: &str) -> Vec<u8> {
+pub(crate) fn modules(text: &str) -> Vec<u8> {
     symbols(text)
         .into_iter()
         .flat_map(|v| PATTERNS[v].bytes())
         .chain(STOP.bytes())
         .map(|b| b - b'0')
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{modules, symbols};
+
+    #[test]
+    fn code128_symbols_and_check_digit() {
+        // Start B (104), the characters (ASCII − 32), then the weighted modulo-103 check.
+        let s = symbols("LH-XT2026-0001");
+        assert_eq!(s[0], 104);
+        assert_eq!(s[1], 'L' as usize - 32);
+        assert_eq!(s.len(), 14 + 2);
+        let check = (104
+            + s[1..15]
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i + 1) * v)
+                .sum::<usize>())
+            % 103;
+        assert_eq!(*s.last().unwrap(), check);
+        // Every symbol is 11 modules, the stop 13; bars and spaces alternate starting with a bar.
+        let m = modules("LH-XT2026-0001");
+        assert_eq!(m.iter().map(|x| *x as usize).sum::<usize>(), 16 * 11 + 13);
+        assert_eq!(m.len() % 2, 1, "ends with a bar");
+        assert_eq!(symbols("A"), vec![104, 33, (104 + 33) % 103]);
+    }
 }

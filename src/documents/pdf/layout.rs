@@ -179,7 +179,7 @@ fn is_word(c: char) -> bool {
 /// are dropped. A closing mark (，。、；：？！）」』》 …) never starts a line and an opening mark
 /// （「《 … never ends one: the character before it moves down with it. Only when a line would
 /// otherwise be empty does a closing mark hang past the margin instead. `\n` starts a new line.
-pub fn wrap(text: &str, max: f32, measure: impl Fn(char) -> f32) -> Vec<String> {
+pub(crate) fn wrap(text: &str, max: f32, measure: impl Fn(char) -> f32) -> Vec<String> {
     let mut out = Vec::new();
     for para in text.split('\n') {
         let chars: Vec<char> = para
@@ -942,3 +942,82 @@ impl<'a> Flow<'a> {
 
 /// Page margin of every document, in points (about 10 mm).
 pub const MARGIN: f32 = 28.0;
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn closing_marks_never_start_a_line_and_opening_marks_never_end_one() {
+        const NO_START: &str = "，。、；：？！）」』》";
+        const NO_END: &str = "（「『《";
+        // (text, width in characters of width 1, expected lines or None to check invariants only)
+        let cases: &[(&str, f32, Option<&[&str]>)] = &[
+            ("一二三四，五六", 4.0, Some(&["一二三", "四，五六"])),
+            ("一二三四。", 4.0, Some(&["一二三", "四。"])),
+            ("一二三，。五六七", 4.0, Some(&["一二", "三，。五", "六七"])),
+            ("一二三「四五」", 4.0, Some(&["一二三", "「四五」"])),
+            ("甲乙丙丁）》戊", 4.0, Some(&["甲乙丙", "丁）》戊"])),
+            ("甲乙丙丁）》」』", 4.0, Some(&["甲乙丙", "丁）》」』"])),
+            ("一二三四五六七八", 4.0, Some(&["一二三四", "五六七八"])),
+            ("第一行\n第二行", 10.0, Some(&["第一行", "第二行"])),
+            (
+                "电话13800138000请回电",
+                12.0,
+                Some(&["电话", "13800138000请", "回电"]),
+            ),
+            (
+                "电话13800138000请回电",
+                8.0,
+                Some(&["电话", "13800138", "000请回电"]),
+            ),
+            ("，，，，，，", 2.0, None),
+            (
+                "他说：「好的，我们明天（周二）上午来修。」谢谢！",
+                5.0,
+                None,
+            ),
+            (
+                "业主反映：楼上漏水、墙面发霉；要求：尽快处理？是！",
+                3.0,
+                None,
+            ),
+            ("《龙湖花园协调单》、『补打』；", 4.0, None),
+        ];
+        for (text, max, expected) in cases {
+            let lines = wrap(text, *max, |_| 1.0);
+            if let Some(exp) = expected {
+                assert_eq!(&lines, exp, "{text:?} at {max}");
+            }
+            for (i, line) in lines.iter().enumerate() {
+                let first = line.chars().next();
+                if i > 0 && !text.chars().all(|c| NO_START.contains(c)) {
+                    assert!(
+                        !first.is_some_and(|c| NO_START.contains(c)),
+                        "{text:?}: line {line:?} starts with a closing mark"
+                    );
+                }
+                if i + 1 < lines.len() {
+                    assert!(
+                        !line.chars().last().is_some_and(|c| NO_END.contains(c)),
+                        "{text:?}: line {line:?} ends with an opening mark"
+                    );
+                }
+            }
+            let joined: String = lines.concat();
+            let original: String = text.chars().filter(|c| *c != '\n').collect();
+            assert_eq!(joined, original, "characters lost or added");
+        }
+    }
+
+    #[test]
+    fn the_line_breaker_measures_each_glyph() {
+        // Wide (2) and narrow (1) characters: lines are filled by measured width, not by count.
+        let measure = |c: char| if c.is_ascii() { 1.0 } else { 2.0 };
+        let lines = wrap("ab中文cd字", 5.0, measure);
+        assert_eq!(lines, vec!["ab中", "文cd", "字"]);
+        for line in wrap(&"漏水，天花板发霉。".repeat(30), 41.0, measure) {
+            assert!(line.chars().map(measure).sum::<f32>() <= 41.0, "{line}");
+        }
+    }
+}

@@ -37,8 +37,7 @@ use crate::slips;
 use crate::store::Write;
 use crate::time;
 
-pub use code128::{modules as code128_modules, symbols as code128_symbols};
-pub use layout::{wrap, Rendered};
+pub use layout::Rendered;
 pub use month::month_report;
 pub use record::complaint_record;
 pub use register::{complaint_register, register_table};
