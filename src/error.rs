@@ -18,6 +18,17 @@ pub struct RowProblem {
     pub message: String,
 }
 
+/// What a failed operation tells its caller, as data: the stable code the caller may branch on,
+/// the Chinese message shown as is, the bad field's input key, the import's row problems. The
+/// CLI prints it for `--json`; the app sends it over IPC.
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorReport {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+    pub rows: Option<Vec<RowProblem>>,
+}
+
 /// Result with the core's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -81,6 +92,22 @@ impl Error {
             key
         };
         Error::NotFound { what, key }
+    }
+
+    /// The error as data for a face to print or send ([`ErrorReport`]).
+    pub fn report(&self) -> ErrorReport {
+        ErrorReport {
+            code: self.code().to_string(),
+            message: self.to_string(),
+            field: match self {
+                Error::Invalid { field, .. } => Some(field.to_string()),
+                _ => None,
+            },
+            rows: match self {
+                Error::Import(rows) => Some(rows.clone()),
+                _ => None,
+            },
+        }
     }
 
     /// A short stable code for callers that branch on the kind of error.

@@ -271,6 +271,14 @@ fn paths_put_everything_under_the_data_folder_and_name_record_files_safely() {
         "the folder is made"
     );
     assert_eq!(
+        frontdesk::app::paths::print_file_name("LH-XT2026-0001", 0),
+        "LH-XT2026-0001.pdf"
+    );
+    assert_eq!(
+        frontdesk::app::paths::print_file_name("LH-XT2026-0001", 2),
+        "LH-XT2026-0001-补打2.pdf"
+    );
+    assert_eq!(
         frontdesk::app::paths::record_file_name(" a/b:c ", "", "xlsx"),
         "a_b_c.xlsx",
         "a typed number never leaves the folder"

@@ -32,16 +32,16 @@ impl WireError {
 
 impl From<Error> for WireError {
     fn from(e: Error) -> WireError {
-        let mut w = WireError::new(e.code(), e.to_string());
-        match e {
-            Error::Invalid { field, .. } => w.field = Some(field.to_string()),
-            Error::Import(rows) => w.rows = Some(rows),
-            Error::Database(_) | Error::Io(_) | Error::Json(_) => {
-                tracing::error!(error = %w.message, "internal error");
-            }
-            _ => {}
+        if matches!(e, Error::Database(_) | Error::Io(_) | Error::Json(_)) {
+            tracing::error!(error = %e, "internal error");
         }
-        w
+        let r = e.report();
+        WireError {
+            code: r.code,
+            message: r.message,
+            field: r.field,
+            rows: r.rows,
+        }
     }
 }
 

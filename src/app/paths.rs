@@ -102,3 +102,13 @@ pub fn record_file_name(no: &str, suffix: &str, ext: &str) -> String {
         .collect();
     format!("{safe}{suffix}.{ext}")
 }
+
+/// The PDF a record's print goes to: `<no>.pdf` the first time, `<no>-补打N.pdf` for the N-th
+/// reprint (补打), so a reprint never overwrites the print before it.
+pub fn print_file_name(no: &str, earlier_prints: i64) -> String {
+    let suffix = match earlier_prints {
+        0 => String::new(),
+        n => format!("-补打{n}"),
+    };
+    record_file_name(no, &suffix, "pdf")
+}

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use frontdesk::app::paths::record_file_name;
+use frontdesk::app::paths::{print_file_name, record_file_name};
 use frontdesk::documents::{self, pdf, xlsx, Disclosure, Format, Register};
 use frontdesk::kpi::{self, KpiReport};
 use frontdesk::time::Period;
@@ -68,13 +68,9 @@ pub fn slip_print(
     state
         .write(|w, eid| {
             let slip = slips::load(&w.tx, &id)?;
-            let suffix = match slip.print_count {
-                0 => String::new(),
-                n => format!("-补打{n}"),
-            };
             let out = state
                 .paths
-                .document("协调单", &record_file_name(&slip.no, &suffix, "pdf"))?;
+                .document("协调单", &print_file_name(&slip.no, slip.print_count))?;
             let d = match full_phones {
                 true => documents::unmask(w, eid, &format!("协调单 {}", slip.no))?,
                 false => Disclosure::Masked,

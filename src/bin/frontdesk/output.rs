@@ -24,13 +24,7 @@ pub fn print(outcome: Result<serde_json::Value>, json_output: bool) -> ExitCode 
         }
         Err(e) => {
             if json_output {
-                let mut body = serde_json::json!({ "code": e.code(), "message": e.to_string() });
-                if let Error::Invalid { field, .. } = &e {
-                    body["field"] = serde_json::json!(field);
-                }
-                if let Error::Import(rows) = &e {
-                    body["rows"] = serde_json::json!(rows);
-                }
+                let body = serde_json::to_string(&e.report()).unwrap_or_default();
                 eprintln!("{body}");
             } else {
                 eprintln!("错误：{e}");
