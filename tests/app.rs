@@ -12,6 +12,8 @@ use frontdesk::{complaints, customers, demo, estate, followups, intake, repairs,
 
 use crate::common::*;
 
+const ID_NUMBER: &str = "44010619900101123X";
+
 /// The first full mobile number in `text` (11 digits starting with 1, standing alone), with
 /// what precedes it, to say where it is.
 fn full_mobile(text: &str) -> Option<String> {
@@ -170,6 +172,24 @@ fn each_role_reads_every_list_and_register_as_it_may() {
     assert!(matches!(read, Err(Error::SignedOut)), "{read:?}");
     assert!(matches!(s.disclosure(true, "x"), Err(Error::SignedOut)));
 
+    // One customer with an id number (the demo has none), added by a supervisor.
+    s.sign_in("wang", demo::DEMO_PASSWORD).unwrap();
+    s.write_seen(|w, eid| {
+        customers::add_customer(
+            w,
+            eid,
+            &customers::CustomerInput {
+                unit: Some("1-1-101".into()),
+                name: Some("证件测试".into()),
+                phone: Some("13912345678".into()),
+                id_number: Some(ID_NUMBER.into()),
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    s.sign_out();
+
     let period = Period::parse("2026-01-01", "2026-12-31").unwrap();
     let unmasked = |s: &Session| -> i64 {
         s.store()
@@ -199,6 +219,21 @@ fn each_role_reads_every_list_and_register_as_it_may() {
             lists.iter().any(|(_, t)| has_full_mobile(t)),
             supervisor,
             "{login}: supervisors see the numbers in full, nobody else"
+        );
+        let file = s
+            .seen(View::Record, |st, _| {
+                let c = customers::list(st.conn(), &clerk.estate_id, &Default::default())?
+                    .into_iter()
+                    .find(|c| c.name == "证件测试")
+                    .expect("the customer with an id number");
+                customers::show(st.conn(), &c.id, st.now())
+            })
+            .unwrap();
+        let shown = serde_json::to_value(&file).unwrap().to_string();
+        assert_eq!(
+            shown.contains(ID_NUMBER),
+            supervisor,
+            "{login}: the full id number only for supervisors"
         );
 
         // Documents: masked by default for everyone; full numbers only for a supervisor, audited.
