@@ -660,15 +660,14 @@ fn repair_order_in_three_parts_with_fees() {
             )
         })
         .unwrap();
-    let out = scratch("pdf-repair").join("派工单.pdf");
-    let w = pdf::repair_order(
-        d.store.conn(),
-        &o.no,
-        Disclosure::Masked,
-        d.store.now(),
-        &out,
-    )
-    .unwrap();
+    let dir = scratch("pdf-repair");
+    let out = dir.join("派工单.pdf");
+    let w = d
+        .store
+        .write(&clerk, |w| {
+            pdf::print_repair_order(w, &o.no, Disclosure::Masked, &out)
+        })
+        .unwrap();
     assert_eq!(w.pages, 1);
     let r = read(&out);
     assert_well_formed(&r, (595, 842), &o.no);
@@ -700,6 +699,80 @@ fn repair_order_in_three_parts_with_fees() {
         "the number once per part"
     );
     assert!(!text.contains("13800138000"));
+    assert!(!text.contains("补打"), "the first print is the original");
+
+    // A dispatched order printed, moved to another repairer (转单), printed again: 补打 on each
+    // part, naming the repairer it is with now.
+    let (first, again) = (dir.join("派工单2.pdf"), dir.join("派工单2-补打1.pdf"));
+    let o2 = d
+        .store
+        .write(&d.supervisor.clone(), |w| {
+            frontdesk::estate::add_staff(
+                w,
+                &eid,
+                &frontdesk::estate::StaffInput {
+                    login: Some("qian".into()),
+                    name: Some("钱师傅".into()),
+                    role: Some("维修工".into()),
+                    department: Some("工程维修部".into()),
+                    phone: None,
+                    password: Some("secret123".into()),
+                },
+            )?;
+            let o2 = repairs::create(
+                w,
+                &eid,
+                &RepairInput {
+                    unit: Some("3-2-1201".into()),
+                    kind: Some("房屋".into()),
+                    content: Some("卫生间地漏堵塞".into()),
+                    ..Default::default()
+                },
+            )?;
+            let by_sun = DispatchInput {
+                repairer: Some("sun".into()),
+                ..Default::default()
+            };
+            repairs::dispatch(w, &o2.no, &by_sun)?;
+            pdf::print_repair_order(w, &o2.no, Disclosure::Masked, &first)?;
+            repairs::reassign(
+                w,
+                &o2.no,
+                &repairs::ReassignInput {
+                    repairer: Some("qian".into()),
+                    reason: Some("孙师傅休假".into()),
+                },
+            )?;
+            pdf::print_repair_order(w, &o2.no, Disclosure::Masked, &again)?;
+            Ok(o2)
+        })
+        .unwrap();
+    let (text1, text2) = (read(&first).text(), read(&again).text());
+    assert!(!text1.contains("补打") && text1.contains("孙师傅"));
+    assert_eq!(text2.matches("补打").count(), 3, "补打 on every part");
+    assert!(
+        text2.contains("钱师傅") && !text2.contains("孙师傅"),
+        "the repairer now"
+    );
+    let prints: Vec<(bool, Option<String>)> = d
+        .store
+        .conn()
+        .prepare(
+            "SELECT reprint, repairer_id FROM repair_prints WHERE repair_id = ?1 ORDER BY rowid",
+        )
+        .unwrap()
+        .query_map([&o2.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(prints.len(), 2);
+    assert_eq!((prints[0].0, prints[1].0), (false, true));
+    assert_ne!(
+        prints[0].1, prints[1].1,
+        "each print records the repairer of its moment"
+    );
+    let o2 = repairs::get(d.store.conn(), &o2.no).unwrap().order;
+    assert_eq!(o2.print_count, 2);
 }
 
 #[test]

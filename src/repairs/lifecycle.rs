@@ -1,6 +1,6 @@
 //! The life cycle of an order after its report: dispatch to a 维修工, 转单 / 退单, 接单, 到场,
 //! finish, the owner's sign-off (which schedules the 回访), the finance confirmation, void and
-//! rework; and the step machinery they share (the state check, the step's time, the status
+//! rework; every print of its 派工单 (the first the original, later ones 补打); and the step machinery they share (the state check, the step's time, the status
 //! event, the audited save).
 //!
 //! Invariants: each step checks the current state ([`Error::State`] names it in Chinese), records
@@ -601,4 +601,53 @@ pub fn rework(w: &mut Write, id: &str, reason: &str) -> Result<RepairOrder> {
         }),
     )?;
     saved(w, &before)
+}
+
+/// A 派工单 print recorded: the order as printed and whether it is a reprint (补打).
+pub struct Printed {
+    pub order: RepairOrder,
+    pub reprint: bool,
+}
+
+/// Records a print of the order's 派工单, with the repairer it is with now (after 转单 the
+/// reprint names the new one). The first print is the original; later ones are 补打. A voided
+/// order is not printed.
+pub fn print(w: &mut Write, id_or_no: &str) -> Result<Printed> {
+    let before = order(&w.tx, id_or_no)?;
+    if before.status == RepairStatus::Voided {
+        return Err(Error::State(format!(
+            "维修单 {} 已作废，不能打印",
+            before.no
+        )));
+    }
+    let reprint = before.print_count > 0;
+    let print_id = w.new_id();
+    w.tx.execute(
+        "INSERT INTO repair_prints(id, repair_id, at, by_id, reprint, repairer_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            print_id,
+            before.id,
+            w.now_db,
+            w.actor.staff_id,
+            reprint,
+            before.repairer_id
+        ],
+    )?;
+    w.audit_insert(
+        "repair_print",
+        &print_id,
+        &json!({ "repair_id": before.id, "at": w.now_db, "by_id": w.actor.staff_id,
+                 "reprint": reprint, "repairer_id": before.repairer_id }),
+    )?;
+    w.tx.execute(
+        "UPDATE repair_orders SET print_count = print_count + 1 WHERE id = ?1",
+        params![before.id],
+    )?;
+    let after = order(&w.tx, &before.id)?;
+    w.audit_update(ORDER, &before.id, &before, &after)?;
+    Ok(Printed {
+        order: after,
+        reprint,
+    })
 }

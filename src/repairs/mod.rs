@@ -51,8 +51,8 @@ pub use fees::{
     confirm_fee, fee_approval, record_owner_agreement, AgreementInput, FeeApproval, MANAGERS,
 };
 pub use lifecycle::{
-    accept, arrive, dispatch, finance_confirm, finish, followup_due, reassign, rework, sign_off,
-    void, DispatchInput, FinishInput, ReassignInput, SignOffInput, StepInput,
+    accept, arrive, dispatch, finance_confirm, finish, followup_due, print, reassign, rework,
+    sign_off, void, DispatchInput, FinishInput, Printed, ReassignInput, SignOffInput, StepInput,
 };
 pub use prices::{
     add_price_item, find_price_item, price_list, update_price_item, void_price_item, PriceItem,
@@ -139,6 +139,8 @@ pub struct RepairOrder {
     pub finance_confirmed_by: Option<String>,
     pub finance_confirmed_at: Option<String>,
     pub rework_count: i64,
+    /// Prints of the 派工单 so far (after the first, a print is 补打).
+    pub print_count: i64,
     pub void_reason: Option<String>,
 }
 

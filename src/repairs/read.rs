@@ -62,7 +62,7 @@ const SELECT: &str = "SELECT r.id, r.estate_id, r.no, r.intake_id, i.no AS intak
         r.quantity, r.labour_fen, r.material_fen, r.fee_confirmed_by, r.fee_confirmed_at,
         r.owner_agreement, r.owner_agreement_at, r.owner_agreement_note, r.owner_signed,
         r.owner_comment, r.finance_confirmed_by, r.finance_confirmed_at, r.rework_count,
-        r.void_reason
+        r.print_count, r.void_reason
     FROM repair_orders r
     LEFT JOIN intakes i ON i.id = r.intake_id
     LEFT JOIN units u ON u.id = r.unit_id
@@ -130,6 +130,7 @@ fn row(r: &Row) -> rusqlite::Result<RepairOrder> {
         finance_confirmed_by: r.get("finance_confirmed_by")?,
         finance_confirmed_at: r.get("finance_confirmed_at")?,
         rework_count: r.get("rework_count")?,
+        print_count: r.get("print_count")?,
         void_reason: r.get("void_reason")?,
     })
 }

@@ -335,8 +335,7 @@ async slipGet(id: string) : Promise<Result<Slip, WireError>> {
 }
 },
 /**
- * Prints a 协调单 to `协调单/<no>.pdf` (later prints: `<no>-补打N.pdf`, marked 补打 on the
- * slip), logging the print in the same transaction.
+ * Prints a 协调单 (A5), logging the print; reprints are 补打.
  */
 async slipPrint(id: string, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
     try {
@@ -347,7 +346,8 @@ async slipPrint(id: string, fullPhones: boolean) : Promise<Result<DocumentFile, 
 }
 },
 /**
- * The 派工单 (three parts on one A4) of a repair order, to `派工单/<no>.pdf`.
+ * Prints the 派工单 (three parts on one A4) of a repair order, logging the print; reprints are
+ * 补打 and name the repairer the order is with now.
  */
 async repairPrint(no: string, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
     try {
@@ -2135,7 +2135,11 @@ export type RepairDetail = ({ id: string; estate_id: string; no: string; intake_
 /**
  * Labour charged without a price-list item (assessed, so it needs confirming).
  */
-labour_off_list: boolean; material_fen: number; total_fen: number; fee_confirmed_by: string | null; fee_confirmed_at: string | null; owner_agreement: boolean; owner_agreement_at: string | null; owner_agreement_note: string | null; owner_signed: boolean; owner_comment: string | null; finance_confirmed_by: string | null; finance_confirmed_at: string | null; rework_count: number; void_reason: string | null }) & { 
+labour_off_list: boolean; material_fen: number; total_fen: number; fee_confirmed_by: string | null; fee_confirmed_at: string | null; owner_agreement: boolean; owner_agreement_at: string | null; owner_agreement_note: string | null; owner_signed: boolean; owner_comment: string | null; finance_confirmed_by: string | null; finance_confirmed_at: string | null; rework_count: number; 
+/**
+ * Prints of the 派工单 so far (after the first, a print is 补打).
+ */
+print_count: number; void_reason: string | null }) & { 
 /**
  * Who must confirm the fee under the current policy.
  */
@@ -2232,7 +2236,11 @@ export type RepairOrder = { id: string; estate_id: string; no: string; intake_id
 /**
  * Labour charged without a price-list item (assessed, so it needs confirming).
  */
-labour_off_list: boolean; material_fen: number; total_fen: number; fee_confirmed_by: string | null; fee_confirmed_at: string | null; owner_agreement: boolean; owner_agreement_at: string | null; owner_agreement_note: string | null; owner_signed: boolean; owner_comment: string | null; finance_confirmed_by: string | null; finance_confirmed_at: string | null; rework_count: number; void_reason: string | null }
+labour_off_list: boolean; material_fen: number; total_fen: number; fee_confirmed_by: string | null; fee_confirmed_at: string | null; owner_agreement: boolean; owner_agreement_at: string | null; owner_agreement_note: string | null; owner_signed: boolean; owner_comment: string | null; finance_confirmed_by: string | null; finance_confirmed_at: string | null; rework_count: number; 
+/**
+ * Prints of the 派工单 so far (after the first, a print is 补打).
+ */
+print_count: number; void_reason: string | null }
 /**
  * Size of a shared-facility repair.
  */

@@ -1,4 +1,4 @@
-//! Printing and exporting: the 协调单 (print, 补打), the 派工单, a complaint's 《客户投诉处理记录表》
+//! Printing and exporting: the 协调单 and the 派工单 (each print recorded, reprints 补打), a complaint's 《客户投诉处理记录表》
 //! and the month-end workbook and report, written under the documents folder; opening a written
 //! file in the system's PDF viewer (where the clerk prints it) or a folder in the file manager.
 //!
@@ -14,7 +14,7 @@ use frontdesk::app::paths::{print_file_name, record_file_name};
 use frontdesk::documents::{self, pdf, xlsx, Disclosure, Format, Register};
 use frontdesk::kpi::{self, KpiReport};
 use frontdesk::time::Period;
-use frontdesk::{slips, Error};
+use frontdesk::{repairs, slips, Error};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -56,8 +56,39 @@ pub struct ExportProgress {
     pub total: u64,
 }
 
-/// Prints a 协调单 to `协调单/<no>.pdf` (later prints: `<no>-补打N.pdf`, marked 补打 on the
-/// slip), logging the print in the same transaction.
+/// What a recorded print needs to know of its record before printing: its number and how often
+/// it was printed before (`slips::load`, `repairs::order`).
+type PrintedBefore = fn(&rusqlite::Connection, &str) -> frontdesk::Result<(String, i64)>;
+
+/// How a recorded print is made: `pdf::print_slip`, `pdf::print_repair_order`.
+type PrintRecord =
+    fn(&mut frontdesk::Write, &str, Disclosure, &Path) -> frontdesk::Result<pdf::Written>;
+
+/// A print that is recorded with its record, in one transaction: to `<kind>/<no>.pdf`, later
+/// prints to `<no>-补打N.pdf` (marked 补打 on the paper); full numbers only after the audited
+/// unmask.
+fn recorded_print(
+    state: &AppState,
+    kind: &str,
+    key: &str,
+    full_phones: bool,
+    before: PrintedBefore,
+    print: PrintRecord,
+) -> WireResult<DocumentFile> {
+    state
+        .write(|w, eid| {
+            let (no, printed) = before(&w.tx, key)?;
+            let out = state.paths.document(kind, &print_file_name(&no, printed))?;
+            let d = match full_phones {
+                true => documents::unmask(w, eid, &format!("{kind} {no}"))?,
+                false => Disclosure::Masked,
+            };
+            print(w, &no, d, &out)
+        })
+        .map(DocumentFile::from)
+}
+
+/// Prints a 协调单 (A5), logging the print; reprints are 补打.
 #[tauri::command]
 #[specta::specta]
 pub fn slip_print(
@@ -65,19 +96,33 @@ pub fn slip_print(
     id: String,
     full_phones: bool,
 ) -> WireResult<DocumentFile> {
-    state
-        .write(|w, eid| {
-            let slip = slips::load(&w.tx, &id)?;
-            let out = state
-                .paths
-                .document("协调单", &print_file_name(&slip.no, slip.print_count))?;
-            let d = match full_phones {
-                true => documents::unmask(w, eid, &format!("协调单 {}", slip.no))?,
-                false => Disclosure::Masked,
-            };
-            pdf::print_slip(w, &slip.id, d, &out)
-        })
-        .map(DocumentFile::from)
+    recorded_print(
+        &state,
+        "协调单",
+        &id,
+        full_phones,
+        |c, k| slips::load(c, k).map(|s| (s.no, s.print_count)),
+        pdf::print_slip,
+    )
+}
+
+/// Prints the 派工单 (three parts on one A4) of a repair order, logging the print; reprints are
+/// 补打 and name the repairer the order is with now.
+#[tauri::command]
+#[specta::specta]
+pub fn repair_print(
+    state: State<'_, AppState>,
+    no: String,
+    full_phones: bool,
+) -> WireResult<DocumentFile> {
+    recorded_print(
+        &state,
+        "派工单",
+        &no,
+        full_phones,
+        |c, k| repairs::order(c, k).map(|o| (o.no, o.print_count)),
+        pdf::print_repair_order,
+    )
 }
 
 /// A 协调单 laid out like the paper form, as a workbook, to `协调单/<no>.xlsx` (for sending by
@@ -102,52 +147,6 @@ pub fn slip_form_export(
         })
 }
 
-/// How a record's PDF is drawn: `pdf::repair_order`, `pdf::complaint_record`.
-type RecordPdf = fn(
-    &rusqlite::Connection,
-    &str,
-    Disclosure,
-    chrono::DateTime<chrono::Utc>,
-    &Path,
-) -> frontdesk::Result<pdf::Written>;
-
-/// One record's PDF, `no`, into `<documents>/<kind>/<no>.pdf`; `label` names it in the audit log
-/// when full numbers are asked for.
-fn record_pdf(
-    state: &AppState,
-    kind: &str,
-    label: &str,
-    no: &str,
-    full_phones: bool,
-    draw: RecordPdf,
-) -> WireResult<DocumentFile> {
-    let d = state.disclosure(full_phones, &format!("{label} {no}"))?;
-    let out = state
-        .paths
-        .document(kind, &record_file_name(no, "", "pdf"))?;
-    state
-        .read(|s, _| draw(s.conn(), no, d, s.now(), &out))
-        .map(DocumentFile::from)
-}
-
-/// The 派工单 (three parts on one A4) of a repair order, to `派工单/<no>.pdf`.
-#[tauri::command]
-#[specta::specta]
-pub fn repair_print(
-    state: State<'_, AppState>,
-    no: String,
-    full_phones: bool,
-) -> WireResult<DocumentFile> {
-    record_pdf(
-        &state,
-        "派工单",
-        "派工单",
-        &no,
-        full_phones,
-        pdf::repair_order,
-    )
-}
-
 /// One complaint's 《客户投诉处理记录表》 with its whole history, to `投诉记录/<no>.pdf`.
 #[tauri::command]
 #[specta::specta]
@@ -156,15 +155,13 @@ pub fn complaint_record_print(
     no: String,
     full_phones: bool,
 ) -> WireResult<DocumentFile> {
-    let label = "客户投诉处理记录表";
-    record_pdf(
-        &state,
-        "投诉记录",
-        label,
-        &no,
-        full_phones,
-        pdf::complaint_record,
-    )
+    let d = state.disclosure(full_phones, &format!("客户投诉处理记录表 {no}"))?;
+    let out = state
+        .paths
+        .document("投诉记录", &record_file_name(&no, "", "pdf"))?;
+    state
+        .read(|s, _| pdf::complaint_record(s.conn(), &no, d, s.now(), &out))
+        .map(DocumentFile::from)
 }
 
 /// The month-end workbook and PDF report of `month` (YYYY-MM) into `月末导出/<month>/`, with

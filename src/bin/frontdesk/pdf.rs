@@ -105,7 +105,7 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
             full_phones,
         } => {
             let d = ctx.disclosure(*full_phones, &format!("派工单 {no}"))?;
-            to_json(pdf::repair_order(ctx.store().conn(), no, d, now, out)?)
+            to_json(ctx.write(|w, _| pdf::print_repair_order(w, no, d, out))?)
         }
         Command::Complaint {
             no,

@@ -41,7 +41,7 @@ pub use layout::Rendered;
 pub use month::month_report;
 pub use record::complaint_record;
 pub use register::{complaint_register, register_table};
-pub use repair::repair_order;
+pub use repair::print_repair_order;
 
 /// A PDF written to disk.
 #[derive(Clone, Debug, Serialize)]

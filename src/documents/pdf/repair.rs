@@ -2,20 +2,23 @@
 //! apart along dashed lines: the order, the times of each step, the work done, the fee lines and a
 //! sign-off block that differs per part.
 //!
-//! Invariant: each part fits its third of the page: long texts are cut with “…” (the full text
-//! is in the system and in the complaint record).
+//! Invariants: each part fits its third of the page: long texts are cut with “…” (the full text
+//! is in the system and in the complaint record). Every print is recorded with the order
+//! ([`crate::repairs::print`], in the same transaction); a reprint carries a red “补打” mark on
+//! each part and names the repairer the order is with now.
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-use super::layout::{Align, Cell, Face, Flow, Grid, Page, Row, Style, A4, GREY, MARGIN};
+use super::layout::{Align, Cell, Face, Flow, Grid, Page, Row, Style, A4, GREY, MARGIN, RED};
 use super::{local, opt, save, staff_name, yes_no, yuan, Written};
 use crate::documents::Disclosure;
 use crate::error::Result;
 use crate::estate;
 use crate::repairs::{self, RepairOrder};
+use crate::store::Write;
 
 const PARTS: [(&str, &str); 3] = [
     ("第一联", "客服存根"),
@@ -23,15 +26,33 @@ const PARTS: [(&str, &str); 3] = [
     ("第三联", "业主联"),
 ];
 
-/// Writes the three-part repair order `order` (id or number) to `out`.
-pub fn repair_order(
-    conn: &Connection,
+/// Prints the three-part repair order `order` (id or number) to `out`: records the print (the
+/// first the original, later ones 补打) and writes the PDF, in the caller's transaction.
+pub fn print_repair_order(
+    w: &mut Write,
     order: &str,
+    disclosure: Disclosure,
+    out: &Path,
+) -> Result<Written> {
+    let printed = repairs::print(w, order)?;
+    draw(
+        &w.tx,
+        &printed.order,
+        printed.reprint,
+        disclosure,
+        w.now,
+        out,
+    )
+}
+
+fn draw(
+    conn: &Connection,
+    order: &RepairOrder,
+    reprint: bool,
     disclosure: Disclosure,
     now: DateTime<Utc>,
     out: &Path,
 ) -> Result<Written> {
-    let order = repairs::get(conn, order)?.order;
     let estate = estate::estate(conn, &order.estate_id)?;
     let title = format!("{}派工单（维修单）", estate.name);
     let mut flow = Flow::new(
@@ -47,13 +68,28 @@ pub fn repair_order(
     let part_h = (A4.height - 24.0) / 3.0;
     for (i, part) in PARTS.iter().enumerate() {
         let top = i as f32 * part_h;
-        draw_part(flow.page(), top, &title, *part, &order, &names, disclosure)?;
+        draw_part(flow.page(), top, &title, *part, order, &names, disclosure)?;
+        if reprint {
+            page_reprint_mark(flow.page(), top);
+        }
         if i > 0 {
             cut_line(flow.page(), top);
         }
     }
     let footer = format!("打印：{}", local(Some(&crate::time::to_db(now))));
     save(out, flow.finish(&footer, now)?)
+}
+
+/// The red “补打” box beside the part's label.
+fn page_reprint_mark(page: &mut Page, top: f32) {
+    page.stroke_rect(MARGIN + 102.0, top + 14.0, 34.0, 17.0, 1.2, RED);
+    page.text(
+        MARGIN + 102.0,
+        top + 17.0,
+        34.0,
+        "补打",
+        Style::new(10.0).bold().colour(RED).align(Align::Center),
+    );
 }
 
 fn cut_line(page: &mut Page, y: f32) {
