@@ -135,7 +135,8 @@ pub fn month_end(
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Register {
-    /// 《客户投诉处理记录表》: every complaint received in the period.
+    /// 《客户投诉处理记录表》: every complaint received in the period, cases and 投诉 settled at the
+    /// desk alike.
     Complaints,
     /// 前台协调单登记表: the slips opened in the period.
     Slips,

@@ -129,8 +129,10 @@ fn small_register<R>(
     })
 }
 
-/// The 《客户投诉处理记录表》 for a period: one row per complaint received in it (voided ones left
-/// out), oldest first, with every field, its grade deadline and whether a deadline was missed.
+/// The 《客户投诉处理记录表》 for a period: one row per complaint received in it, oldest first —
+/// every complaint case, and every 投诉 intake never opened as one (当场处理 when settled at the
+/// counter, else 未立案), with the intake's number; voided ones left out — with every field, the
+/// case's grade deadline and whether a deadline was missed ([`tables::ComplaintRow`]).
 /// Rows are streamed; `progress` gets `(rows written, total)`.
 pub fn complaint_register(
     conn: &Connection,
