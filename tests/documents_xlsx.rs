@@ -1026,3 +1026,64 @@ fn complaints_settled_at_the_desk_are_registered_with_the_cases() {
         assert!(printed.contains(needle), "{needle} not printed");
     }
 }
+
+/// The 《维修有偿服务项目及收费标准》 for the counter: the live items by code with their prices, the
+/// estate and the day of the list's latest change; a voided item is left out; the PDF says the same.
+#[test]
+fn the_price_list_for_the_counter() {
+    use frontdesk::documents::{price_list, Format};
+    use frontdesk::repairs::{self, PriceItemInput};
+    let mut d = desk();
+    let eid = d.estate.id.clone();
+    let item = |code: &str, name: &str, price: &str| PriceItemInput {
+        code: Some(code.into()),
+        name: Some(name.into()),
+        unit: Some("次".into()),
+        price: Some(price.into()),
+        note: None,
+    };
+    crate::complaints::as_supervisor(&mut d, |w| {
+        repairs::add_price_item(w, &eid, &item("P02", "疏通下水道", "80"))?;
+        repairs::add_price_item(w, &eid, &item("P01", "更换水龙头", "30.50"))?;
+        repairs::add_price_item(w, &eid, &item("P03", "更换灯泡", "10"))
+    })
+    .unwrap();
+    d.clock.advance(Duration::days(3));
+    crate::complaints::as_supervisor(&mut d, |w| {
+        repairs::void_price_item(w, &eid, "P03", Some("不再提供"))
+    })
+    .unwrap();
+    let dir = scratch("xlsx-price-list");
+    let conn = d.store.conn();
+    let name = price_list::file_name(conn, &eid, Format::Xlsx).unwrap();
+    assert_eq!(name, "龙湖花园维修有偿服务项目及收费标准.xlsx");
+    let p = out(&dir, &name);
+    let w = price_list::write(conn, &eid, Format::Xlsx, d.store.now(), &p).unwrap();
+    assert_eq!(w.count, 2, "the voided item is not on the list");
+    let rows = sheet(&p, "收费标准");
+    assert_eq!(text(&rows[0][0]), "《维修有偿服务项目及收费标准》");
+    let sub = text(&rows[1][0]);
+    for needle in ["龙湖花园", "自 2026-11-26 起执行", "共 2 条"] {
+        assert!(sub.contains(needle), "{sub}");
+    }
+    let first = row_by(&rows, "序号", "1");
+    assert_eq!(text(cell(&first, "项目编号")), "P01");
+    assert_eq!(text(cell(&first, "服务项目")), "更换水龙头");
+    assert_eq!(text(cell(&first, "计价单位")), "次");
+    assert_eq!(cell(&first, "收费标准（元）"), &Data::Float(30.5));
+    assert_eq!(text(cell(&row_by(&rows, "序号", "2"), "项目编号")), "P02");
+
+    let pdf = out(&dir, "price-list.pdf");
+    let w = price_list::write(conn, &eid, Format::Pdf, d.store.now(), &pdf).unwrap();
+    assert_eq!(w.count, 1, "one page");
+    let printed = crate::documents_pdf::read(&pdf).text();
+    for needle in [
+        "《维修有偿服务项目及收费标准》",
+        "自 2026-11-26 起执行",
+        "更换水龙头",
+        "30.50",
+    ] {
+        assert!(printed.contains(needle), "{needle} not printed: {printed}");
+    }
+    assert!(!printed.contains("更换灯泡"));
+}

@@ -1,5 +1,5 @@
 //! Documents the desk prints and files: the 协调单, the 派工单, the 《客户投诉处理记录表》, the
-//! desk's logs and the month-end workbook and report, as PDF ([`pdf`]) and XLSX ([`xlsx`]).
+//! 《维修有偿服务项目及收费标准》 ([`price_list`]), the desk's logs and the month-end workbook and report, as PDF ([`pdf`]) and XLSX ([`xlsx`]).
 //! The CLI and the desktop app call these functions and nothing else, so both produce the same files.
 //!
 //! Invariants:
@@ -11,6 +11,7 @@
 //! - Long exports report progress through a [`Progress`] callback as `(done, total)`.
 
 pub mod pdf;
+pub mod price_list;
 pub mod xlsx;
 
 use std::fs;

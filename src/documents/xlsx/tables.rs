@@ -11,6 +11,7 @@ use crate::documents::Register;
 use crate::error::Result;
 use crate::intake::Intake;
 use crate::kpi::{Comparison, Count, HandlingTime, Kpi};
+use crate::repairs::PriceItem;
 use crate::slips::RegisterRow;
 use crate::time;
 use crate::vocab::{
@@ -451,6 +452,40 @@ pub fn complaint_print_columns() -> Vec<Column<ComplaintRow>> {
             Some(c)
         })
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 维修有偿服务项目及收费标准
+
+/// The columns of the 《维修有偿服务项目及收费标准》.
+pub fn price_columns() -> Vec<Column<PriceItem>> {
+    vec![
+        Column {
+            header: "项目编号",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::str(&r.code),
+        },
+        Column {
+            header: "服务项目",
+            width: Width::Wrap(30.0),
+            value: |r, _| Cell::str(&r.name),
+        },
+        Column {
+            header: "计价单位",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::str(&r.unit),
+        },
+        Column {
+            header: "收费标准（元）",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::Money(r.price_fen),
+        },
+        Column {
+            header: "备注",
+            width: Width::Wrap(30.0),
+            value: |r, _| Cell::text(r.note.as_deref()),
+        },
+    ]
 }
 
 // ---------------------------------------------------------------------------------------------
