@@ -27,7 +27,7 @@ use crate::slips::slip_for;
 // Reading a PDF back
 
 /// What a PDF holds, as a reader sees it.
-struct Read {
+pub(crate) struct Read {
     /// Text of each page, one drawn line per line.
     pages: Vec<String>,
     /// Page sizes in points, rounded.
@@ -42,7 +42,7 @@ struct Read {
 }
 
 impl Read {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.pages.join("\n")
     }
 }
@@ -118,7 +118,7 @@ fn to_unicode(cmap: &str) -> HashMap<u16, String> {
     map
 }
 
-fn read(path: &Path) -> Read {
+pub(crate) fn read(path: &Path) -> Read {
     let bytes = std::fs::read(path).unwrap();
     let doc = Document::load_mem(&bytes).unwrap();
     let mut pages = Vec::new();
@@ -889,9 +889,10 @@ fn register_and_month_report_over_demo_data() {
                 "《客户投诉处理记录表》",
                 "龙湖花园",
                 "投诉编号",
-                "受理时间",
+                "登记时间",
                 "联系电话",
-                "处理结果",
+                "接待人",
+                "回访结果",
             ],
         );
     }

@@ -227,8 +227,11 @@ fn complaint_register_cells_match_the_records() {
         ("业主要求", "尽快维修并赔偿"),
         ("处理状态", "已结案"),
         ("沟通次数", "1"),
-        ("处理结果", "已维修，业主确认不再漏水"),
+        ("处理过程/结果", "已维修，业主确认不再漏水"),
         ("满意度", "满意"),
+        ("被投诉部门/人", "工程维修部"),
+        ("接待人", "李前台"),
+        ("回访人", "李前台"),
         ("回访结果", "满意：业主满意"),
         ("是否超时", "否"),
     ];
@@ -269,12 +272,12 @@ fn register_layout_freeze_filter_print_titles_paper_footer() {
     let ws = member(&p, "xl/worksheets/sheet1.xml");
     let wb = member(&p, "xl/workbook.xml");
     let checks: &[(&str, &str, &str)] = &[
-        ("merged title", &ws, "<mergeCell ref=\"A1:W1\"/>"),
-        ("merged subtitle", &ws, "<mergeCell ref=\"A2:W2\"/>"),
+        ("merged title", &ws, "<mergeCell ref=\"A1:AB1\"/>"),
+        ("merged subtitle", &ws, "<mergeCell ref=\"A2:AB2\"/>"),
         ("frozen header", &ws, "topLeftCell=\"A4\""),
         ("frozen state", &ws, "state=\"frozen\""),
         ("frozen below row 3", &ws, "ySplit=\"3\""),
-        ("autofilter", &ws, "<autoFilter ref=\"A3:W6\"/>"),
+        ("autofilter", &ws, "<autoFilter ref=\"A3:AB6\"/>"),
         ("landscape", &ws, "orientation=\"landscape\""),
         ("A4", &ws, "paperSize=\"9\""),
         ("one page wide", &ws, "fitToHeight=\"0\""),
@@ -295,9 +298,9 @@ fn register_layout_freeze_filter_print_titles_paper_footer() {
     // the wrapped 投诉内容 is fixed at 28.
     // (Excel stores a width of w characters as w + 0.71 with 5 pixels of margin.)
     let cases: &[(usize, &str, f64)] = &[
-        (9, "投诉类别: 物业管理 + padding", 10.28515625),
-        (12, "投诉内容: wrapped at 28", 28.7109375),
-        (6, "联系电话: 11 digits + padding", 13.28515625),
+        (13, "投诉类别: 物业管理 + padding", 10.28515625),
+        (16, "投诉内容: wrapped at 28", 28.7109375),
+        (9, "联系电话: 11 digits + padding", 13.28515625),
         (3, "登记时间: a date-time", 16.7109375),
     ];
     for (col, what, width) in cases {
@@ -316,7 +319,7 @@ fn register_borders_from_one_rule_over_the_table_and_formats_from_columns() {
     let ws = member(&p, "xl/worksheets/sheet1.xml");
     let styles = member(&p, "xl/styles.xml");
 
-    let rule = "<conditionalFormatting sqref=\"A4:W6\"><cfRule type=\"expression\" dxfId=\"0\" priority=\"1\"><formula>TRUE</formula></cfRule></conditionalFormatting>";
+    let rule = "<conditionalFormatting sqref=\"A4:AB6\"><cfRule type=\"expression\" dxfId=\"0\" priority=\"1\"><formula>TRUE</formula></cfRule></conditionalFormatting>";
     assert!(ws.contains(rule), "one rule over the 3 rows: {ws}");
     assert_eq!(ws.matches("<conditionalFormatting").count(), 1);
     let dxfs = &styles[styles.find("<dxfs").unwrap()..styles.find("</dxfs>").unwrap()];
@@ -908,4 +911,179 @@ fn chinese_widths_and_line_splitting() {
     assert_eq!(wrapped_lines("物业管理", 20.0), 1.0);
     assert_eq!(wrapped_lines("物业管理物业管理物业管理", 10.0), 3.0);
     assert_eq!(wrapped_lines("一\n二", 10.0), 2.0);
+}
+
+/// Every complaint is in the 《客户投诉处理记录表》 (seed 000, 职责 3.1): a 投诉 explained and
+/// settled at the counter, never opened as a case, is a row with the intake's number and 当场处理,
+/// in time order with the cases; a 投诉 neither settled nor opened is a row marked 未立案; a voided
+/// intake is not. The PDF register and the month workbook's sheet hold the same rows, and the
+/// complaint KPIs (about cases) do not count them.
+#[test]
+fn complaints_settled_at_the_desk_are_registered_with_the_cases() {
+    let mut f = fixture();
+    let settled = record_intake(
+        &mut f.d,
+        &IntakeInput {
+            received_at: Some("2026-11-23 08:30".into()),
+            channel: Some("来访".into()),
+            happened_at: Some("昨晚十点".into()),
+            location: Some("3栋地下车库".into()),
+            about: Some("秩序维护部 保安队".into()),
+            content: Some("保安巡逻时大声喧哗".into()),
+            request: Some("加强管理".into()),
+            reply: Some("已致歉并说明夜间巡逻规定".into()),
+            settled_on_spot: true,
+            ..complaint_call()
+        },
+    );
+    let pending = record_intake(
+        &mut f.d,
+        &IntakeInput {
+            content: Some("电梯广告噪音大".into()),
+            ..complaint_call()
+        },
+    );
+    let voided = record_intake(&mut f.d, &complaint_call());
+    as_clerk(&mut f.d, |w| {
+        frontdesk::intake::void(w, &voided.no, Some("重复登记"))
+    })
+    .unwrap();
+
+    let dir = scratch("xlsx-register-at-desk");
+    let p = out(&dir, "register.xlsx");
+    let w = complaint_register(&f, &november(), &p, Disclosure::Masked, &mut |_, _| {});
+    assert_eq!(
+        w.rows, 5,
+        "three cases, the settled 投诉 and the unopened one"
+    );
+    let rows = sheet(&p, "投诉登记");
+    let header: Vec<String> = rows[2].iter().map(text).collect();
+    let no = header.iter().position(|h| h == "投诉编号").unwrap();
+    assert_eq!(
+        text(&rows[3][no]),
+        settled.no,
+        "08:30 comes before the cases"
+    );
+    assert!(!rows[3..].iter().any(|r| text(&r[no]) == voided.no));
+
+    let row = row_by(&rows, "投诉编号", &settled.no);
+    let expected: &[(&str, &str)] = &[
+        ("序号", "1"),
+        ("渠道", "来访"),
+        ("发生时间", "昨晚十点"),
+        ("地点", "3栋地下车库"),
+        ("房号", "3-2-1201"),
+        ("客户", "张伟"),
+        ("联系电话", "138****8000"),
+        ("被投诉部门/人", "秩序维护部 保安队"),
+        ("接待人", "李前台"),
+        ("投诉性质", ""),
+        ("等级", ""),
+        ("投诉内容", "保安巡逻时大声喧哗"),
+        ("业主要求", "加强管理"),
+        ("处理时限", ""),
+        ("处理状态", "当场处理"),
+        ("处理过程/结果", "前台答复：已致歉并说明夜间巡逻规定"),
+        ("回访人", ""),
+        ("是否超时", ""),
+    ];
+    for (header, value) in expected {
+        assert_eq!(text(cell(&row, header)), *value, "column {header}");
+    }
+    let row = row_by(&rows, "投诉编号", &pending.no);
+    assert_eq!(text(cell(&row, "处理状态")), "未立案");
+
+    let month = out(&dir, "month.xlsx");
+    let w = month_workbook(&f, &month, &mut |_, _| {});
+    let sheet_rows = sheet(&month, "投诉登记");
+    assert_eq!(sheet_rows.len(), 3 + 5, "the month's complaint sheet too");
+    assert!(w.rows >= 5);
+    let report = frontdesk::kpi::compute(
+        f.d.store.conn(),
+        &f.d.estate.id,
+        november().from,
+        november().to + Duration::days(1),
+        f.d.store.now(),
+    )
+    .unwrap();
+    let cases: i64 = report.complaints.by_status.iter().map(|c| c.count).sum();
+    assert_eq!(cases, 3, "the complaint statistics count cases only");
+
+    let pdf = out(&dir, "register.pdf");
+    frontdesk::documents::pdf::complaint_register(
+        f.d.store.conn(),
+        &f.d.estate.id,
+        november().from,
+        november().to,
+        Disclosure::Masked,
+        f.d.store.now(),
+        &pdf,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    let printed = crate::documents_pdf::read(&pdf).text();
+    for needle in [settled.no.as_str(), "当场处理", "未立案", "秩序维护部"] {
+        assert!(printed.contains(needle), "{needle} not printed");
+    }
+}
+
+/// The 《维修有偿服务项目及收费标准》 for the counter: the live items by code with their prices, the
+/// estate and the day of the list's latest change; a voided item is left out; the PDF says the same.
+#[test]
+fn the_price_list_for_the_counter() {
+    use frontdesk::documents::{price_list, Format};
+    use frontdesk::repairs::{self, PriceItemInput};
+    let mut d = desk();
+    let eid = d.estate.id.clone();
+    let item = |code: &str, name: &str, price: &str| PriceItemInput {
+        code: Some(code.into()),
+        name: Some(name.into()),
+        unit: Some("次".into()),
+        price: Some(price.into()),
+        note: None,
+    };
+    crate::complaints::as_supervisor(&mut d, |w| {
+        repairs::add_price_item(w, &eid, &item("P02", "疏通下水道", "80"))?;
+        repairs::add_price_item(w, &eid, &item("P01", "更换水龙头", "30.50"))?;
+        repairs::add_price_item(w, &eid, &item("P03", "更换灯泡", "10"))
+    })
+    .unwrap();
+    d.clock.advance(Duration::days(3));
+    crate::complaints::as_supervisor(&mut d, |w| {
+        repairs::void_price_item(w, &eid, "P03", Some("不再提供"))
+    })
+    .unwrap();
+    let dir = scratch("xlsx-price-list");
+    let conn = d.store.conn();
+    let name = price_list::file_name(conn, &eid, Format::Xlsx).unwrap();
+    assert_eq!(name, "龙湖花园维修有偿服务项目及收费标准.xlsx");
+    let p = out(&dir, &name);
+    let w = price_list::write(conn, &eid, Format::Xlsx, d.store.now(), &p).unwrap();
+    assert_eq!(w.count, 2, "the voided item is not on the list");
+    let rows = sheet(&p, "收费标准");
+    assert_eq!(text(&rows[0][0]), "《维修有偿服务项目及收费标准》");
+    let sub = text(&rows[1][0]);
+    for needle in ["龙湖花园", "自 2026-11-26 起执行", "共 2 条"] {
+        assert!(sub.contains(needle), "{sub}");
+    }
+    let first = row_by(&rows, "序号", "1");
+    assert_eq!(text(cell(&first, "项目编号")), "P01");
+    assert_eq!(text(cell(&first, "服务项目")), "更换水龙头");
+    assert_eq!(text(cell(&first, "计价单位")), "次");
+    assert_eq!(cell(&first, "收费标准（元）"), &Data::Float(30.5));
+    assert_eq!(text(cell(&row_by(&rows, "序号", "2"), "项目编号")), "P02");
+
+    let pdf = out(&dir, "price-list.pdf");
+    let w = price_list::write(conn, &eid, Format::Pdf, d.store.now(), &pdf).unwrap();
+    assert_eq!(w.count, 1, "one page");
+    let printed = crate::documents_pdf::read(&pdf).text();
+    for needle in [
+        "《维修有偿服务项目及收费标准》",
+        "自 2026-11-26 起执行",
+        "更换水龙头",
+        "30.50",
+    ] {
+        assert!(printed.contains(needle), "{needle} not printed: {printed}");
+    }
+    assert!(!printed.contains("更换灯泡"));
 }

@@ -128,6 +128,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         rules::price_item_add,
         rules::price_item_update,
         rules::price_item_void,
+        rules::price_list_print,
         rules::calendar_year,
         rules::calendar_set,
         rules::calendar_clear,

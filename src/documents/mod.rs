@@ -1,5 +1,5 @@
 //! Documents the desk prints and files: the 协调单, the 派工单, the 《客户投诉处理记录表》, the
-//! desk's logs and the month-end workbook and report, as PDF ([`pdf`]) and XLSX ([`xlsx`]).
+//! 《维修有偿服务项目及收费标准》 ([`price_list`]), the desk's logs and the month-end workbook and report, as PDF ([`pdf`]) and XLSX ([`xlsx`]).
 //! The CLI and the desktop app call these functions and nothing else, so both produce the same files.
 //!
 //! Invariants:
@@ -11,6 +11,7 @@
 //! - Long exports report progress through a [`Progress`] callback as `(done, total)`.
 
 pub mod pdf;
+pub mod price_list;
 pub mod xlsx;
 
 use std::fs;
@@ -135,7 +136,8 @@ pub fn month_end(
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Register {
-    /// 《客户投诉处理记录表》: every complaint received in the period.
+    /// 《客户投诉处理记录表》: every complaint received in the period, cases and 投诉 settled at the
+    /// desk alike.
     Complaints,
     /// 前台协调单登记表: the slips opened in the period.
     Slips,

@@ -55,8 +55,8 @@ pub use lifecycle::{
     sign_off, void, DispatchInput, FinishInput, Printed, ReassignInput, SignOffInput, StepInput,
 };
 pub use prices::{
-    add_price_item, find_price_item, price_list, update_price_item, void_price_item, PriceItem,
-    PriceItemInput,
+    add_price_item, find_price_item, price_list, price_list_changed_at, update_price_item,
+    void_price_item, PriceItem, PriceItemInput,
 };
 pub use read::{get, list, order, to_dispatch, RepairDetail, RepairFilter};
 pub use report::{create, RepairInput};

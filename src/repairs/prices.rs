@@ -183,6 +183,17 @@ pub fn void_price_item(
     price_item_by_id(&w.tx, &item.id)
 }
 
+/// When the estate's price list last changed (an item added, edited or voided), as stored; `None`
+/// while it has no items. The printed list is in force from this day.
+pub fn price_list_changed_at(conn: &Connection, estate_id: &str) -> Result<Option<String>> {
+    Ok(conn.query_row(
+        "SELECT max(max(created_at, updated_at, COALESCE(voided_at, '')))
+         FROM price_items WHERE estate_id = ?1",
+        params![estate_id],
+        |r| r.get(0),
+    )?)
+}
+
 const ITEM_SELECT: &str = "SELECT id, estate_id, code, name, unit, price_fen, note,
         voided_at IS NOT NULL, void_reason FROM price_items";
 

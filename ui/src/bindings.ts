@@ -1041,6 +1041,18 @@ async priceItemVoid(id: string, reason: string) : Promise<Result<PriceItem, Wire
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The 《维修有偿服务项目及收费标准》 for the counter, to `价目表/<小区>维修有偿服务项目及收费标准.pdf`
+ * (or `.xlsx`), replacing an earlier print.
+ */
+async priceListPrint(format: Format) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("price_list_print", { format }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async calendarYear(year: number) : Promise<Result<CalendarView, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("calendar_year", { year }) };
@@ -2089,7 +2101,8 @@ reason: string | null }
  */
 export type Register = 
 /**
- * 《客户投诉处理记录表》: every complaint received in the period.
+ * 《客户投诉处理记录表》: every complaint received in the period, cases and 投诉 settled at the
+ * desk alike.
  */
 "complaints" | 
 /**

@@ -1,12 +1,15 @@
 //! 价目表与日历 (supervisors): the repair price list (add, edit, void with reason) and the
 //! working calendar (the estate's day overrides over the shipped national calendar).
-//! The core checks the supervisor right; reading is open to every clerk.
+//! The core checks the supervisor right; reading is open to every clerk, and so is printing the
+//! price list for the counter.
 
 use frontdesk::calendar::{self, Calendar, DayInput, Override, YearView};
+use frontdesk::documents::{price_list, Format};
 use frontdesk::repairs::{self, PriceItem, PriceItemInput};
 use serde::Serialize;
 use tauri::State;
 
+use crate::commands::documents::DocumentFile;
 use crate::error::WireResult;
 use crate::state::AppState;
 
@@ -35,6 +38,24 @@ pub fn price_item_void(
     reason: String,
 ) -> WireResult<PriceItem> {
     state.write(|w, eid| repairs::void_price_item(w, eid, &id, Some(&reason)))
+}
+
+/// The 《维修有偿服务项目及收费标准》 for the counter, to `价目表/<小区>维修有偿服务项目及收费标准.pdf`
+/// (or `.xlsx`), replacing an earlier print.
+#[tauri::command]
+#[specta::specta]
+pub fn price_list_print(state: State<'_, AppState>, format: Format) -> WireResult<DocumentFile> {
+    state
+        .read(|s, eid| {
+            let name = price_list::file_name(s.conn(), eid, format)?;
+            let out = state.paths.document("价目表", &name)?;
+            price_list::write(s.conn(), eid, format, s.now(), &out)
+        })
+        .map(|e| DocumentFile {
+            path: e.path.display().to_string(),
+            count: e.count,
+            bytes: e.bytes,
+        })
 }
 
 /// A year of the estate's calendar: its special days (national and the estate's own) and the

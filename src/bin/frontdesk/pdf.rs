@@ -1,5 +1,5 @@
 //! `frontdesk pdf`: PDF documents — the 协调单, the 派工单, one complaint's record, the complaint
-//! register of a period and the month-end report. Each verb calls one function of
+//! register of a period, the price list and the month-end report. Each verb calls one function of
 //! `frontdesk::documents::pdf` and prints the file written, its pages and bytes.
 //!
 //! `--full-phones` asks for unmasked phone numbers: a supervisor right, recorded in the audit log.
@@ -62,6 +62,13 @@ pub enum Command {
         /// Full phone numbers (supervisors; audited).
         #[arg(long)]
         full_phones: bool,
+    },
+    /// The 《维修有偿服务项目及收费标准》 for the counter: the live price items, in force since
+    /// the list's latest change.
+    PriceList {
+        /// Output PDF file.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// The month-end report: KPIs against targets, charts by category and department.
     Month {
@@ -136,6 +143,13 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
                 &mut |_, _| {},
             )?)
         }
+        Command::PriceList { out } => to_json(documents::price_list::write(
+            ctx.store().conn(),
+            &eid,
+            documents::Format::Pdf,
+            now,
+            out,
+        )?),
         Command::Month { month, out } => {
             let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
                 .map_err(|_| Error::invalid("month", "月份", "格式应为 YYYY-MM，例如 2026-11"))?;

@@ -1,5 +1,5 @@
-//! `frontdesk xlsx`: the Excel documents (registers, the desk's logs, a 协调单, the month-end
-//! workbook). Each prints the file written, its data rows and size. Phone numbers are masked
+//! `frontdesk xlsx`: the Excel documents (registers, the desk's logs, a 协调单, the price list,
+//! the month-end workbook). Each prints the file written, its data rows and size. Phone numbers are masked
 //! unless `--full-phones` is given by a supervisor (recorded in the audit log).
 
 use std::path::PathBuf;
@@ -51,6 +51,11 @@ pub enum Command {
         #[arg(long)]
         full_phones: bool,
     },
+    /// The 《维修有偿服务项目及收费标准》: the live price items, in force since the list's latest change.
+    PriceList {
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Month-end workbook: registers, 回访, statistics by grade/category/department/channel, KPIs.
     Month {
         /// The month, YYYY-MM.
@@ -74,6 +79,20 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
         } => {
             let d = ctx.disclosure(*full_phones, &format!("协调单 {no}"))?;
             xlsx::slip_form(ctx.store().conn(), no, now, d, out)?
+        }
+        Command::PriceList { out } => {
+            let e = frontdesk::documents::price_list::write(
+                ctx.store().conn(),
+                &eid,
+                Format::Xlsx,
+                now,
+                out,
+            )?;
+            xlsx::Written {
+                path: e.path,
+                rows: e.count,
+                bytes: e.bytes,
+            }
         }
         Command::Month {
             month,

@@ -1,8 +1,8 @@
 //! The desk's registers of a period as PDF, on A4 landscape with the title and the table header
-//! repeated on every page and 第 N 页，共 M 页 at the foot: the 《客户投诉处理记录表》 with its chosen
-//! columns ([`complaint_register`]: one row per complaint registered in the period, voided ones
-//! left out, oldest first), and any other register with its workbook's columns
-//! ([`register_table`]).
+//! repeated on every page and 第 N 页，共 M 页 at the foot: the 《客户投诉处理记录表》 with the
+//! printed subset of its workbook's columns ([`complaint_register`]: the workbook's rows, one per
+//! complaint registered in the period — cases and 投诉 settled at the desk — voided ones left out,
+//! oldest first), and any other register with its workbook's columns ([`register_table`]).
 
 use std::path::Path;
 
@@ -10,35 +10,18 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::Connection;
 
 use super::layout::{Align, Cell, Flow, Grid, Page, Row, Style, A4_LANDSCAPE, MARGIN};
-use super::{local, opt, report, save, Written};
-use crate::complaints::{self, ComplaintFilter};
+use super::{local, report, save, Written};
 use crate::documents::xlsx::sheet::Column;
+use crate::documents::xlsx::tables;
 use crate::documents::{Disclosure, Progress};
 use crate::error::{Error, Result};
 use crate::estate;
 use crate::time;
 
-const COLUMNS: [(&str, f32); 16] = [
-    ("序号", 0.55),
-    ("投诉编号", 1.5),
-    ("受理时间", 1.65),
-    ("渠道", 0.65),
-    ("房号", 0.85),
-    ("客户", 0.7),
-    ("联系电话", 1.3),
-    ("类别", 0.9),
-    ("等级", 0.5),
-    ("投诉内容", 2.6),
-    ("责任部门", 1.0),
-    ("责任人", 0.7),
-    ("状态", 0.75),
-    ("结案时间", 1.65),
-    ("处理结果", 1.8),
-    ("满意度", 0.95),
-];
-
 /// Writes the register of the complaints registered from `from` to `to` (Beijing dates,
-/// inclusive) to `out`; `progress` is told `(rows done, rows)`.
+/// inclusive) to `out`: the rows of the workbook's register (complaint cases and 投诉 settled or
+/// left at the desk without one) with the printed subset of its columns
+/// ([`tables::complaint_print_columns`]); `progress` is told `(rows done, rows)`.
 #[allow(clippy::too_many_arguments)]
 pub fn complaint_register(
     conn: &Connection,
@@ -53,59 +36,37 @@ pub fn complaint_register(
     if to < from {
         return Err(Error::invalid("to", "结束日期", "不能早于开始日期"));
     }
-    let estate = estate::estate(conn, estate_id)?;
     let start = |d: NaiveDate| time::parse_input("from", "开始日期", &d.to_string());
-    let filter = ComplaintFilter {
-        from: Some(start(from)?),
-        to: Some(start(to + Duration::days(1))?),
-        ..Default::default()
+    let q = tables::Query {
+        conn,
+        estate_id,
+        from: start(from)?,
+        to: start(to + Duration::days(1))?,
+        now,
     };
-    let mut list = complaints::list(conn, estate_id, &filter)?;
-    list.reverse();
-    let rows: Vec<Vec<String>> = list
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            vec![
-                (i + 1).to_string(),
-                c.no.clone(),
-                local(Some(&c.received_at)),
-                c.channel.label().into(),
-                opt(&c.unit),
-                c.customer
-                    .clone()
-                    .or_else(|| c.person_name.clone())
-                    .unwrap_or_default(),
-                c.phone
-                    .as_deref()
-                    .map(|p| disclosure.phone(p))
-                    .unwrap_or_default(),
-                c.category.clone(),
-                c.grade.label().into(),
-                c.content.clone(),
-                opt(&c.responsible_department),
-                opt(&c.responsible_staff),
-                c.status.label().into(),
-                local(c.closed_at.as_deref()),
-                opt(&c.close_result),
-                c.satisfaction
-                    .map(|s| s.label().to_string())
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect();
-    let (headers, weights): (Vec<&str>, Vec<f32>) = COLUMNS.iter().copied().unzip();
-    let page = Sheet {
-        estate: &estate.name,
+    let mut rows = Vec::new();
+    (tables::COMPLAINT_REGISTER.each)(&q, &mut |each| {
+        for row in each {
+            rows.push(row?);
+        }
+        Ok(rows.len() as u64)
+    })?;
+    let table = Table {
         title: crate::documents::Register::Complaints.title(),
         period: &format!("{from} 至 {to}"),
-        headers: &headers,
-        weights: &weights,
-        size: 7.0,
         noun: "件",
         empty: "本期没有登记投诉。",
     };
-    page.print(rows, now, out, progress)
+    table.print(
+        conn,
+        estate_id,
+        &tables::complaint_print_columns(),
+        &rows,
+        disclosure,
+        now,
+        out,
+        progress,
+    )
 }
 
 /// Any register of the desk as PDF, with the columns of its workbook (`columns`, their widths
@@ -123,40 +84,76 @@ pub fn register_table<R>(
     out: &Path,
     progress: Progress<'_>,
 ) -> Result<Written> {
-    let estate = estate::estate(conn, estate_id)?;
-    let headers: Vec<&str> = ["序号"]
-        .into_iter()
-        .chain(columns.iter().map(|c| c.header))
-        .collect();
-    let weights: Vec<f32> = [6.0]
-        .into_iter()
-        .chain(
-            columns
-                .iter()
-                .map(|c| c.width.units().clamp(4.0, 30.0) as f32),
-        )
-        .collect();
-    let cells = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            std::iter::once((i + 1).to_string())
-                .chain(columns.iter().map(|c| (c.value)(r, disclosure).printed()))
-                .collect()
-        })
-        .collect();
-    let size = if columns.len() > 16 { 6.0 } else { 7.0 };
-    let page = Sheet {
-        estate: &estate.name,
+    let table = Table {
         title,
         period,
-        headers: &headers,
-        weights: &weights,
-        size,
         noun: "条",
         empty: "本期没有记录。",
     };
-    page.print(cells, now, out, progress)
+    table.print(
+        conn, estate_id, columns, rows, disclosure, now, out, progress,
+    )
+}
+
+/// A register printed with workbook columns: its title, period, and how its count and its
+/// emptiness are said.
+struct Table<'a> {
+    title: &'a str,
+    period: &'a str,
+    /// What the count counts: 件 (complaints), 条 (entries).
+    noun: &'a str,
+    /// Said instead of rows when there are none.
+    empty: &'a str,
+}
+
+impl Table<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn print<R>(
+        &self,
+        conn: &Connection,
+        estate_id: &str,
+        columns: &[Column<R>],
+        rows: &[R],
+        disclosure: Disclosure,
+        now: DateTime<Utc>,
+        out: &Path,
+        progress: Progress<'_>,
+    ) -> Result<Written> {
+        let estate = estate::estate(conn, estate_id)?;
+        let headers: Vec<&str> = ["序号"]
+            .into_iter()
+            .chain(columns.iter().map(|c| c.header))
+            .collect();
+        let weights: Vec<f32> = [6.0]
+            .into_iter()
+            .chain(
+                columns
+                    .iter()
+                    .map(|c| c.width.units().clamp(4.0, 30.0) as f32),
+            )
+            .collect();
+        let cells = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                std::iter::once((i + 1).to_string())
+                    .chain(columns.iter().map(|c| (c.value)(r, disclosure).printed()))
+                    .collect()
+            })
+            .collect();
+        let size = if columns.len() > 16 { 6.0 } else { 7.0 };
+        let page = Sheet {
+            estate: &estate.name,
+            title: self.title,
+            period: self.period,
+            headers: &headers,
+            weights: &weights,
+            size,
+            noun: self.noun,
+            empty: self.empty,
+        };
+        page.print(cells, now, out, progress)
+    }
 }
 
 /// A register's printed pages: A4 landscape, the title and the estate, period and count above,

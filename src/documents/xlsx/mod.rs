@@ -99,7 +99,7 @@ fn small_register<R>(
     estate_id: &str,
     sheet: &str,
     title: &str,
-    period: &Period,
+    scope: String,
     now: DateTime<Utc>,
     disclosure: Disclosure,
     out: &Path,
@@ -112,7 +112,7 @@ fn small_register<R>(
             sheet,
             title,
             estate: &estate,
-            scope: period.label(),
+            scope,
             made_at: now,
         };
         let total = rows.len() as u64;
@@ -129,8 +129,10 @@ fn small_register<R>(
     })
 }
 
-/// The 《客户投诉处理记录表》 for a period: one row per complaint received in it (voided ones left
-/// out), oldest first, with every field, its grade deadline and whether a deadline was missed.
+/// The 《客户投诉处理记录表》 for a period: one row per complaint received in it, oldest first —
+/// every complaint case, and every 投诉 intake never opened as one (当场处理 when settled at the
+/// counter, else 未立案), with the intake's number; voided ones left out — with every field, the
+/// case's grade deadline and whether a deadline was missed ([`tables::ComplaintRow`]).
 /// Rows are streamed; `progress` gets `(rows written, total)`.
 pub fn complaint_register(
     conn: &Connection,
@@ -377,7 +379,7 @@ pub fn slip_register(
         estate_id,
         "协调单登记",
         Register::Slips.title(),
-        period,
+        period.label(),
         now,
         disclosure,
         out,
@@ -403,12 +405,36 @@ pub fn followup_list(
         estate_id,
         "回访",
         Register::Followups.title(),
-        period,
+        period.label(),
         now,
         disclosure,
         out,
         &tables::followup_columns(),
         rows,
+    )
+}
+
+/// The 《维修有偿服务项目及收费标准》 as a workbook: `items` under the heading `scope` (the day the
+/// list is in force from).
+pub fn price_list(
+    conn: &Connection,
+    estate_id: &str,
+    scope: String,
+    items: Vec<crate::repairs::PriceItem>,
+    now: DateTime<Utc>,
+    out: &Path,
+) -> Result<Written> {
+    small_register(
+        conn,
+        estate_id,
+        "收费标准",
+        crate::documents::price_list::TITLE,
+        scope,
+        now,
+        Disclosure::Masked,
+        out,
+        &tables::price_columns(),
+        items,
     )
 }
 
@@ -550,7 +576,7 @@ pub fn phone_log(
         estate_id,
         "电话接待",
         Register::PhoneLog.title(),
-        period,
+        period.label(),
         now,
         disclosure,
         out,
@@ -575,7 +601,7 @@ pub fn service_requests(
         estate_id,
         "服务需求",
         Register::Requests.title(),
-        period,
+        period.label(),
         now,
         disclosure,
         out,

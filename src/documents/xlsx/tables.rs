@@ -11,6 +11,7 @@ use crate::documents::Register;
 use crate::error::Result;
 use crate::intake::Intake;
 use crate::kpi::{Comparison, Count, HandlingTime, Kpi};
+use crate::repairs::PriceItem;
 use crate::slips::RegisterRow;
 use crate::time;
 use crate::vocab::{
@@ -78,115 +79,194 @@ pub const REPAIR_REGISTER: Streamed<RepairRow> = Streamed {
 // ---------------------------------------------------------------------------------------------
 // 《客户投诉处理记录表》
 
-/// One complaint as the register shows it.
+/// Where a row of the complaint register stands: a complaint case in its status, or a 投诉
+/// received at the desk that was never opened as a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComplaintState {
+    /// A complaint case (立案), in its status.
+    Case(ComplaintStatus),
+    /// A 投诉 intake explained and settled at the counter (当场解释解决): no case, no slip.
+    SettledAtDesk,
+    /// A 投诉 intake not settled at the counter and not (yet) opened as a case.
+    NotOpened,
+}
+
+impl ComplaintState {
+    /// The register's 处理状态.
+    pub fn label(self) -> &'static str {
+        match self {
+            ComplaintState::Case(s) => s.label(),
+            ComplaintState::SettledAtDesk => "当场处理",
+            ComplaintState::NotOpened => "未立案",
+        }
+    }
+}
+
+/// One complaint as the register shows it: a complaint case, or a 投诉 intake that never became
+/// one (the seeds register every complaint, valid or not); such a row has the intake's number and
+/// no case fields (性质, 类别, 等级, 时限 …).
 pub struct ComplaintRow {
-    pub id: String,
+    /// The complaint's number, or the intake's (登记编号) when no case was opened.
     pub no: String,
+    pub state: ComplaintState,
     pub received_at: String,
     pub channel: Channel,
+    /// 发生时间, as the customer said it.
+    pub happened_at: Option<String>,
+    /// 发生地点.
+    pub location: Option<String>,
+    /// 被投诉部门/人, as the customer named them.
+    pub about: Option<String>,
     pub unit: Option<String>,
     pub customer: Option<String>,
     pub phone: Option<String>,
-    pub identification: Identification,
-    pub category: String,
-    pub grade: Grade,
+    /// 接待人: the clerk who recorded the intake.
+    pub receiver: Option<String>,
+    pub identification: Option<Identification>,
+    pub category: Option<String>,
+    pub grade: Option<Grade>,
     pub grade_reason: Option<String>,
     pub content: String,
     pub request: Option<String>,
     pub department: Option<String>,
     pub staff: Option<String>,
-    pub status: ComplaintStatus,
     pub attempts: i64,
+    /// The explanation given at the desk.
+    pub reply: Option<String>,
+    /// The case's close result.
     pub result: Option<String>,
     pub closed_at: Option<String>,
     pub satisfaction: Option<Satisfaction>,
     pub followup: Option<FollowupResult>,
     pub followup_note: Option<String>,
+    /// 回访人: who made the latest 回访 call.
+    pub followup_by: Option<String>,
     /// The grade's deadline (first response, or settling a 一般 complaint).
     pub deadline: Option<DateTime<Utc>>,
-    /// A deadline of the complaint was missed (overdue now, or met late).
-    pub overdue: bool,
+    /// A deadline of the case was missed (overdue now, or met late); `None` without a case.
+    pub overdue: Option<bool>,
 }
 
-/// (A complaint's intake is of the complaint's estate, so `i.estate_id = ?1` only lets SQLite read
-/// the period's intakes in order through `intakes_received` instead of every complaint of the estate
-/// and then sorting them: the rows stream from the first one.)
-const COMPLAINTS: &str = "FROM complaints c JOIN intakes i ON i.id = c.intake_id
-    WHERE c.estate_id = ?1 AND i.estate_id = ?1 AND c.voided_at IS NULL AND c.status <> 'voided'
-      AND i.received_at >= ?2 AND i.received_at < ?3";
+/// The register's rows: the period's intakes that are a complaint case (live), or are of kind 投诉
+/// (live) without a live case. (Every complaint's intake is of the complaint's estate, and reading
+/// the period's intakes in order through `intakes_received` lets the rows stream from the first
+/// one; the live case of an intake is found through the unique `complaints_intake`.)
+const COMPLAINTS: &str = "FROM intakes i
+    LEFT JOIN complaints c ON c.intake_id = i.id AND c.voided_at IS NULL AND c.status <> 'voided'";
+const REGISTERED: &str = "WHERE i.estate_id = ?1 AND i.received_at >= ?2 AND i.received_at < ?3
+      AND (c.id IS NOT NULL OR (i.kind = 'complaint' AND i.voided_at IS NULL))";
 
-/// Complaints registered (received) in `[from, to)`.
+/// Complaints registered (received) in `[from, to)`: cases and 投诉 intakes without one.
 fn count_complaints(q: &Query) -> Result<u64> {
-    q.count(&format!("SELECT count(*) {COMPLAINTS}"))
+    q.count(&format!("SELECT count(*) {COMPLAINTS} {REGISTERED}"))
 }
 
 /// Streams the complaints received in `[from, to)`, oldest first, to `each`.
 fn each_complaint(q: &Query, each: Each<ComplaintRow>) -> Result<u64> {
     let mut stmt = q.conn.prepare(&format!(
-        "SELECT c.id, c.no, i.received_at, i.channel, u.code, COALESCE(cu.name, i.person_name),
-            i.phone, c.identification, c.category, c.grade, c.grade_reason, i.content, i.request,
-            rd.name, rs.name, c.status,
+        "SELECT COALESCE(c.no, i.no), i.received_at, i.channel, u.code,
+            COALESCE(cu.name, i.person_name), i.phone, c.identification, c.category, c.grade,
+            c.grade_reason, i.content, i.request, rd.name, rs.name, c.status,
             (SELECT count(*) FROM complaint_attempts a
              WHERE a.complaint_id = c.id AND a.voided_at IS NULL),
-            c.close_result, c.closed_at, c.satisfaction, f.result,
-            (SELECT fa.note FROM followup_attempts fa WHERE fa.followup_id = f.id
-             ORDER BY fa.at DESC, fa.rowid DESC LIMIT 1),
+            c.close_result, c.closed_at, c.satisfaction, f.result, fa.note, fs.name,
+            i.happened_at, i.location, i.about, ri.name, i.reply, i.settled_on_spot,
             {clock}
-         FROM complaints c JOIN intakes i ON i.id = c.intake_id
-         LEFT JOIN customers cu ON cu.id = c.customer_id
-         LEFT JOIN units u ON u.id = c.unit_id
+         {COMPLAINTS}
+         LEFT JOIN customers cu ON cu.id = COALESCE(c.customer_id, i.customer_id)
+         LEFT JOIN units u ON u.id = COALESCE(c.unit_id, i.unit_id)
+         LEFT JOIN staff ri ON ri.id = i.receiver_id
          LEFT JOIN departments rd ON rd.id = c.responsible_department_id
          LEFT JOIN staff rs ON rs.id = c.responsible_staff_id
          LEFT JOIN followups f ON f.id = (SELECT f2.id FROM followups f2
              WHERE f2.subject_kind = 'complaint' AND f2.subject_id = c.id
              ORDER BY f2.created_at DESC, f2.rowid DESC LIMIT 1)
-         WHERE c.estate_id = ?1 AND i.estate_id = ?1 AND c.voided_at IS NULL
-           AND c.status <> 'voided' AND i.received_at >= ?2 AND i.received_at < ?3
-         ORDER BY i.received_at, c.no",
+         LEFT JOIN followup_attempts fa ON fa.id = (SELECT fa2.id FROM followup_attempts fa2
+             WHERE fa2.followup_id = f.id ORDER BY fa2.at DESC, fa2.rowid DESC LIMIT 1)
+         LEFT JOIN staff fs ON fs.id = fa.staff_id
+         {REGISTERED}
+         ORDER BY i.received_at, COALESCE(c.no, i.no)",
         clock = ComplaintClock::COLUMNS
     ))?;
     let rows = stmt.query_map(
         params![q.estate_id, time::to_db(q.from), time::to_db(q.to)],
-        |r| Ok((complaint_row(r)?, ComplaintClock::from_row(r, 22)?)),
+        |r| {
+            let row = complaint_row(r)?;
+            let clock = match row.state {
+                ComplaintState::Case(_) => Some(ComplaintClock::from_row(r, 28)?),
+                _ => None,
+            };
+            Ok((row, clock))
+        },
     )?;
     let mut book = deadlines::RuleBook::for_many();
     let mut rows = rows.map(|r| {
         let (mut c, clock) = r?;
-        let summary = deadlines::complaint_summary(q.conn, &mut book, &clock, q.now)?;
-        c.deadline = Some(summary.response.due);
-        c.overdue = summary.missed;
+        if let Some(clock) = clock {
+            let summary = deadlines::complaint_summary(q.conn, &mut book, &clock, q.now)?;
+            c.deadline = Some(summary.response.due);
+            c.overdue = Some(summary.missed);
+        }
         Ok(c)
     });
     each(&mut rows)
 }
 
 fn complaint_row(r: &Row) -> rusqlite::Result<ComplaintRow> {
+    let status: Option<ComplaintStatus> = r.get(14)?;
+    let state = match (status, r.get::<_, bool>(27)?) {
+        (Some(s), _) => ComplaintState::Case(s),
+        (None, true) => ComplaintState::SettledAtDesk,
+        (None, false) => ComplaintState::NotOpened,
+    };
     Ok(ComplaintRow {
-        id: r.get(0)?,
-        no: r.get(1)?,
-        received_at: r.get(2)?,
-        channel: r.get(3)?,
-        unit: r.get(4)?,
-        customer: r.get(5)?,
-        phone: r.get(6)?,
-        identification: r.get(7)?,
-        category: r.get(8)?,
-        grade: r.get(9)?,
-        grade_reason: r.get(10)?,
-        content: r.get(11)?,
-        request: r.get(12)?,
-        department: r.get(13)?,
-        staff: r.get(14)?,
-        status: r.get(15)?,
-        attempts: r.get(16)?,
-        result: r.get(17)?,
-        closed_at: r.get(18)?,
-        satisfaction: r.get(19)?,
-        followup: r.get(20)?,
-        followup_note: r.get(21)?,
+        no: r.get(0)?,
+        state,
+        received_at: r.get(1)?,
+        channel: r.get(2)?,
+        unit: r.get(3)?,
+        customer: r.get(4)?,
+        phone: r.get(5)?,
+        identification: r.get(6)?,
+        category: r.get(7)?,
+        grade: r.get(8)?,
+        grade_reason: r.get(9)?,
+        content: r.get(10)?,
+        request: r.get(11)?,
+        department: r.get(12)?,
+        staff: r.get(13)?,
+        attempts: r.get(15)?,
+        result: r.get(16)?,
+        closed_at: r.get(17)?,
+        satisfaction: r.get(18)?,
+        followup: r.get(19)?,
+        followup_note: r.get(20)?,
+        followup_by: r.get(21)?,
+        happened_at: r.get(22)?,
+        location: r.get(23)?,
+        about: r.get(24)?,
+        receiver: r.get(25)?,
+        reply: r.get(26)?,
         deadline: None,
-        overdue: false,
+        overdue: None,
     })
+}
+
+/// 处理过程/结果: the explanation given at the desk, then the case's result.
+fn handling_and_result(r: &ComplaintRow) -> Cell<'_> {
+    let parts: Vec<String> = [
+        r.reply.as_deref().map(|s| format!("前台答复：{s}")),
+        r.result.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .collect();
+    if parts.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::owned(parts.join("；"))
+    }
 }
 
 /// The columns of the 《客户投诉处理记录表》.
@@ -201,6 +281,21 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
             header: "登记时间",
             width: Width::Fit(17.0),
             value: |r, _| Cell::Time(&r.received_at),
+        },
+        Column {
+            header: "渠道",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::str(r.channel.label()),
+        },
+        Column {
+            header: "发生时间",
+            width: Width::Wrap(12.0),
+            value: |r, _| Cell::text(r.happened_at.as_deref()),
+        },
+        Column {
+            header: "地点",
+            width: Width::Wrap(12.0),
+            value: |r, _| Cell::text(r.location.as_deref()),
         },
         Column {
             header: "房号",
@@ -218,24 +313,32 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
             value: |r, d| Cell::phone(d, r.phone.as_deref()),
         },
         Column {
-            header: "渠道",
-            width: Width::Fit(10.0),
-            value: |r, _| Cell::str(r.channel.label()),
+            header: "被投诉部门/人",
+            width: Width::Wrap(14.0),
+            value: |r, _| Cell::text(r.about.as_deref()),
+        },
+        Column {
+            header: "接待人",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::text(r.receiver.as_deref()),
         },
         Column {
             header: "投诉性质",
             width: Width::Fit(10.0),
-            value: |r, _| Cell::str(r.identification.label()),
+            value: |r, _| {
+                r.identification
+                    .map_or(Cell::Empty, |v| Cell::str(v.label()))
+            },
         },
         Column {
             header: "投诉类别",
             width: Width::Fit(12.0),
-            value: |r, _| Cell::str(&r.category),
+            value: |r, _| Cell::text(r.category.as_deref()),
         },
         Column {
             header: "等级",
             width: Width::Fit(6.0),
-            value: |r, _| Cell::str(r.grade.label()),
+            value: |r, _| r.grade.map_or(Cell::Empty, |v| Cell::str(v.label())),
         },
         Column {
             header: "定级原因",
@@ -270,7 +373,7 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
         Column {
             header: "处理状态",
             width: Width::Fit(10.0),
-            value: |r, _| Cell::str(r.status.label()),
+            value: |r, _| Cell::str(r.state.label()),
         },
         Column {
             header: "沟通次数",
@@ -278,9 +381,9 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
             value: |r, _| Cell::Int(r.attempts),
         },
         Column {
-            header: "处理结果",
-            width: Width::Wrap(20.0),
-            value: |r, _| Cell::text(r.result.as_deref()),
+            header: "处理过程/结果",
+            width: Width::Wrap(24.0),
+            value: |r, _| handling_and_result(r),
         },
         Column {
             header: "结案时间",
@@ -291,6 +394,11 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
             header: "满意度",
             width: Width::Fit(9.0),
             value: |r, _| opt_label(&r.satisfaction),
+        },
+        Column {
+            header: "回访人",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::text(r.followup_by.as_deref()),
         },
         Column {
             header: "回访结果",
@@ -306,7 +414,76 @@ pub fn complaint_columns() -> Vec<Column<ComplaintRow>> {
         Column {
             header: "是否超时",
             width: Width::Fit(6.0),
-            value: |r, _| Cell::yes_no(r.overdue),
+            value: |r, _| r.overdue.map_or(Cell::Empty, Cell::yes_no),
+        },
+    ]
+}
+
+/// The columns of the printed (PDF) 《客户投诉处理记录表》: those of the workbook that fit an A4
+/// landscape page, in the workbook's order and with widths for the page — 投诉编号, 登记时间, 渠道,
+/// 房号, 客户, 联系电话, 被投诉部门/人, 接待人, 等级, 投诉内容, 责任部门, 处理状态, 处理过程/结果,
+/// 结案时间, 回访人, 回访结果. Left out: 发生时间, 地点, 投诉性质, 投诉类别, 定级原因, 业主要求,
+/// 责任人, 处理时限, 沟通次数, 满意度 and 是否超时 (all in the workbook and in each complaint's own
+/// record).
+pub fn complaint_print_columns() -> Vec<Column<ComplaintRow>> {
+    const PRINTED: [(&str, f64); 16] = [
+        ("投诉编号", 21.0),
+        ("登记时间", 16.0),
+        ("渠道", 8.0),
+        ("房号", 12.0),
+        ("客户", 9.0),
+        ("联系电话", 15.0),
+        ("被投诉部门/人", 13.0),
+        ("接待人", 10.0),
+        ("等级", 7.0),
+        ("投诉内容", 22.0),
+        ("责任部门", 11.0),
+        ("处理状态", 12.0),
+        ("处理过程/结果", 22.0),
+        ("结案时间", 16.0),
+        ("回访人", 10.0),
+        ("回访结果", 14.0),
+    ];
+    complaint_columns()
+        .into_iter()
+        .filter_map(|mut c| {
+            let (_, width) = PRINTED.iter().find(|(h, _)| *h == c.header)?;
+            c.width = Width::Wrap(*width);
+            Some(c)
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 维修有偿服务项目及收费标准
+
+/// The columns of the 《维修有偿服务项目及收费标准》.
+pub fn price_columns() -> Vec<Column<PriceItem>> {
+    vec![
+        Column {
+            header: "项目编号",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::str(&r.code),
+        },
+        Column {
+            header: "服务项目",
+            width: Width::Wrap(30.0),
+            value: |r, _| Cell::str(&r.name),
+        },
+        Column {
+            header: "计价单位",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::str(&r.unit),
+        },
+        Column {
+            header: "收费标准（元）",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::Money(r.price_fen),
+        },
+        Column {
+            header: "备注",
+            width: Width::Wrap(30.0),
+            value: |r, _| Cell::text(r.note.as_deref()),
         },
     ]
 }
