@@ -1123,7 +1123,12 @@ idle_minutes: number;
 /**
  * The policy's complaint categories (the pickers' choices).
  */
-categories: string[]; data_dir: string; 
+categories: string[]; 
+/**
+ * Days before expiry from which a VIP card is re-checked and renewed (policy
+ * `vip.renew_window_days`): the 《VIP客户登记表》 highlights cards this close to expiry.
+ */
+vip_renew_window_days: number; data_dir: string; 
 /**
  * Where printed and exported documents go.
  */

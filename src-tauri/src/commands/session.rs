@@ -36,6 +36,9 @@ pub struct AppStatus {
     pub idle_minutes: i64,
     /// The policy's complaint categories (the pickers' choices).
     pub categories: Vec<String>,
+    /// Days before expiry from which a VIP card is re-checked and renewed (policy
+    /// `vip.renew_window_days`): the 《VIP客户登记表》 highlights cards this close to expiry.
+    pub vip_renew_window_days: i64,
     pub data_dir: String,
     /// Where printed and exported documents go.
     pub documents_dir: String,
@@ -71,6 +74,7 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
         actor: desk.session.as_ref().and_then(|s| s.signed_in().cloned()),
         idle_minutes: policy.session.idle_minutes,
         categories: policy.complaint_categories,
+        vip_renew_window_days: policy.vip.renew_window_days,
         data_dir: state.paths.data_dir.display().to_string(),
         documents_dir: state.paths.documents.display().to_string(),
         backup_warning: state.backup_warning(),
