@@ -32,6 +32,7 @@ pub struct Policy {
     pub session: SessionPolicy,
     /// Backup folder and rotation.
     pub backup: crate::backup::BackupPolicy,
+    pub duty: crate::duty::DutyPolicy,
 }
 
 /// VIP cards.
@@ -109,6 +110,7 @@ impl Default for Policy {
             documents: DocumentPolicy::default(),
             session: SessionPolicy::default(),
             backup: crate::backup::BackupPolicy::default(),
+            duty: crate::duty::DutyPolicy::default(),
         }
     }
 }
