@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::actor::Actor;
 use crate::auth;
+use crate::documents::Disclosure;
 use crate::error::{Error, Result};
 use crate::estate;
 use crate::intake::{self, Intake, IntakeInput};
@@ -148,6 +149,7 @@ impl DutyPolicy {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Shift {
     pub id: String,
+    pub estate_id: String,
     pub name: String,
     pub hours: String,
     pub clerk_id: String,
@@ -187,6 +189,39 @@ impl Entry {
     /// Neither converted nor closed.
     pub fn open(&self) -> bool {
         self.intake_id.is_none() && self.closed_at.is_none()
+    }
+
+    /// One line for a printed record: `11-23 23:10 来电 3-2-1201 张先生 138****8000：…`, the
+    /// phone as `disclosure` shows it.
+    pub fn summary(&self, disclosure: Disclosure) -> String {
+        let at = time::from_db(&self.at)
+            .map(|t| {
+                t.with_timezone(&time::beijing())
+                    .format("%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let phone = self.phone.as_deref().map(|p| disclosure.phone(p));
+        let who: Vec<&str> = [
+            self.unit.as_deref(),
+            self.caller.as_deref(),
+            phone.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut line = format!(
+            "{at} {} {}：{}",
+            self.channel.label(),
+            who.join(" "),
+            self.content
+        );
+        if let Some(no) = &self.intake_no {
+            line.push_str(&format!("（已转登记 {no}）"));
+        } else if let Some(r) = &self.close_reason {
+            line.push_str(&format!("（已关闭：{r}）"));
+        }
+        line
     }
 }
 
@@ -304,18 +339,19 @@ pub fn duty_policy(conn: &Connection, estate_id: &str) -> Result<DutyPolicy> {
 }
 
 const SHIFT_SELECT: &str =
-    "SELECT s.id, s.name, s.hours, s.clerk_id, st.name, s.started_at, s.ended_at
+    "SELECT s.id, s.estate_id, s.name, s.hours, s.clerk_id, st.name, s.started_at, s.ended_at
      FROM duty_shifts s JOIN staff st ON st.id = s.clerk_id";
 
 fn shift_row(r: &Row) -> rusqlite::Result<Shift> {
     Ok(Shift {
         id: r.get(0)?,
-        name: r.get(1)?,
-        hours: r.get(2)?,
-        clerk_id: r.get(3)?,
-        clerk: r.get(4)?,
-        started_at: r.get(5)?,
-        ended_at: r.get(6)?,
+        estate_id: r.get(1)?,
+        name: r.get(2)?,
+        hours: r.get(3)?,
+        clerk_id: r.get(4)?,
+        clerk: r.get(5)?,
+        started_at: r.get(6)?,
+        ended_at: r.get(7)?,
     })
 }
 

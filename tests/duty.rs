@@ -428,3 +428,48 @@ fn the_shift_a_clerk_starts_follows_the_policy_hours() {
         assert_eq!(p.shift_at(bj(0, h, m)).unwrap().name, want, "{h}:{m}");
     }
 }
+
+#[test]
+fn the_handover_prints_as_pdf_and_a_period_exports_as_xlsx() {
+    let mut d = desk();
+    night(&mut d);
+    let h = hand_over_to_zhao(&mut d);
+    let dir = crate::common::scratch("duty-docs");
+    let eid = d.estate.id.clone();
+    let pdf = frontdesk::documents::pdf::handover(
+        d.store.conn(),
+        &h.no,
+        frontdesk::documents::Disclosure::Masked,
+        d.store.now(),
+        &dir.join("h.pdf"),
+    )
+    .unwrap();
+    assert_eq!(pdf.pages, 1);
+    assert!(std::fs::read(dir.join("h.pdf"))
+        .unwrap()
+        .starts_with(b"%PDF"));
+    let period = time::Period::parse("2026-11-23", "2026-11-24").unwrap();
+    let x = frontdesk::documents::xlsx::handover_register(
+        d.store.conn(),
+        &eid,
+        &d.clerk,
+        &period,
+        d.store.now(),
+        frontdesk::documents::Disclosure::Masked,
+        &dir.join("h.xlsx"),
+    )
+    .unwrap();
+    assert_eq!(x.rows, 1);
+    // 孙师傅 handed over and accepted nothing: his register is empty.
+    let none = frontdesk::documents::xlsx::handover_register(
+        d.store.conn(),
+        &eid,
+        &d.repairer,
+        &period,
+        d.store.now(),
+        frontdesk::documents::Disclosure::Masked,
+        &dir.join("none.xlsx"),
+    )
+    .unwrap();
+    assert_eq!(none.rows, 0);
+}
