@@ -161,7 +161,7 @@ pub struct Shift {
 /// One line of the duty log.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Entry {
+pub struct DutyEntry {
     pub id: String,
     pub shift_id: String,
     /// The shift's name and clerk, e.g. `夜班 李前台`.
@@ -185,7 +185,7 @@ pub struct Entry {
     pub close_reason: Option<String>,
 }
 
-impl Entry {
+impl DutyEntry {
     /// Neither converted nor closed.
     pub fn open(&self) -> bool {
         self.intake_id.is_none() && self.closed_at.is_none()
@@ -247,14 +247,14 @@ pub struct Handover {
     pub outgoing: String,
     pub handed_at: String,
     /// 遗留问题: the entries open when it was handed over…
-    pub open_entries: Vec<Entry>,
+    pub open_entries: Vec<DutyEntry>,
     /// …and what else the outgoing clerk wrote.
     pub open_text: Option<String>,
     /// 注意事项.
     pub notes: Option<String>,
     pub lent: Vec<LentItem>,
     /// Entries converted into intakes during the shift.
-    pub converted: Vec<Entry>,
+    pub converted: Vec<DutyEntry>,
     pub incoming_id: Option<String>,
     pub incoming: Option<String>,
     pub accepted_at: Option<String>,
@@ -264,13 +264,13 @@ pub struct Handover {
 /// The duty screen at a glance.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct Board {
+pub struct DutyBoard {
     /// The shift on duty, if any.
     pub shift: Option<Shift>,
     /// Its log, oldest first.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<DutyEntry>,
     /// Every open entry (this shift's and those carried over), oldest first.
-    pub open: Vec<Entry>,
+    pub open: Vec<DutyEntry>,
     /// The shift's handover waiting for the incoming clerk.
     pub pending: Option<Handover>,
     /// Things the last accepted handover listed as lent out and not returned.
@@ -293,7 +293,7 @@ pub struct ShiftInput {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
-pub struct EntryInput {
+pub struct DutyEntryInput {
     /// When the owner called or came (default: now); within the shift.
     pub at: Option<String>,
     /// 来电 / 来访 / … (default 来电).
@@ -367,8 +367,8 @@ const ENTRY_SELECT: &str = "SELECT e.id, e.shift_id, s.name || ' ' || sc.name, e
      LEFT JOIN staff cb ON cb.id = e.converted_by
      LEFT JOIN staff kb ON kb.id = e.closed_by";
 
-fn entry_row(r: &Row) -> rusqlite::Result<Entry> {
-    Ok(Entry {
+fn entry_row(r: &Row) -> rusqlite::Result<DutyEntry> {
+    Ok(DutyEntry {
         id: r.get(0)?,
         shift_id: r.get(1)?,
         shift: r.get(2)?,
@@ -389,7 +389,7 @@ fn entry_row(r: &Row) -> rusqlite::Result<Entry> {
     })
 }
 
-fn entries(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Vec<Entry>> {
+fn entries(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Vec<DutyEntry>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{ENTRY_SELECT} WHERE {filter} ORDER BY e.at, e.id"
     ))?;
@@ -398,7 +398,7 @@ fn entries(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Resu
 }
 
 /// One entry by id.
-pub fn entry(conn: &Connection, id: &str) -> Result<Entry> {
+pub fn entry(conn: &Connection, id: &str) -> Result<DutyEntry> {
     entries(conn, "e.id = ?1", params![id.trim()])?
         .pop()
         .ok_or_else(|| Error::not_found("值班记录", id))
@@ -466,7 +466,7 @@ pub fn start(w: &mut Write, estate_id: &str, input: &ShiftInput) -> Result<Shift
 }
 
 /// Adds an entry to the log of the shift on duty.
-pub fn add_entry(w: &mut Write, estate_id: &str, input: &EntryInput) -> Result<Entry> {
+pub fn add_entry(w: &mut Write, estate_id: &str, input: &DutyEntryInput) -> Result<DutyEntry> {
     let s = current_shift(&w.tx, estate_id)?;
     let at = w.past_time("at", "时间", input.at.as_deref(), &s.started_at)?;
     let channel = match input.channel.as_deref().filter(|c| !c.trim().is_empty()) {
@@ -514,7 +514,7 @@ pub fn add_entry(w: &mut Write, estate_id: &str, input: &EntryInput) -> Result<E
 }
 
 /// An entry that is still open, or why it is not.
-fn open_entry(conn: &Connection, estate_id: &str, id: &str) -> Result<Entry> {
+fn open_entry(conn: &Connection, estate_id: &str, id: &str) -> Result<DutyEntry> {
     let e = entry(conn, id)?;
     let in_estate: bool = conn.query_row(
         "SELECT estate_id = ?2 FROM duty_entries WHERE id = ?1",
@@ -571,7 +571,7 @@ pub fn close_entry(
     estate_id: &str,
     entry_id: &str,
     reason: Option<&str>,
-) -> Result<Entry> {
+) -> Result<DutyEntry> {
     let reason = REASON.required(reason)?;
     let before = open_entry(&w.tx, estate_id, entry_id)?;
     w.tx.execute(
@@ -870,7 +870,7 @@ pub fn handovers(
 
 /// The duty screen: the shift on duty and its log, every open entry, the handover waiting for
 /// acceptance, what is still lent out, and the shift a clerk coming on now would start.
-pub fn board(conn: &Connection, estate_id: &str, now: DateTime<Utc>) -> Result<Board> {
+pub fn board(conn: &Connection, estate_id: &str, now: DateTime<Utc>) -> Result<DutyBoard> {
     let shift = on_duty(conn, estate_id)?;
     let (entries_of_shift, pending) = match &shift {
         Some(s) => (
@@ -904,7 +904,7 @@ pub fn board(conn: &Connection, estate_id: &str, now: DateTime<Utc>) -> Result<B
     };
     let p = duty_policy(conn, estate_id)?;
     let suggested = p.shift_at(now)?.name.clone();
-    Ok(Board {
+    Ok(DutyBoard {
         shift,
         entries: entries_of_shift,
         open,

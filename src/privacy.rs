@@ -26,7 +26,7 @@ use crate::cases::ComplaintDetail;
 use crate::complaints::Complaint;
 use crate::customers::{Customer, CustomerFile, VipRegisterLine};
 use crate::documents::Disclosure;
-use crate::duty::{Board, Entry, Handover};
+use crate::duty::{DutyBoard, DutyEntry, Handover};
 use crate::followups::DueFollowup;
 use crate::intake::{Intake, Lookup};
 use crate::repairs::{RepairDetail, RepairOrder};
@@ -186,7 +186,7 @@ macro_rules! phone_only {
 phone_only!(
     Complaint,
     DueFollowup,
-    Entry,
+    DutyEntry,
     Intake,
     RepairOrder,
     Slip,
@@ -208,7 +208,7 @@ impl Redact for Handover {
     }
 }
 
-impl Redact for Board {
+impl Redact for DutyBoard {
     fn redact(&mut self, sight: Sight) {
         self.entries.redact(sight);
         self.open.redact(sight);

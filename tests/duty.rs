@@ -3,7 +3,7 @@
 //! accepted by another clerk with their own password; everything is audited, nothing deleted.
 
 use chrono::{Duration, TimeZone, Utc};
-use frontdesk::duty::{self, EntryInput, HandoverInput, LentItem, ShiftInput};
+use frontdesk::duty::{self, DutyEntryInput, HandoverInput, LentItem, ShiftInput};
 use frontdesk::intake::IntakeInput;
 use frontdesk::repairs::{self, RepairInput};
 use frontdesk::{time, Error};
@@ -15,15 +15,15 @@ fn bj(day: i64, h: u32, m: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).unwrap() - Duration::hours(8) + Duration::days(day)
 }
 
-fn entry(content: &str) -> EntryInput {
-    EntryInput {
+fn entry(content: &str) -> DutyEntryInput {
+    DutyEntryInput {
         content: Some(content.into()),
         ..Default::default()
     }
 }
 
 /// 李前台 on the night shift from 18:40; at 23:10 an owner calls about a leak (recorded at 23:20).
-fn night(d: &mut Desk) -> duty::Entry {
+fn night(d: &mut Desk) -> duty::DutyEntry {
     d.clock.set(bj(0, 18, 40));
     let (li, eid) = (d.clerk.clone(), d.estate.id.clone());
     let shift = d
@@ -38,7 +38,7 @@ fn night(d: &mut Desk) -> duty::Entry {
             duty::add_entry(
                 w,
                 &eid,
-                &EntryInput {
+                &DutyEntryInput {
                     at: Some("2026-11-23 23:10".into()),
                     unit: Some("3-2-1201".into()),
                     caller: Some("张先生".into()),
@@ -176,7 +176,7 @@ fn open_entries_carry_over_until_converted_or_closed_with_a_reason() {
             duty::add_entry(
                 w,
                 &eid,
-                &EntryInput {
+                &DutyEntryInput {
                     closed_reason: Some("已电话解答".into()),
                     ..entry("业主询问明早停水时间")
                 },
@@ -339,7 +339,7 @@ fn bad_input_is_named_and_every_write_is_audited() {
     for (input, field, needle) in [
         (entry(" "), "content", "值班内容"),
         (
-            EntryInput {
+            DutyEntryInput {
                 at: Some("2026-11-23 12:00".into()),
                 ..entry("早于开班")
             },
@@ -347,7 +347,7 @@ fn bad_input_is_named_and_every_write_is_audited() {
             "不能早于",
         ),
         (
-            EntryInput {
+            DutyEntryInput {
                 unit: Some("99-9-999".into()),
                 ..entry("房号不存在")
             },
@@ -355,7 +355,7 @@ fn bad_input_is_named_and_every_write_is_audited() {
             "房号",
         ),
         (
-            EntryInput {
+            DutyEntryInput {
                 phone: Some("12".into()),
                 ..entry("电话太短")
             },
@@ -363,7 +363,7 @@ fn bad_input_is_named_and_every_write_is_audited() {
             "电话",
         ),
         (
-            EntryInput {
+            DutyEntryInput {
                 channel: Some("飞鸽".into()),
                 ..entry("渠道不对")
             },

@@ -13,7 +13,7 @@ use rusqlite::Connection;
 use super::layout::{Align, Cell, Flow, Grid, Page, Row, Style, A4, MARGIN};
 use super::{local, opt, save, Written};
 use crate::documents::Disclosure;
-use crate::duty::{self, Entry};
+use crate::duty::{self, DutyEntry};
 use crate::error::Result;
 use crate::estate;
 
@@ -55,7 +55,7 @@ pub fn handover(
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let entries = |list: &[Entry]| list.iter().map(|e| e.summary(disclosure)).collect();
+    let entries = |list: &[DutyEntry]| list.iter().map(|e| e.summary(disclosure)).collect();
     let mut open: Vec<String> = entries(&h.open_entries);
     if let Some(t) = &h.open_text {
         open.push(t.clone());

@@ -11,7 +11,7 @@ use super::sheet::{Cell, Column, Width};
 use super::{small_register, Written};
 use crate::actor::Actor;
 use crate::documents::Disclosure;
-use crate::duty::{self, Entry, Handover};
+use crate::duty::{self, DutyEntry, Handover};
 use crate::error::Result;
 use crate::time::Period;
 
@@ -45,7 +45,7 @@ pub fn handover_register(
     )
 }
 
-fn lines(list: &[Entry], extra: Option<&str>, d: Disclosure) -> String {
+fn lines(list: &[DutyEntry], extra: Option<&str>, d: Disclosure) -> String {
     list.iter()
         .map(|e| e.summary(d))
         .chain(extra.map(str::to_string))

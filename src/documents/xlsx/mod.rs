@@ -17,7 +17,7 @@
 //! - Reading only: nothing in the database is changed.
 
 mod form;
-mod handovers;
+pub mod handovers;
 pub mod sheet;
 pub mod tables;
 
