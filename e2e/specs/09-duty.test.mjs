@@ -56,7 +56,8 @@ test('a shift is logged, handed over and accepted by another clerk; the next shi
   // The incoming clerk takes the desk: the open entry waits on 前台登记's banner.
   await app.click('#switch-clerk')
   await app.signIn('li', 'demo1234')
-  await app.visible('#screen-intake')
+  await app.visible('#screen-duty')
+  await app.screen('intake')
   await app.waitText('#duty-banner', '1 条值班记录')
   await app.screen('duty')
   await app.waitText('#duty-open', '卫生间天花板漏水')
