@@ -2,7 +2,8 @@
 //!
 //! Everything the desk records and every workflow it runs lives here, with no UI and no IPC: the
 //! store and its migrations ([`store`]), a desk's first set-up ([`setup`]), the register
-//! ([`estate`], [`customers`], [`intake`], [`complaints`], [`slips`], [`repairs`], [`followups`]),
+//! ([`estate`], [`customers`], [`intake`], [`complaints`], [`slips`], [`repairs`], [`followups`],
+//! the duty log and handover [`duty`]),
 //! search ([`search`]), imports ([`import`]) and demo data ([`demo`]); the company's rules as data:
 //! grading and escalation ([`grading`]), the working calendar and deadlines ([`calendar`],
 //! [`deadlines`]), work queues ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]); the
@@ -21,6 +22,7 @@ pub mod customers;
 pub mod deadlines;
 pub mod demo;
 pub mod documents;
+pub mod duty;
 pub mod error;
 pub mod estate;
 pub mod followups;

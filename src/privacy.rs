@@ -26,6 +26,7 @@ use crate::cases::ComplaintDetail;
 use crate::complaints::Complaint;
 use crate::customers::{Customer, CustomerFile, VipRegisterLine};
 use crate::documents::Disclosure;
+use crate::duty::{DutyBoard, DutyEntry, Handover};
 use crate::followups::DueFollowup;
 use crate::intake::{Intake, Lookup};
 use crate::repairs::{RepairDetail, RepairOrder};
@@ -144,6 +145,7 @@ plain!(
     crate::deadlines::Overview,
     crate::deadlines::Pause,
     crate::demo::DemoSummary,
+    crate::duty::Shift,
     crate::documents::Disclosure,
     crate::documents::Exported,
     crate::documents::MonthEnd,
@@ -184,6 +186,7 @@ macro_rules! phone_only {
 phone_only!(
     Complaint,
     DueFollowup,
+    DutyEntry,
     Intake,
     RepairOrder,
     Slip,
@@ -195,6 +198,21 @@ impl Redact for ComplaintDetail {
         self.complaint.redact(sight);
         self.intake.redact(sight);
         self.slips.redact(sight);
+    }
+}
+
+impl Redact for Handover {
+    fn redact(&mut self, sight: Sight) {
+        self.open_entries.redact(sight);
+        self.converted.redact(sight);
+    }
+}
+
+impl Redact for DutyBoard {
+    fn redact(&mut self, sight: Sight) {
+        self.entries.redact(sight);
+        self.open.redact(sight);
+        self.pending.redact(sight);
     }
 }
 

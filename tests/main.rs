@@ -11,6 +11,7 @@ mod deadlines;
 mod documents;
 mod documents_pdf;
 mod documents_xlsx;
+mod duty;
 mod estate;
 mod followups;
 mod fuzz;

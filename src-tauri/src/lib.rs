@@ -17,7 +17,7 @@ use crate::state::{AppState, Paths};
 
 /// Every command, for the IPC handler and for the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    use commands::{customers, desk, documents, intake, repairs, rules, session, settings};
+    use commands::{customers, desk, documents, duty, intake, repairs, rules, session, settings};
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         session::app_status,
         session::vocabulary,
@@ -132,6 +132,18 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         rules::calendar_year,
         rules::calendar_set,
         rules::calendar_clear,
+        duty::duty_board,
+        duty::duty_open_count,
+        duty::duty_start,
+        duty::duty_entry_add,
+        duty::duty_entry_get,
+        duty::duty_convert,
+        duty::duty_close_entry,
+        duty::duty_hand_over,
+        duty::duty_accept,
+        duty::duty_handovers,
+        documents::handover_print,
+        documents::handover_export,
     ])
 }
 

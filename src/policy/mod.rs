@@ -23,6 +23,7 @@ use crate::vocab::Role;
 
 pub mod backup;
 pub mod deadlines;
+pub mod duty;
 pub mod grading;
 pub mod kpi;
 pub mod queues;
@@ -48,6 +49,7 @@ pub struct Policy {
     pub session: SessionPolicy,
     /// Backup folder and rotation.
     pub backup: backup::BackupPolicy,
+    pub duty: duty::DutyPolicy,
 }
 
 /// VIP cards.
@@ -125,6 +127,7 @@ impl Default for Policy {
             documents: DocumentPolicy::default(),
             session: SessionPolicy::default(),
             backup: backup::BackupPolicy::default(),
+            duty: duty::DutyPolicy::default(),
         }
     }
 }

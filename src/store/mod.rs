@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_deadlines.sql"),
     include_str!("migrations/0009_repair_policy_version.sql"),
     include_str!("migrations/0010_complaint_risks.sql"),
+    include_str!("migrations/0011_duty.sql"),
     include_str!("migrations/0015_repair_prints.sql"),
 ];
 

@@ -1082,6 +1082,121 @@ async calendarClear(date: string, reason: string) : Promise<Result<null, WireErr
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async dutyBoard() : Promise<Result<DutyBoard, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("duty_board") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The number of open entries (the banner of 前台登记).
+ */
+async dutyOpenCount() : Promise<Result<number, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("duty_open_count") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async dutyStart(input: ShiftInput) : Promise<Result<Shift, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("duty_start", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async dutyEntryAdd(input: DutyEntryInput) : Promise<Result<DutyEntry, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("duty_entry_add", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One entry opened (to convert it: its phone as the clerk may see one record).
+ */
+async dutyEntryGet(id: string) : Promise<Result<DutyEntry, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("duty_entry_get", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async dutyConvert(entry: string, input: IntakeInput) : Promise<Result<Intake, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("duty_convert", { entry, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async dutyCloseEntry(entry: string, reason: string) : Promise<Result<DutyEntry, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("duty_close_entry", { entry, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async dutyHandOver(input: HandoverInput) : Promise<Result<Handover, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("duty_hand_over", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The incoming clerk accepts, signing in with their own login and password (the clerk signed
+ * in on the desk stays signed in); returns the handover's number.
+ */
+async dutyAccept(handover: string, login: string, password: string, note: string | null) : Promise<Result<string, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("duty_accept", { handover, login, password, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Handovers of a period: all for a supervisor, else the clerk's own.
+ */
+async dutyHandovers(period: Period) : Promise<Result<Handover[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("duty_handovers", { period }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A 《交接班记录》, to `交接班记录/<no>.pdf`.
+ */
+async handoverPrint(no: string, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("handover_print", { no, fullPhones }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The handovers of the days `from`–`to` the clerk may see, as a workbook in `登记表/`.
+ */
+async handoverExport(from: string, to: string, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("handover_export", { from, to, fullPhones }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1652,6 +1767,70 @@ rule: string; label: string; due_at: string; state: DeadlineState; state_label: 
  */
 export type DueFollowup = { id: string; subject_kind: SubjectKind; subject_id: string; subject_no: string | null; due_at: string; attempts: number; customer: string | null; unit: string | null; phone: string | null; summary: string }
 /**
+ * The duty screen at a glance.
+ */
+export type DutyBoard = { 
+/**
+ * The shift on duty, if any.
+ */
+shift: Shift | null; 
+/**
+ * Its log, oldest first.
+ */
+entries: DutyEntry[]; 
+/**
+ * Every open entry (this shift's and those carried over), oldest first.
+ */
+open: DutyEntry[]; 
+/**
+ * The shift's handover waiting for the incoming clerk.
+ */
+pending: Handover | null; 
+/**
+ * Things the last accepted handover listed as lent out and not returned.
+ */
+lent_out: LentItem[]; 
+/**
+ * The policy's shifts, and the one a clerk coming on now would start.
+ */
+shifts: ShiftHours[]; suggested: string }
+/**
+ * One line of the duty log.
+ */
+export type DutyEntry = { id: string; shift_id: string; 
+/**
+ * The shift's name and clerk, e.g. `夜班 李前台`.
+ */
+shift: string; 
+/**
+ * When the owner called or came.
+ */
+at: string; channel: Channel; unit: string | null; caller: string | null; phone: string | null; content: string; recorded_by: string; 
+/**
+ * The intake it became.
+ */
+intake_id: string | null; intake_no: string | null; converted_at: string | null; converted_by: string | null; 
+/**
+ * Closed without an intake, with the reason.
+ */
+closed_at: string | null; closed_by: string | null; close_reason: string | null }
+/**
+ * A duty-log entry as typed.
+ */
+export type DutyEntryInput = { 
+/**
+ * When the owner called or came (default: now); within the shift.
+ */
+at: string | null; 
+/**
+ * 来电 / 来访 / … (default 来电).
+ */
+channel: string | null; unit: string | null; caller: string | null; phone: string | null; content: string | null; 
+/**
+ * Settled at once: the entry is closed with this reason (no action needed).
+ */
+closed_reason: string | null }
+/**
  * One escalation, with the complaint it concerns.
  */
 export type Escalation = { id: string; estate_id: string; subject_kind: string; subject_id: string; complaint_no: string; 
@@ -1817,6 +1996,42 @@ average_hours: number }
  */
 export type HandlingTimes = { by_grade: HandlingTime[]; by_category: HandlingTime[]; by_department: HandlingTime[] }
 /**
+ * A handover record (交接班记录).
+ */
+export type Handover = { id: string; no: string; shift: Shift; outgoing_id: string; outgoing: string; handed_at: string; 
+/**
+ * 遗留问题: the entries open when it was handed over…
+ */
+open_entries: DutyEntry[]; 
+/**
+ * …and what else the outgoing clerk wrote.
+ */
+open_text: string | null; 
+/**
+ * 注意事项.
+ */
+notes: string | null; lent: LentItem[]; 
+/**
+ * Entries converted into intakes during the shift.
+ */
+converted: DutyEntry[]; incoming_id: string | null; incoming: string | null; accepted_at: string | null; accept_note: string | null }
+/**
+ * The handover as the outgoing clerk writes it.
+ */
+export type HandoverInput = { 
+/**
+ * 遗留问题 beyond the open entries (listed automatically).
+ */
+open_text: string | null; 
+/**
+ * 注意事项.
+ */
+notes: string | null; 
+/**
+ * 借出物品.
+ */
+lent: LentItem[] }
+/**
  * One search hit.
  */
 export type Hit = { kind: string; id: string; title: string; at: string }
@@ -1978,6 +2193,10 @@ as_of: string;
  * Households: live units with at least one live customer.
  */
 households: number; kpis: Kpi[]; handling_time: HandlingTimes; escalations: Count[]; intakes: IntakeCounts; complaints: ComplaintCounts }
+/**
+ * A thing lent out (借出物品).
+ */
+export type LentItem = { item: string; lent_to: string; returned?: boolean }
 /**
  * Linking a complaint to the same problem.
  */
@@ -2331,6 +2550,23 @@ export type Satisfaction = "satisfied" | "basically_satisfied" | "dissatisfied"
  * The set-up wizard's first page: the estate and its first supervisor.
  */
 export type SetupInput = { estate_name: string; estate_code: string; slip_title: string | null; admin_login: string; admin_name: string; admin_password: string }
+/**
+ * A shift: who was on duty, from when to when.
+ */
+export type Shift = { id: string; estate_id: string; name: string; hours: string; clerk_id: string; clerk: string; started_at: string; ended_at: string | null }
+/**
+ * One shift of the day: its name and hours (Beijing time, `HH:MM`; a night shift ends the next
+ * morning).
+ */
+export type ShiftHours = { name: string; start: string; end: string }
+/**
+ * Starting a shift.
+ */
+export type ShiftInput = { 
+/**
+ * The shift's name (default: the one the policy gives for now).
+ */
+name: string | null }
 /**
  * A shipped year's provenance, for display.
  */

@@ -10,6 +10,7 @@ export const screens = [
   { path: '/export', title: '统计与导出', key: 'Alt+7', component: () => import('./views/Export.vue') },
   { path: '/settings', title: '设置', key: 'Alt+8', component: () => import('./views/Settings.vue') },
   { path: '/rules', title: '价目表与日历', key: 'Alt+9', supervisor: true, component: () => import('./views/Rules.vue') },
+  { path: '/duty', title: '值班与交接班', key: 'Alt+D', component: () => import('./views/Duty.vue') },
   { path: '/attention', title: '待关注', key: 'Alt+0', supervisor: true, component: () => import('./views/Attention.vue') },
 ]
 

@@ -164,6 +164,50 @@ pub fn complaint_record_print(
         .map(DocumentFile::from)
 }
 
+/// A 《交接班记录》, to `交接班记录/<no>.pdf`.
+#[tauri::command]
+#[specta::specta]
+pub fn handover_print(
+    state: State<'_, AppState>,
+    no: String,
+    full_phones: bool,
+) -> WireResult<DocumentFile> {
+    let label = "交接班记录";
+    record_pdf(&state, label, label, &no, full_phones, pdf::handover)
+}
+
+/// The handovers of the days `from`–`to` the clerk may see, as a workbook in `登记表/`.
+#[tauri::command]
+#[specta::specta]
+pub fn handover_export(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    full_phones: bool,
+) -> WireResult<DocumentFile> {
+    let period = Period::parse(&from, &to)?;
+    let title = xlsx::handovers::TITLE;
+    let d = state.disclosure(full_phones, &format!("{title} {}", period.label()))?;
+    let (clerk, store) = state.reader()?;
+    let estate = frontdesk::estate::estate(store.conn(), &clerk.estate_id)?;
+    let name = format!("{}{title}{}至{}.xlsx", estate.name, period.from, period.to);
+    let out = state.paths.document("登记表", &name)?;
+    let w = xlsx::handover_register(
+        store.conn(),
+        &clerk.estate_id,
+        &clerk,
+        &period,
+        store.now(),
+        d,
+        &out,
+    )?;
+    Ok(DocumentFile {
+        path: w.path.display().to_string(),
+        count: w.rows,
+        bytes: w.bytes,
+    })
+}
+
 /// The month-end workbook and PDF report of `month` (YYYY-MM) into `月末导出/<month>/`, with
 /// progress sent on `on_progress` (each percent); the desk stays usable meanwhile.
 #[tauri::command]

@@ -4,6 +4,7 @@
 pub mod customers;
 pub mod desk;
 pub mod documents;
+pub mod duty;
 pub mod intake;
 pub mod repairs;
 pub mod rules;

@@ -10,6 +10,7 @@
 mod complaints;
 mod customers;
 mod deadlines;
+mod duty;
 mod kpi;
 mod output;
 mod pdf;
@@ -114,6 +115,9 @@ enum Command {
     /// Work lists in handling order (complaints, slips, repairs, follow-ups) and the time tick.
     #[command(subcommand)]
     Queue(queues::Command),
+    /// The duty log and the handover (值班记录 / 交接班记录).
+    #[command(subcommand)]
+    Duty(duty::Command),
     /// PDF documents: 协调单, 派工单, a complaint's record, the register, the month-end report.
     #[command(subcommand)]
     Pdf(pdf::Command),
@@ -531,6 +535,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Deadline(c) => deadlines::run(&mut signed_in(cli)?, c),
         Command::Kpi(a) => kpi::run(&mut signed_in(cli)?, a),
         Command::Queue(c) => queues::run(&mut signed_in(cli)?, c),
+        Command::Duty(c) => duty::run(&mut signed_in(cli)?, c),
     }
 }
 

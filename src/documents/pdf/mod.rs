@@ -1,6 +1,7 @@
 //! PDF documents: the 协调单 ([`print_slip`]), the three-part 派工单 ([`repair_order`]), one
 //! complaint's 《客户投诉处理记录表》 with its whole history ([`complaint_record`]), the register of a
-//! period ([`complaint_register`]) and the month-end report ([`month_report`]).
+//! period ([`complaint_register`]), the month-end report ([`month_report`]) and the 《交接班记录》
+//! ([`handover`]).
 //!
 //! Invariants:
 //! - Every document is drawn with one face chain: the embedded Noto Sans SC, then fallback
@@ -17,6 +18,7 @@
 //!   documents only say what goes where.
 
 mod code128;
+mod handover;
 mod layout;
 mod month;
 mod record;
@@ -37,6 +39,7 @@ use crate::slips;
 use crate::store::Write;
 use crate::time;
 
+pub use handover::handover;
 pub use layout::Rendered;
 pub use month::month_report;
 pub use record::complaint_record;
