@@ -147,6 +147,34 @@ pub fn slip_form_export(
         })
 }
 
+/// How a record's PDF is drawn without recording a print: `pdf::complaint_record`, `pdf::handover`.
+type RecordPdf = fn(
+    &rusqlite::Connection,
+    &str,
+    Disclosure,
+    chrono::DateTime<chrono::Utc>,
+    &Path,
+) -> frontdesk::Result<pdf::Written>;
+
+/// One record's PDF, `no`, into `<documents>/<kind>/<no>.pdf`; `label` names it in the audit log
+/// when full numbers are asked for.
+fn record_pdf(
+    state: &AppState,
+    kind: &str,
+    label: &str,
+    no: &str,
+    full_phones: bool,
+    draw: RecordPdf,
+) -> WireResult<DocumentFile> {
+    let d = state.disclosure(full_phones, &format!("{label} {no}"))?;
+    let out = state
+        .paths
+        .document(kind, &record_file_name(no, "", "pdf"))?;
+    state
+        .read(|s, _| draw(s.conn(), no, d, s.now(), &out))
+        .map(DocumentFile::from)
+}
+
 /// One complaint's 《客户投诉处理记录表》 with its whole history, to `投诉记录/<no>.pdf`.
 #[tauri::command]
 #[specta::specta]
@@ -155,13 +183,15 @@ pub fn complaint_record_print(
     no: String,
     full_phones: bool,
 ) -> WireResult<DocumentFile> {
-    let d = state.disclosure(full_phones, &format!("客户投诉处理记录表 {no}"))?;
-    let out = state
-        .paths
-        .document("投诉记录", &record_file_name(&no, "", "pdf"))?;
-    state
-        .read(|s, _| pdf::complaint_record(s.conn(), &no, d, s.now(), &out))
-        .map(DocumentFile::from)
+    let label = "客户投诉处理记录表";
+    record_pdf(
+        &state,
+        "投诉记录",
+        label,
+        &no,
+        full_phones,
+        pdf::complaint_record,
+    )
 }
 
 /// A 《交接班记录》, to `交接班记录/<no>.pdf`.
