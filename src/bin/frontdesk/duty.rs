@@ -24,10 +24,10 @@ pub enum Command {
     },
     /// The duty screen: the shift on duty and its log, every open entry, the handover waiting
     /// for acceptance, what is still lent out.
-    DutyBoard,
+    Board,
     /// Add an entry to the shift's log from JSON ({at, channel, unit, caller, phone, content,
     /// closed_reason}).
-    DutyEntry { json: String },
+    Entry { json: String },
     /// Convert an open entry into an intake (JSON as for `intake add`); the intake's time is the
     /// entry's.
     Convert { entry: String, json: String },
@@ -97,8 +97,8 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
                 },
             )
         })?),
-        Command::DutyBoard => seen(ctx, duty::board(ctx.store().conn(), &eid, now)?, View::List),
-        Command::DutyEntry { json } => {
+        Command::Board => seen(ctx, duty::board(ctx.store().conn(), &eid, now)?, View::List),
+        Command::Entry { json } => {
             let input: DutyEntryInput = read_json(json)?;
             written(ctx, |w, _| duty::add_entry(w, &eid, &input))
         }
