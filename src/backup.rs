@@ -1,4 +1,4 @@
-//! Backups and restore of the desk's database.
+//! Backups and restore of the desk's database and its attachments.
 //!
 //! The caller passes the open [`Store`] (or, for restore, the database path) and the backup folder;
 //! nothing here discovers paths. A backup is an SQLite online backup of the live database (its WAL
@@ -7,6 +7,12 @@
 //! `PRAGMA integrity_check` and have an unbroken audit chain) and only then renamed to its final
 //! name, e.g. `frontdesk-2026-11-23-0930-daily.sqlite3` (Beijing time). A copy that fails
 //! verification is deleted; a file with a final name is therefore always a verified backup.
+//!
+//! The attachments' files go with it: the backup folder has an `attachments/` store of its own,
+//! by content hash like the data folder's (see [`crate::attachments::files`]), shared by all the
+//! backups in it. A backup copies in the files its database refers to that the folder lacks
+//! (each copy checked against its hash) before it is verified, and verification requires every
+//! referenced file in that store with its size; rotation never removes them.
 //!
 //! Invariants:
 //! - Rotation keeps the newest [`BackupPolicy::keep_daily`] daily, [`BackupPolicy::keep_monthly`]
@@ -29,6 +35,7 @@ use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, ErrorCode, OpenFlags, MAIN_DB};
 use serde::Serialize;
 
+use crate::attachments::files;
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::store::{self, Store, Write};
@@ -210,8 +217,9 @@ pub fn backup_now(
 }
 
 /// Copies the database behind `conn` to `target`: online backup to a temporary file beside it,
-/// rollback-journal mode, sync, verification, rename. On any failure the temporary file is removed
-/// and `target` is untouched.
+/// rollback-journal mode, the attachment files it refers to into the `attachments/` beside
+/// `target`, sync, verification, rename. On any failure the temporary file is removed and
+/// `target` is untouched.
 fn copy_verified(conn: &Connection, target: &Path, doing: &str) -> Result<()> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let mut tmp_name = target.as_os_str().to_owned();
@@ -230,6 +238,9 @@ fn copy_verified(conn: &Connection, target: &Path, doing: &str) -> Result<()> {
             Connection::open(store::sqlite_path(&tmp)).map_err(|e| db_failure(doing, &tmp, e))?;
         copy.query_row("PRAGMA journal_mode=DELETE", [], |_| Ok(()))
             .map_err(|e| db_failure(doing, &tmp, e))?;
+        if let Some(from) = files::store_of(conn) {
+            files::copy_referenced(&copy, &from, &files::beside(target), doing)?;
+        }
         drop(copy);
         // Opened for writing: Windows' FlushFileBuffers (behind `sync_all`) refuses a read-only
         // handle with "access denied", which would fail every backup there.
@@ -260,7 +271,8 @@ fn sync_dir(dir: &Path) {
 }
 
 /// Opens a database file read-only and checks it is a FrontDesk database that passes
-/// `integrity_check` and whose audit chain is unbroken. Returns its audit entry count.
+/// `integrity_check`, whose audit chain is unbroken and whose attachment files are in the
+/// `attachments/` beside it (present, of their size). Returns its audit entry count.
 pub fn verify_file(path: &Path) -> Result<i64> {
     let name = path.display();
     let bad = |why: String| Error::Corrupt(format!("文件 {name} 未通过校验：{why}"));
@@ -285,6 +297,13 @@ pub fn verify_file(path: &Path) -> Result<i64> {
     let chain = store::verify_audit_chain(&conn).map_err(|e| bad(e.to_string()))?;
     if let Some(seq) = chain.first_broken {
         return Err(bad(format!("审计链在第 {seq} 条处断开")));
+    }
+    let attached = files::check(&conn, &files::beside(path), false)?;
+    if let Some(first) = attached.problems.first() {
+        return Err(bad(format!(
+            "{first}（共 {} 个附件文件有问题）",
+            attached.problems.len()
+        )));
     }
     Ok(chain.entries)
 }
@@ -387,6 +406,12 @@ pub fn restore(db_path: &Path, backup_file: &Path, now: DateTime<Utc>) -> Result
             supported: store::schema_version(),
         });
     }
+    files::copy_referenced(
+        &src,
+        &files::beside(backup_file),
+        &files::beside(db_path),
+        "恢复附件",
+    )?;
     let existed = fs::metadata(db_path).is_ok_and(|m| m.len() > 0);
     let mut live = Connection::open(store::sqlite_path(db_path))
         .map_err(|e| db_failure("打开数据库", db_path, e))?;

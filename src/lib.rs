@@ -13,6 +13,7 @@
 
 pub mod actor;
 pub mod app;
+pub mod attachments;
 pub mod auth;
 pub mod backup;
 pub mod calendar;

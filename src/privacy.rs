@@ -135,6 +135,7 @@ plain!((), bool, i64, u64, usize, f64, String, std::path::PathBuf);
 // the `Redact` impls below, so a reviewer sees both sides at once.
 plain!(
     crate::actor::Actor,
+    crate::attachments::Attachment,
     crate::backup::BackupInfo,
     crate::backup::DueReport,
     crate::backup::RestoreInfo,

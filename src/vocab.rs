@@ -289,3 +289,28 @@ vocabulary!(
         Unqualified = "unqualified" / "不合格",
     }
 );
+
+vocabulary!(
+    /// What an attachment (附件) belongs to. A new kind of case (a 赔付 claim) adds a word here
+    /// and a line in `attachments::subject`.
+    AttachmentSubject, "附件所属" {
+        Intake = "intake" / "登记",
+        Complaint = "complaint" / "投诉",
+        Repair = "repair" / "维修单",
+    }
+);
+
+vocabulary!(
+    /// The kind of an attachment's file, as its content shows (magic bytes), not its name.
+    MediaType, "附件类型" {
+        Jpg = "jpg" / "JPEG 图片",
+        Png = "png" / "PNG 图片",
+        Heic = "heic" / "HEIC 图片",
+        Pdf = "pdf" / "PDF 文档",
+        Mp3 = "mp3" / "MP3 录音",
+        M4a = "m4a" / "M4A 录音",
+        Wav = "wav" / "WAV 录音",
+        Mp4 = "mp4" / "MP4 视频",
+        Mov = "mov" / "MOV 视频",
+    }
+);

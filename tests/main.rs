@@ -3,6 +3,7 @@
 mod common;
 
 mod app;
+mod attachments;
 mod backup;
 mod calendar;
 mod complaints;

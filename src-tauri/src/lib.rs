@@ -17,7 +17,9 @@ use crate::state::{AppState, Paths};
 
 /// Every command, for the IPC handler and for the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    use commands::{customers, desk, documents, duty, intake, repairs, rules, session, settings};
+    use commands::{
+        attachments, customers, desk, documents, duty, intake, repairs, rules, session, settings,
+    };
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         session::app_status,
         session::vocabulary,
@@ -32,6 +34,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         intake::intake_list,
         intake::intake_get,
         intake::intake_void,
+        attachments::attachment_add,
+        attachments::attachment_list,
+        attachments::attachment_data,
+        attachments::attachment_open,
+        attachments::attachment_void,
         intake::search,
         desk::complaint_queue,
         desk::complaint_list,

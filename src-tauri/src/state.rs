@@ -121,7 +121,7 @@ impl AppState {
             let checked = store
                 .as_ref()
                 .map_err(Error::to_string)
-                .and_then(|s| upkeep::verified(s).map_err(|e| e.to_string()));
+                .and_then(|s| upkeep::verified(&paths, s).map_err(|e| e.to_string()));
             if let Err(problem) = &checked {
                 tracing::error!(error = %problem, "database failed the start-up check");
                 let mut desk = desk.lock().unwrap_or_else(|p| p.into_inner());

@@ -1,5 +1,5 @@
-//! Where one desk's files live: the data folder with the database, the default backup folder,
-//! the logs, and the folder documents are printed and exported into.
+//! Where one desk's files live: the data folder with the database and its attachments, the
+//! default backup folder, the logs, and the folder documents are printed and exported into.
 //!
 //! Invariants: this is the only place in the core that reads the environment or asks the system
 //! for the user's folders (`directories`); every other module takes paths as arguments.
@@ -21,6 +21,9 @@ pub const BACKUP_DIR_ENV: &str = "FRONTDESK_BACKUP_DIR";
 pub struct Paths {
     pub data_dir: PathBuf,
     pub database: PathBuf,
+    /// The attachments' files by content hash, beside the database (backups and restores find
+    /// them there: [`crate::attachments::files::beside`]).
+    pub attachments: PathBuf,
     /// The default backup folder (the policy may choose another: a USB stick, a share).
     pub backups: PathBuf,
     pub logs: PathBuf,
@@ -58,9 +61,11 @@ impl Paths {
 
     /// Every path under `dir`.
     pub fn under(dir: &Path) -> Paths {
+        let database = dir.join("frontdesk.sqlite3");
         Paths {
             data_dir: dir.to_path_buf(),
-            database: dir.join("frontdesk.sqlite3"),
+            attachments: crate::attachments::files::beside(&database),
+            database,
             backups: dir.join("backups"),
             logs: dir.join("logs"),
             documents: dir.join("documents"),

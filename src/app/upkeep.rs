@@ -3,7 +3,8 @@
 //!
 //! Invariants:
 //! - [`verified`] fails with [`Error::Corrupt`] naming the first problem (file integrity,
-//!   foreign keys, the audit chain's first break), so a face never uses a database that failed.
+//!   foreign keys, the audit chain's first break, an attachment file missing or altered), so a
+//!   face never uses a database that failed. [`check`] is the same check as a report.
 //! - An automatic backup never skips a day because the chosen folder (a USB stick, a share) is
 //!   missing: it falls back to the data folder's `backups` and says so ([`Backed::warning`]).
 //! - The time tick runs as the program itself (系统) in one transaction, on a desk that is set up.
@@ -11,6 +12,7 @@
 use std::path::Path;
 
 use crate::actor::Actor;
+use crate::attachments;
 use crate::backup::{self, BackupInfo, BackupKind, BackupPolicy, DueReport};
 use crate::error::{Error, Result};
 use crate::estate;
@@ -19,10 +21,19 @@ use crate::store::{Store, VerifyReport};
 
 use super::Paths;
 
-/// The full check of a database (integrity, foreign keys, the audit hash chain); an error when
-/// it failed.
-pub fn verified(store: &Store) -> Result<VerifyReport> {
-    let report = store.verify()?;
+/// The full check of a desk: the database (integrity, foreign keys, the audit hash chain) and
+/// every attachment file it refers to (present, with the content it was stored with).
+pub fn check(paths: &Paths, store: &Store) -> Result<VerifyReport> {
+    let mut report = store.verify()?;
+    let files = attachments::files::check(store.conn(), &paths.attachments, true)?;
+    report.attachment_files = files.files;
+    report.attachment_problems = files.problems;
+    Ok(report)
+}
+
+/// [`check`], an error when it failed.
+pub fn verified(paths: &Paths, store: &Store) -> Result<VerifyReport> {
+    let report = check(paths, store)?;
     match report.problem() {
         Some(problem) => Err(Error::Corrupt(problem)),
         None => Ok(report),

@@ -45,6 +45,8 @@ pub struct Vocabulary {
     pub backup_kind: Vec<Word>,
     /// Where a calendar day's status comes from.
     pub day_source: Vec<Word>,
+    /// The kinds of attachment file.
+    pub media_type: Vec<Word>,
 }
 
 // No personal data: the words only. (Beside the type, since the privacy module sits below the
@@ -118,5 +120,6 @@ pub fn read() -> Vocabulary {
         ),
         backup_kind: words(&BackupKind::ALL, BackupKind::code, BackupKind::label),
         day_source: words(&DaySource::ALL, DaySource::code, DaySource::label),
+        media_type: words(MediaType::ALL, MediaType::code, MediaType::label),
     }
 }

@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::store::Write;
 use crate::vocab::Role;
 
+pub mod attachments;
 pub mod backup;
 pub mod deadlines;
 pub mod duty;
@@ -50,6 +51,7 @@ pub struct Policy {
     /// Backup folder and rotation.
     pub backup: backup::BackupPolicy,
     pub duty: duty::DutyPolicy,
+    pub attachments: attachments::AttachmentPolicy,
 }
 
 /// VIP cards.
@@ -128,6 +130,7 @@ impl Default for Policy {
             session: SessionPolicy::default(),
             backup: backup::BackupPolicy::default(),
             duty: duty::DutyPolicy::default(),
+            attachments: attachments::AttachmentPolicy::default(),
         }
     }
 }

@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_repair_policy_version.sql"),
     include_str!("migrations/0010_complaint_risks.sql"),
     include_str!("migrations/0011_duty.sql"),
+    include_str!("migrations/0013_attachments.sql"),
     include_str!("migrations/0015_repair_prints.sql"),
 ];
 
@@ -323,6 +324,8 @@ impl Store {
             audit_first_broken: audit.first_broken,
             audit_first_broken_entry,
             schema_version: schema_version(),
+            attachment_files: 0,
+            attachment_problems: Vec::new(),
         })
     }
 }
@@ -359,11 +362,19 @@ pub struct VerifyReport {
     /// That entry in words: when, who, what, and the record by its number.
     pub audit_first_broken_entry: Option<String>,
     pub schema_version: i64,
+    /// Attachment files checked (by `app::upkeep::check`, which knows their folder; this check of
+    /// the database alone leaves it 0).
+    pub attachment_files: i64,
+    /// Each attachment file missing or altered, in words.
+    pub attachment_problems: Vec<String>,
 }
 
 impl VerifyReport {
     pub fn ok(&self) -> bool {
-        self.integrity_ok && self.foreign_key_problems == 0 && self.audit_first_broken.is_none()
+        self.integrity_ok
+            && self.foreign_key_problems == 0
+            && self.audit_first_broken.is_none()
+            && self.attachment_problems.is_empty()
     }
 
     /// What failed, in Chinese, naming only the checks that failed; `None` when all passed.
@@ -377,6 +388,12 @@ impl VerifyReport {
         }
         if let Some(entry) = &self.audit_first_broken_entry {
             parts.push(format!("审计链被改动，首个断点：{entry}"));
+        }
+        if let Some(first) = self.attachment_problems.first() {
+            parts.push(format!(
+                "附件文件 {} 个有问题，如：{first}",
+                self.attachment_problems.len()
+            ));
         }
         (!parts.is_empty()).then(|| format!("数据库校验未通过：{}", parts.join("；")))
     }

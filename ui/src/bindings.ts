@@ -129,6 +129,61 @@ async intakeVoid(id: string, reason: string) : Promise<Result<Intake, WireError>
 }
 },
 /**
+ * Attaches the clerk's file (`data`: its bytes in base64) to an intake, complaint or repair.
+ */
+async attachmentAdd(input: NewAttachment, data: string) : Promise<Result<Attachment, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attachment_add", { input, data }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A case's attachments in the order they were added (the voided ones too with `with_voided`).
+ */
+async attachmentList(subjectKind: string, subject: string, withVoided: boolean) : Promise<Result<Attachment[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attachment_list", { subjectKind, subject, withVoided }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * An attachment's file as a `data:` URL (for the thumbnails), checked against its hash.
+ */
+async attachmentData(id: string) : Promise<Result<string, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attachment_data", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens an attachment's file (checked against its hash) with the system's viewer.
+ */
+async attachmentOpen(id: string) : Promise<Result<null, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attachment_open", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Detaches an attachment with the reason (its adder or a supervisor); the file stays.
+ */
+async attachmentVoid(id: string, reason: string) : Promise<Result<Attachment, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("attachment_void", { id, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Full-text search (1 character and up); `kind` limits it to intake/complaint/slip/repair/customer.
  */
 async search(query: string, kind: string | null) : Promise<Result<Hit[], WireError>> {
@@ -957,7 +1012,8 @@ async backupFolderSet(folder: string) : Promise<Result<string, WireError>> {
 }
 },
 /**
- * Checks the database (integrity, foreign keys) and walks the audit chain (supervisors).
+ * Checks the database (integrity, foreign keys), walks the audit chain and checks every
+ * attachment file (supervisors).
  */
 async auditVerify() : Promise<Result<VerifyReport, WireError>> {
     try {
@@ -1289,6 +1345,23 @@ responsible: string; first_response: string; policy_version: number;
  * The counts the rules read.
  */
 households: number; complainants_in_window: number; repeats: number; failed_attempts: number; open_days: number | null }
+/**
+ * One attachment as stored.
+ */
+export type Attachment = { id: string; subject_kind: AttachmentSubject; subject_id: string; 
+/**
+ * The name the clerk's file had.
+ */
+file_name: string; media_type: MediaType; size_bytes: number; sha256: string; note: string | null; created_at: string; created_by: string; 
+/**
+ * Who added it, by name.
+ */
+added_by: string; voided_at: string | null; voided_by: string | null; void_reason: string | null }
+/**
+ * What an attachment (附件) belongs to. A new kind of case (a 赔付 claim) adds a word here
+ * and a line in `attachments::subject`.
+ */
+export type AttachmentSubject = "intake" | "complaint" | "repair"
 /**
  * One communication or coordination attempt (沟通记录).
  */
@@ -2232,9 +2305,25 @@ recent_intakes: Intake[] }
  */
 export type MaterialCheck = "qualified" | "unqualified"
 /**
+ * The kind of an attachment's file, as its content shows (magic bytes), not its name.
+ */
+export type MediaType = "jpg" | "png" | "heic" | "pdf" | "mp3" | "m4a" | "wav" | "mp4" | "mov"
+/**
  * The month-end pair and the folder they are in.
  */
 export type MonthExport = { folder: string; workbook: DocumentFile; report: DocumentFile }
+/**
+ * A file to attach: what it belongs to, the name it had and a note (its bytes come beside).
+ */
+export type NewAttachment = { 
+/**
+ * `intake`, `complaint` or `repair` (or 登记 / 投诉 / 维修单).
+ */
+subject_kind: string; 
+/**
+ * The subject's id or number (`LH-TS2026-0001`).
+ */
+subject: string; file_name: string; note: string | null }
 /**
  * An estate's override row.
  */
@@ -2697,7 +2786,16 @@ audit_first_broken: number | null;
 /**
  * That entry in words: when, who, what, and the record by its number.
  */
-audit_first_broken_entry: string | null; schema_version: number }
+audit_first_broken_entry: string | null; schema_version: number; 
+/**
+ * Attachment files checked (by `app::upkeep::check`, which knows their folder; this check of
+ * the database alone leaves it 0).
+ */
+attachment_files: number; 
+/**
+ * Each attachment file missing or altered, in words.
+ */
+attachment_problems: string[] }
 /**
  * A VIP card.
  */
@@ -2779,7 +2877,11 @@ backup_kind: ([string, string])[];
 /**
  * Where a calendar day's status comes from.
  */
-day_source: ([string, string])[] }
+day_source: ([string, string])[]; 
+/**
+ * The kinds of attachment file.
+ */
+media_type: ([string, string])[] }
 export type WireError = { code: string; message: string; 
 /**
  * The input key of the bad field, for `invalid`.

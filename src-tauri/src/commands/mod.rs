@@ -1,6 +1,7 @@
 //! The commands the UI calls, one module per screen. Each command takes the state, calls ONE core
 //! function and maps the error; nothing here decides a business rule.
 
+pub mod attachments;
 pub mod customers;
 pub mod desk;
 pub mod documents;

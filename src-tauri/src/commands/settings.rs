@@ -1,7 +1,7 @@
 //! 设置: the estate, departments, staff, the policy (as TOML text, versioned by the core) and
 //! backups (manual backup, list, restore).
 
-use frontdesk::app::Session;
+use frontdesk::app::{upkeep, Session};
 use frontdesk::backup::{self, BackupInfo, BackupKind};
 use frontdesk::estate::{self, Department, Estate, Staff, StaffInput, Unit};
 use frontdesk::store::VerifyReport;
@@ -145,13 +145,14 @@ pub fn backup_folder_set(state: State<'_, AppState>, folder: String) -> WireResu
         .map(|d| d.display().to_string())
 }
 
-/// Checks the database (integrity, foreign keys) and walks the audit chain (supervisors).
+/// Checks the database (integrity, foreign keys), walks the audit chain and checks every
+/// attachment file (supervisors).
 #[tauri::command]
 #[specta::specta]
 pub fn audit_verify(state: State<'_, AppState>) -> WireResult<VerifyReport> {
     state.signed_in_store(|s, a| {
         a.require(auth::SUPERVISORS, "校验数据库和审计链")?;
-        s.verify()
+        upkeep::check(&state.paths, s)
     })
 }
 

@@ -7,6 +7,7 @@
 //! `FRONTDESK_PASSWORD` (or `--password`). Output is readable text, or JSON with `--json`.
 //! Errors print in Chinese on stderr and exit non-zero (2 for bad input, 1 otherwise).
 
+mod attachments;
 mod complaints;
 mod customers;
 mod deadlines;
@@ -58,7 +59,7 @@ enum Command {
     Init(InitArgs),
     /// Load realistic demo data for one estate (龙湖花园) into an empty database.
     Demo,
-    /// Check the database: integrity, foreign keys, the audit chain.
+    /// Check the database (integrity, foreign keys, the audit chain) and the attachment files.
     Verify,
     /// Show where the data lives and the schema version.
     Info,
@@ -87,6 +88,9 @@ enum Command {
     /// Repair work orders (派工单) and the price list.
     #[command(subcommand)]
     Repair(repairs::Command),
+    /// Attachments (附件) of a case: photos, scans, recordings — add, list, void, open.
+    #[command(subcommand)]
+    Attach(attachments::Command),
     /// Back up the database now, verified (folder: --dir, else FRONTDESK_BACKUP_DIR, else <data dir>/backups).
     Backup {
         /// Backup folder (a USB stick or network share is fine; created if missing).
@@ -376,9 +380,13 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
                 serde_json::json!({ "demo": to_json(summary)?, "data_dir": to_json(paths.data_dir)? }),
             )
         }
-        Command::Verify => to_json(upkeep::verified(
-            Session::open_existing(&paths(cli)?)?.store(),
-        )?),
+        Command::Verify => {
+            let paths = paths(cli)?;
+            to_json(upkeep::verified(
+                &paths,
+                Session::open_existing(&paths)?.store(),
+            )?)
+        }
         Command::Info => {
             let paths = paths(cli)?;
             Ok(serde_json::json!({
@@ -464,6 +472,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Command::Cases(c) => complaints::run(&mut signed_in(cli)?, c),
         Command::Repair(c) => repairs::run(&mut signed_in(cli)?, c),
+        Command::Attach(c) => attachments::run(&mut signed_in(cli)?, &paths(cli)?, c),
         Command::Pdf(c) => pdf::run(&mut signed_in(cli)?, c),
         Command::Xlsx(c) => xlsx::run(&mut signed_in(cli)?, c),
         Command::MonthEnd {

@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use printpdf::{
     Color, FontId, Line, LineDashPattern, LinePoint, Op, PaintMode, ParsedFont, PdfDocument,
     PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
-    TextRenderingMode,
+    TextRenderingMode, XObjectTransform,
 };
 
 use crate::error::{Error, Result};
@@ -694,6 +694,25 @@ impl<'a> Flow<'a> {
             self.row(&grid, &row);
             self.repeat = Some((grid, row));
         }
+    }
+
+    /// Draws `picture` on the current page in the box at (`x`, `y`) (its top-left corner) of
+    /// `w` × `h` points; the picture is stretched to the box, so the caller keeps its proportions.
+    pub fn picture(&mut self, picture: &super::picture::Picture, x: f32, y: f32, w: f32, h: f32) {
+        let id = self.doc.add_xobject(&picture.xobject);
+        let page = self.page();
+        let bottom = page.height - y - h;
+        page.ops.push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Pt(x)),
+                translate_y: Some(Pt(bottom)),
+                scale_x: Some(w),
+                scale_y: Some(h),
+                no_auto_scale: true,
+                ..XObjectTransform::default()
+            },
+        });
     }
 
     /// Makes sure `h` points are free below the current position, else starts a new page.

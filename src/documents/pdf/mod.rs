@@ -21,6 +21,7 @@ mod code128;
 mod handover;
 mod layout;
 mod month;
+mod picture;
 mod record;
 mod register;
 mod repair;

@@ -1,5 +1,6 @@
 //! One complaint's 《客户投诉处理记录表》: every field of the case, then its contact attempts, its
-//! 协调单, its 回访 and its whole event history, on as many A4 pages as it takes, numbered
+//! 协调单, its 回访 and its whole event history, then its attachments (photos as small pictures,
+//! other files by name, each with who added it when), on as many A4 pages as it takes, numbered
 //! 第 N 页，共 M 页. What the quality department files and the case library keeps.
 
 use std::path::Path;
@@ -8,15 +9,18 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::Value;
 
-use super::layout::{Align, Cell, Flow, Grid, Page, Row, Style, A4, MARGIN};
+use super::layout::{Align, Cell, Face, Flow, Grid, Page, Row, Style, A4, GREY, MARGIN};
+use super::picture::picture;
 use super::{local, opt, save, staff_name, yes_no, yuan, Written};
+use crate::attachments::{self, files};
 use crate::cases::{self, ComplaintDetail};
 use crate::documents::Disclosure;
 use crate::error::Result;
 use crate::estate;
 use crate::store::Event;
 use crate::vocab::{
-    ComplaintStatus, FollowupResult, FollowupStatus, Grade, Satisfaction, SlipStatus,
+    AttachmentSubject, ComplaintStatus, FollowupResult, FollowupStatus, Grade, Satisfaction,
+    SlipStatus,
 };
 
 /// Writes the record of complaint `complaint` (id or number) to `out`.
@@ -76,6 +80,7 @@ pub fn complaint_record(
         &staff_name(conn, Some(&d.complaint.updated_by))?,
     );
     history(&mut flow, &d);
+    attached(&mut flow, conn, &d.complaint.id)?;
     let footer = format!(
         "{}　生成：{}",
         estate.name,
@@ -420,4 +425,68 @@ fn field_label(key: &str) -> &str {
         "slip" | "slip_no" => "协调单",
         other => other,
     }
+}
+
+/// 五、附件: each live attachment with its name, kind, size and who added it when; a photo (JPEG,
+/// PNG) also as a picture of at most [`THUMB_W`] × [`THUMB_H`] points.
+fn attached(flow: &mut Flow, conn: &Connection, complaint_id: &str) -> Result<()> {
+    const THUMB_W: f32 = 110.0;
+    const THUMB_H: f32 = 82.0;
+    let list = attachments::list(conn, AttachmentSubject::Complaint, complaint_id, false)?;
+    flow.heading("五、附件", 11.0, 40.0);
+    if list.is_empty() {
+        none(flow, 8.5, "附件");
+        return Ok(());
+    }
+    let face = Face::get()?;
+    let store = files::store_of(conn);
+    for a in &list {
+        let shown = store
+            .as_deref()
+            .filter(|_| a.media_type.shows_as_picture())
+            .and_then(|s| files::read(s, &a.sha256, a.media_type, &a.file_name).ok())
+            .and_then(|bytes| picture(a.media_type, &bytes));
+        let text_x = if shown.is_some() {
+            MARGIN + THUMB_W + 10.0
+        } else {
+            MARGIN
+        };
+        let text_w = A4.width - MARGIN - text_x;
+        let height = if shown.is_some() { THUMB_H + 8.0 } else { 40.0 };
+        flow.need(height);
+        let y = flow.y;
+        if let Some(p) = &shown {
+            let scale = (THUMB_W / p.width as f32).min(THUMB_H / p.height as f32);
+            let (w, h) = (p.width as f32 * scale, p.height as f32 * scale);
+            flow.picture(p, MARGIN, y, w, h);
+        }
+        let lines = [
+            (
+                face.clip(&a.file_name, text_w, 9.5, 1),
+                Style::new(9.5).bold(),
+            ),
+            (
+                format!(
+                    "{}，{}　{} 添加于 {}",
+                    a.media_type.label(),
+                    attachments::size_text(a.size_bytes),
+                    a.added_by,
+                    local(Some(&a.created_at))
+                ),
+                Style::new(8.5),
+            ),
+            (
+                face.clip(a.note.as_deref().unwrap_or(""), text_w, 8.5, 1),
+                Style::new(8.5).colour(GREY),
+            ),
+        ];
+        let page = flow.page();
+        let mut line_y = y;
+        for (text, style) in lines {
+            page.text(text_x, line_y, 0.0, &text, style);
+            line_y += style.size * 1.5;
+        }
+        flow.y = y + height;
+    }
+    Ok(())
 }
