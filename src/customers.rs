@@ -1332,7 +1332,7 @@ pub fn set_vip_assistant(w: &mut Write, key: &str, staff: Option<&str>) -> Resul
     finish(w, &before)
 }
 
-/// One line of the 《VIP客户登记表》.
+/// One line of the 《VIP客户名册》 (the list of cards).
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VipRegisterLine {
@@ -1364,7 +1364,7 @@ pub struct VipFilter {
     pub include_inactive: bool,
 }
 
-/// The 《VIP客户登记表》: the estate's VIP cards with customer, unit, phone, level, dates,
+/// The 《VIP客户名册》: the estate's VIP cards with customer, unit, phone, level, dates,
 /// assistant and status, as of `now`.
 pub fn vip_register(
     conn: &Connection,

@@ -109,6 +109,86 @@ pub const DEMO_PASSWORD: &str = "demo1234";
 /// Days of history the demo covers, up to the store's clock.
 const DEMO_DAYS: i64 = 120;
 
+/// The quarter's household visits so far: two areas with their 物管员 in the policy (1–5栋 李前台,
+/// 6–10栋 周前台), about one household in seven visited, a few items left for handling (intakes),
+/// and one visit by the office head (陈经理).
+fn household_visits(
+    store: &mut Store,
+    eid: &str,
+    supervisor: &Actor,
+    units: &[String],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<()> {
+    use crate::household_visits::{record, VisitInput, VisitItemInput};
+    let mut policy = crate::policy::current(store.conn(), eid)?.policy;
+    let area = |name: &str, buildings: std::ops::RangeInclusive<u32>, login: &str| {
+        crate::policy::household_visits::VisitArea {
+            name: name.into(),
+            buildings: buildings.map(|b| b.to_string()).collect(),
+            staff: vec![login.into()],
+        }
+    };
+    policy.household_visits.areas = vec![area("一区", 1..=5, "li"), area("二区", 6..=10, "zhou")];
+    store.write(supervisor, |w| {
+        crate::policy::save(w, eid, &policy, Some("演示：住户回访区域"))
+    })?;
+    let from = crate::time::Period::quarter_of(crate::time::local_date(end))
+        .bounds()?
+        .0
+        .max(start);
+    let span = (end - from).num_minutes().max(1);
+    let li = crate::auth::login(store, "li", DEMO_PASSWORD)?;
+    let zhou = crate::auth::login(store, "zhou", DEMO_PASSWORD)?;
+    let chen = crate::auth::login(store, "chen", DEMO_PASSWORD)?;
+    const SAID: [(&str, &str, Option<&str>); 4] = [
+        (
+            "意见",
+            "电梯早高峰等候时间长",
+            Some("已反映工程部，调整运行模式"),
+        ),
+        ("要求", "单元门禁卡失灵，需要补办", None),
+        ("建议", "小区增设快递柜", Some("已记录，年底评估")),
+        ("投诉", "楼上夜间装修噪音", None),
+    ];
+    let visited: Vec<(usize, &String)> = units.iter().enumerate().step_by(7).collect();
+    for (n, (i, unit)) in visited.iter().enumerate() {
+        let building: u32 = unit
+            .split('-')
+            .next()
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(1);
+        let who = if n == visited.len() / 2 {
+            &chen
+        } else if building <= 5 {
+            &li
+        } else {
+            &zhou
+        };
+        let at = from + Duration::minutes(span * *i as i64 / units.len() as i64);
+        let items = if n % 3 == 0 {
+            let (topic, content, answer) = SAID[(n / 3) % SAID.len()];
+            vec![VisitItemInput {
+                topic: Some(topic.into()),
+                content: Some(content.into()),
+                answer: answer.map(str::to_string),
+                kind: None,
+            }]
+        } else {
+            Vec::new()
+        };
+        let input = VisitInput {
+            unit: Some((*unit).clone()),
+            visited_at: Some(crate::time::to_db(at)),
+            note: items.is_empty().then(|| "住户无意见".to_string()),
+            items,
+            ..VisitInput::default()
+        };
+        store.write(who, |w| record(w, eid, &input))?;
+    }
+    Ok(())
+}
+
 /// Loads demo data for one estate (龙湖花园, code LH): units, about 300 customers with tiers and VIP
 /// cards, a price list, and four months of contacts up to now, each carried through its life as
 /// far as its age allows, so every state appears (open, dispatched, in handling, closed, followed
@@ -385,6 +465,7 @@ fn fill(
     // The time tick: grades that age alone raises (unresolved for a month …).
     store.set_clock(Clock::fixed(end));
     store.write(&supervisor, |w| crate::grading::regrade_all(w, &eid))?;
+    household_visits(store, &eid, &supervisor, &units, start, end)?;
     summary.followups = store
         .conn()
         .query_row("SELECT count(*) FROM followups", [], |r| r.get::<_, i64>(0))?

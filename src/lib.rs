@@ -3,7 +3,7 @@
 //! Everything the desk records and every workflow it runs lives here, with no UI and no IPC: the
 //! store and its migrations ([`store`]), a desk's first set-up ([`setup`]), the register
 //! ([`estate`], [`customers`], [`intake`], [`complaints`], [`slips`], [`repairs`], [`followups`],
-//! the duty log and handover [`duty`]),
+//! the duty log and handover [`duty`], household visits [`household_visits`]),
 //! search ([`search`]), imports ([`import`]) and demo data ([`demo`]); the company's rules as data:
 //! grading and escalation ([`grading`]), the working calendar and deadlines ([`calendar`],
 //! [`deadlines`]), work queues ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]); the
@@ -28,6 +28,7 @@ pub mod error;
 pub mod estate;
 pub mod followups;
 pub mod grading;
+pub mod household_visits;
 pub mod import;
 pub mod intake;
 pub mod kpi;

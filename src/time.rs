@@ -186,6 +186,54 @@ impl Period {
         })
     }
 
+    /// The calendar quarter containing `day`.
+    pub fn quarter_of(day: NaiveDate) -> Period {
+        let first = NaiveDate::from_ymd_opt(day.year(), (day.month0() / 3) * 3 + 1, 1)
+            .expect("a quarter's first day exists");
+        let next = first
+            .checked_add_months(chrono::Months::new(3))
+            .expect("a quarter ends");
+        Period {
+            from: first,
+            to: next - Duration::days(1),
+        }
+    }
+
+    /// The quarter given as `2026-Q4`, or (none or blank) the quarter of `now`'s Beijing day.
+    pub fn quarter_or_current(s: Option<&str>, now: DateTime<Utc>) -> Result<Period> {
+        match s.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(q) => Period::quarter(q),
+            None => Ok(Period::quarter_of(local_date(now))),
+        }
+    }
+
+    /// A calendar quarter given as `2026-Q4` (or `2026Q4`, `2026-4`).
+    pub fn quarter(s: &str) -> Result<Period> {
+        let folded = crate::validate::fold_fullwidth(s.trim()).to_uppercase();
+        let bad = || {
+            Error::invalid(
+                "quarter",
+                "季度",
+                format!("“{}”格式不正确，应为 2026-Q4", s.trim()),
+            )
+        };
+        let (year, q) = folded
+            .split_once('-')
+            .or_else(|| folded.split_once('Q'))
+            .ok_or_else(bad)?;
+        let year: i32 = year.trim().parse().map_err(|_| bad())?;
+        let q: u32 = q
+            .trim()
+            .trim_start_matches('Q')
+            .parse()
+            .map_err(|_| bad())?;
+        if !(1..=4).contains(&q) {
+            return Err(bad());
+        }
+        let first = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1).ok_or_else(bad)?;
+        Ok(Period::quarter_of(first))
+    }
+
     /// The period as UTC instants `[start, end)`.
     pub fn bounds(&self) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
         let start = |d: NaiveDate| -> Result<DateTime<Utc>> {

@@ -314,3 +314,22 @@ vocabulary!(
         Mov = "mov" / "MOV 视频",
     }
 );
+
+vocabulary!(
+    /// What a household said on a visit (住宅区管理处回访制度: 意见、要求、建议、投诉).
+    VisitTopic, "回访反映类别" {
+        Opinion = "opinion" / "意见",
+        Request = "request" / "要求",
+        Suggestion = "suggestion" / "建议",
+        Complaint = "complaint" / "投诉",
+    }
+);
+
+vocabulary!(
+    /// Whose round a household visit belongs to: the area's 物管员 (each quarter) or the office
+    /// head (主任, each year).
+    VisitRound, "回访类别" {
+        Area = "area" / "物管员季度回访",
+        Head = "head" / "主任年度回访",
+    }
+);

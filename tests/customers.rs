@@ -1157,3 +1157,58 @@ fn the_audit_chain_holds_after_every_flow() {
         .unwrap();
     assert!(d.store.verify().unwrap().ok());
 }
+
+#[test]
+fn the_vip_form_prints_what_is_on_file_masked_unless_disclosed() {
+    use frontdesk::documents::{pdf, Disclosure};
+    let mut d = desk();
+    let a = add(&mut d, good());
+    let card = issue(&mut d, &a.id, "2", None);
+    let dir = scratch("vip-form");
+    let masked = pdf::vip_form(
+        d.store.conn(),
+        &card.card_no,
+        Disclosure::Masked,
+        d.store.now(),
+        &dir.join("masked.pdf"),
+    )
+    .unwrap();
+    assert_eq!(masked.pages, 1);
+    let text = crate::documents_pdf::read(&dir.join("masked.pdf")).text();
+    for want in [
+        "VIP客户登记表",
+        "VIP卡号：JK2001",
+        "张伟",
+        "3-2-1201",
+        "138****8000",
+        "110105********002X",
+        "2029-11-23",
+        "以下由客户如实填写",
+        "工作单位",
+        "客户签名",
+        "JK2001",
+    ] {
+        assert!(text.contains(want), "{want} missing from\n{text}");
+    }
+    assert!(!text.contains("13800138000") && !text.contains("11010519491231002X"));
+    pdf::vip_form(
+        d.store.conn(),
+        &a.id,
+        Disclosure::Full,
+        d.store.now(),
+        &dir.join("full.pdf"),
+    )
+    .unwrap();
+    let full = crate::documents_pdf::read(&dir.join("full.pdf")).text();
+    assert!(full.contains("13800138000") && full.contains("11010519491231002X"));
+    // A customer not in the register: the key named in the message.
+    assert!(pdf::vip_form(
+        d.store.conn(),
+        "JK9999",
+        Disclosure::Masked,
+        d.store.now(),
+        &dir.join("none.pdf")
+    )
+    .is_err());
+    assert!(!dir.join("none.pdf").exists());
+}

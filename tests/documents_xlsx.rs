@@ -648,9 +648,16 @@ fn month_workbook_sheets_statistics_and_kpi_fills() {
             "按类别",
             "按部门",
             "按渠道",
+            "住户回访",
             "指标"
         ]
     );
+    // The quarter's household visits up to the month's end: none yet, the head's year not done.
+    let visits = sheet(&p, "住户回访");
+    assert!(text(&visits[1][0]).contains("2026年第4季度（截至2026-11-30）"));
+    let head = row_by(&visits, "类别", "主任");
+    assert_eq!(text(cell(&head, "应回访")), "1");
+    assert_eq!(text(cell(&head, "已回访")), "0");
     let grades = sheet(&p, "按等级");
     let general = row_by(&grades, "等级", "一般");
     assert_eq!(text(cell(&general, "件数")), "3");
@@ -668,7 +675,7 @@ fn month_workbook_sheets_statistics_and_kpi_fills() {
     assert_eq!(text(cell(&satisfaction, "是否达标")), "达标");
 
     // Red fill on the missed value, green on the met one (the 本期值 column is C).
-    let xml = member(&p, "xl/worksheets/sheet9.xml");
+    let xml = member(&p, "xl/worksheets/sheet10.xml");
     let styles = member(&p, "xl/styles.xml");
     let header: Vec<String> = kpis[2].iter().map(text).collect();
     let row_of = |label: &str| 1 + kpis.iter().position(|r| text(&r[1]) == label).unwrap();

@@ -17,6 +17,7 @@ mod estate;
 mod followups;
 mod fuzz;
 mod grading;
+mod household_visits;
 mod import;
 pub mod intake;
 mod kpi;

@@ -1,9 +1,13 @@
 // KPI statistics and the VIP register in the real window with demo data: the KPIs of a chosen
 // period against the policy's targets, with the counts, and a reversed period refused beside its
-// field; the 《VIP客户登记表》 listing the demo's cards, a row opening the customer's file, the VIP
-// 客户助理 named and cleared on an A-tier customer and refused on a C-tier one.
+// field; the 《VIP客户名册》 listing the demo's cards, a row opening the customer's file, the VIP
+// 客户助理 named and cleared on an A-tier customer and refused on a C-tier one; a VIP's
+// 《VIP客户登记表》 printed from the file.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { launch } from '../lib.mjs'
 
 const app = await launch('kpi-vip')
@@ -83,4 +87,18 @@ test('VIP register: the demo\'s cards, a row opens the file; the 客户助理 na
   await app.waitText('#assistant-error', '只能为A类（VIP）客户指定客户助理')
   await app.keys('Escape')
   await app.waitText('#customer-assistant', '—')
+})
+
+test('VIP客户登记表: printed from a VIP\'s file with Ctrl+P, to VIP客户登记表/<card>.pdf', async () => {
+  await app.screen('customers')
+  await app.keys(['Control', '2'])
+  await app.waitText('#vip-register', /JK\d+/)
+  const card = await app.browser.execute(() => document.querySelector('#vip-register tbody tr td')?.textContent?.trim() ?? '')
+  await app.row('vip-register', card)
+  await app.waitText('#customer-card', card)
+  await newSuccess(() => app.keys(['Control', 'p']), '已生成VIP客户登记表')
+  const pdf = join(app.dataDir, 'documents', 'VIP客户登记表', `${card}.pdf`)
+  for (let i = 0; i < 50 && !existsSync(pdf); i++) await sleep(100)
+  assert.ok(existsSync(pdf), pdf)
+  assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-')
 })

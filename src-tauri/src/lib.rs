@@ -18,7 +18,8 @@ use crate::state::{AppState, Paths};
 /// Every command, for the IPC handler and for the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        attachments, customers, desk, documents, duty, intake, repairs, rules, session, settings,
+        attachments, customers, desk, documents, duty, household_visits, intake, repairs, rules,
+        session, settings,
     };
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         session::app_status,
@@ -150,6 +151,11 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         duty::duty_accept,
         duty::duty_handovers,
         documents::handover_print,
+        documents::vip_form_print,
+        household_visits::household_visit_plan,
+        household_visits::household_visit_list,
+        household_visits::household_visit_record,
+        household_visits::household_visit_void,
         documents::handover_export,
     ])
 }

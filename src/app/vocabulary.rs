@@ -47,6 +47,8 @@ pub struct Vocabulary {
     pub day_source: Vec<Word>,
     /// The kinds of attachment file.
     pub media_type: Vec<Word>,
+    pub visit_topic: Vec<Word>,
+    pub visit_round: Vec<Word>,
 }
 
 // No personal data: the words only. (Beside the type, since the privacy module sits below the
@@ -121,5 +123,7 @@ pub fn read() -> Vocabulary {
         backup_kind: words(&BackupKind::ALL, BackupKind::code, BackupKind::label),
         day_source: words(&DaySource::ALL, DaySource::code, DaySource::label),
         media_type: words(MediaType::ALL, MediaType::code, MediaType::label),
+        visit_topic: words(VisitTopic::ALL, VisitTopic::code, VisitTopic::label),
+        visit_round: words(VisitRound::ALL, VisitRound::code, VisitRound::label),
     }
 }

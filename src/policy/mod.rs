@@ -8,7 +8,8 @@
 //! - [`deadlines`]: the deadline rules and the weekend ([`crate::deadlines`], [`crate::calendar`]);
 //! - [`kpi`]: the KPI targets ([`crate::kpi`]);
 //! - [`queues`]: the work lists' tier order and overdue escalation ([`crate::queues`]);
-//! - [`backup`]: the backup folder and rotation ([`crate::backup`]).
+//! - [`backup`]: the backup folder and rotation ([`crate::backup`]);
+//! - [`household_visits`]: areas, 物管员 and visit frequencies ([`crate::household_visits`]).
 //!
 //! Invariants: a policy is never edited in place; saving makes a new version, and records keep the
 //! version they were judged under. Code reads rules only from a loaded [`Policy`], never from
@@ -26,6 +27,7 @@ pub mod backup;
 pub mod deadlines;
 pub mod duty;
 pub mod grading;
+pub mod household_visits;
 pub mod kpi;
 pub mod queues;
 
@@ -52,6 +54,7 @@ pub struct Policy {
     pub backup: backup::BackupPolicy,
     pub duty: duty::DutyPolicy,
     pub attachments: attachments::AttachmentPolicy,
+    pub household_visits: household_visits::HouseholdVisitPolicy,
 }
 
 /// VIP cards.
@@ -131,6 +134,7 @@ impl Default for Policy {
             backup: backup::BackupPolicy::default(),
             duty: duty::DutyPolicy::default(),
             attachments: attachments::AttachmentPolicy::default(),
+            household_visits: household_visits::HouseholdVisitPolicy::default(),
         }
     }
 }
@@ -308,6 +312,7 @@ fn validate(p: &Policy) -> Result<()> {
     p.deadlines.validate()?;
     p.kpi_targets.validate()?;
     p.backup.validate()?;
+    p.household_visits.validate()?;
     if !(1..=480).contains(&p.session.idle_minutes) {
         return Err(Error::invalid(
             "session.idle_minutes",

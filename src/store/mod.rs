@@ -52,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_duty.sql"),
     include_str!("migrations/0013_attachments.sql"),
     include_str!("migrations/0015_repair_prints.sql"),
+    include_str!("migrations/0016_household_visits.sql"),
 ];
 
 /// How long a write waits for another program's write to finish before it gives up with `busy`.

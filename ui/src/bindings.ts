@@ -1244,6 +1244,55 @@ async handoverPrint(no: string, fullPhones: boolean) : Promise<Result<DocumentFi
 }
 },
 /**
+ * One customer's 《VIP客户登记表》 (by VIP card number or customer id), to `VIP客户登记表/<key>.pdf`.
+ */
+async vipFormPrint(customer: string, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("vip_form_print", { customer, fullPhones }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The plan of `quarter` (`2026-Q4`; empty: this quarter).
+ */
+async householdVisitPlan(quarter: string | null) : Promise<Result<VisitPlan, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("household_visit_plan", { quarter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The visits of `quarter`, newest first.
+ */
+async householdVisitList(quarter: string | null) : Promise<Result<HouseholdVisit[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("household_visit_list", { quarter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async householdVisitRecord(input: VisitInput) : Promise<Result<HouseholdVisit, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("household_visit_record", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async householdVisitVoid(visit: string, reason: string) : Promise<Result<HouseholdVisit, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("household_visit_void", { visit, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The handovers of the days `from`–`to` the clerk may see, as a workbook in `登记表/`.
  */
 async handoverExport(from: string, to: string, fullPhones: boolean) : Promise<Result<DocumentFile, WireError>> {
@@ -1297,7 +1346,7 @@ idle_minutes: number;
 categories: string[]; 
 /**
  * Days before expiry from which a VIP card is re-checked and renewed (policy
- * `vip.renew_window_days`): the 《VIP客户登记表》 highlights cards this close to expiry.
+ * `vip.renew_window_days`): the 《VIP客户名册》 highlights cards this close to expiry.
  */
 vip_renew_window_days: number; data_dir: string; 
 /**
@@ -1312,6 +1361,18 @@ backup_warning: string | null;
  * The start-up check of the database is still running (signing in waits for it).
  */
 checking: boolean }
+/**
+ * One area in the quarter.
+ */
+export type AreaProgress = { name: string; 
+/**
+ * Its 物管员 (names; a login not on the staff list as given).
+ */
+staff: string[]; households: number; visited: number; 
+/**
+ * The units still to visit, in building order.
+ */
+pending: string[] }
 /**
  * What the rules say about a complaint now.
  */
@@ -2105,9 +2166,21 @@ notes: string | null;
  */
 lent: LentItem[] }
 /**
+ * The office head's visits in the year.
+ */
+export type HeadProgress = { year: number; visits: number; required: number }
+/**
  * One search hit.
  */
 export type Hit = { kind: string; id: string; title: string; at: string }
+/**
+ * A household visit.
+ */
+export type HouseholdVisit = { id: string; 
+/**
+ * LH-ZF2026-0001.
+ */
+no: string; unit: string; customer_id: string | null; customer: string | null; visited_at: string; visitor: string; round: VisitRound; met: string | null; note: string | null; items: VisitItem[]; voided: boolean; void_reason: string | null }
 /**
  * KF02-02 identification of a complaint.
  */
@@ -2730,6 +2803,26 @@ role: string | null;
  */
 department: string | null; phone: string | null; password: string | null }
 /**
+ * One staff member's visits in the quarter.
+ */
+export type StaffProgress = { name: string; 
+/**
+ * The areas they are assigned to.
+ */
+areas: string[]; 
+/**
+ * Households in those areas.
+ */
+assigned: number; 
+/**
+ * Their visits in the quarter (any household).
+ */
+visits: number; 
+/**
+ * Of the households assigned to them, those visited as often as due (by anyone).
+ */
+assigned_visited: number }
+/**
  * A step that only records its time (接单, 到场, 财务确认).
  */
 export type StepInput = { 
@@ -2850,13 +2943,91 @@ expiring_within_days: number | null;
  */
 include_inactive: boolean }
 /**
- * One line of the 《VIP客户登记表》.
+ * One line of the 《VIP客户名册》 (the list of cards).
  */
 export type VipRegisterLine = { card_no: string; customer_id: string; customer: string; unit: string; phone: string | null; level: number; level_label: string; issued_on: string; expires_on: string; reissue_count: number; assistant: string | null; status: VipCardStatus; 
 /**
  * Days from today to the last valid day; negative once expired.
  */
 days_to_expiry: number }
+/**
+ * A visit as recorded.
+ */
+export type VisitInput = { 
+/**
+ * 房号 of the household visited; must be in the register.
+ */
+unit: string | null; 
+/**
+ * The customer met, if the clerk picked one from the unit's customers.
+ */
+customer_id: string | null; 
+/**
+ * When (default: now). `2026-11-23 09:30` is Beijing time.
+ */
+visited_at: string | null; 
+/**
+ * 被访人.
+ */
+met: string | null; 
+/**
+ * 回访记录 beyond the items.
+ */
+note: string | null; 
+/**
+ * What the household said.
+ */
+items: VisitItemInput[] }
+/**
+ * One item of a visit.
+ */
+export type VisitItem = { topic: VisitTopic; content: string; answer: string | null; 
+/**
+ * The intake's number, when the item became one.
+ */
+intake_no: string | null }
+/**
+ * One thing the household said.
+ */
+export type VisitItemInput = { 
+/**
+ * 意见 / 要求 / 建议 / 投诉.
+ */
+topic: string | null; content: string | null; 
+/**
+ * The answer given on the spot; without one the item becomes an intake.
+ */
+answer: string | null; 
+/**
+ * The intake's kind (投诉 / 报修 / 咨询 / 建议 / 表扬); default by topic: 投诉 → 投诉,
+ * 要求 → 咨询, 意见 and 建议 → 建议.
+ */
+kind: string | null }
+/**
+ * The quarter's plan and progress.
+ */
+export type VisitPlan = { 
+/**
+ * 2026年第4季度.
+ */
+quarter: string; from: string; to: string; 
+/**
+ * Visits each household is due in the quarter.
+ */
+per_household: number; households: number; 
+/**
+ * Households visited as often as due.
+ */
+visited: number; areas: AreaProgress[]; staff: StaffProgress[]; head: HeadProgress }
+/**
+ * Whose round a household visit belongs to: the area's 物管员 (each quarter) or the office
+ * head (主任, each year).
+ */
+export type VisitRound = "area" | "head"
+/**
+ * What a household said on a visit (住宅区管理处回访制度: 意见、要求、建议、投诉).
+ */
+export type VisitTopic = "opinion" | "request" | "suggestion" | "complaint"
 /**
  * Every closed vocabulary a face shows, each in display order.
  */
@@ -2881,7 +3052,7 @@ day_source: ([string, string])[];
 /**
  * The kinds of attachment file.
  */
-media_type: ([string, string])[] }
+media_type: ([string, string])[]; visit_topic: ([string, string])[]; visit_round: ([string, string])[] }
 export type WireError = { code: string; message: string; 
 /**
  * The input key of the bad field, for `invalid`.

@@ -206,6 +206,18 @@ pub fn handover_print(
     record_pdf(&state, label, label, &no, full_phones, pdf::handover)
 }
 
+/// One customer's 《VIP客户登记表》 (by VIP card number or customer id), to `VIP客户登记表/<key>.pdf`.
+#[tauri::command]
+#[specta::specta]
+pub fn vip_form_print(
+    state: State<'_, AppState>,
+    customer: String,
+    full_phones: bool,
+) -> WireResult<DocumentFile> {
+    let label = "VIP客户登记表";
+    record_pdf(&state, label, label, &customer, full_phones, pdf::vip_form)
+}
+
 /// The handovers of the days `from`–`to` the clerk may see, as a workbook in `登记表/`.
 #[tauri::command]
 #[specta::specta]

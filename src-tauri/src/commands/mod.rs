@@ -6,6 +6,7 @@ pub mod customers;
 pub mod desk;
 pub mod documents;
 pub mod duty;
+pub mod household_visits;
 pub mod intake;
 pub mod repairs;
 pub mod rules;

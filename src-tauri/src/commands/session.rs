@@ -37,7 +37,7 @@ pub struct AppStatus {
     /// The policy's complaint categories (the pickers' choices).
     pub categories: Vec<String>,
     /// Days before expiry from which a VIP card is re-checked and renewed (policy
-    /// `vip.renew_window_days`): the 《VIP客户登记表》 highlights cards this close to expiry.
+    /// `vip.renew_window_days`): the 《VIP客户名册》 highlights cards this close to expiry.
     pub vip_renew_window_days: i64,
     pub data_dir: String,
     /// Where printed and exported documents go.

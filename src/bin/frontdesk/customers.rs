@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use frontdesk::customers::{
     self, CustomerFilter, CustomerInput, RevokeInput, TierInput, VipCardInput, VipFilter,
 };
-use frontdesk::import;
 use frontdesk::privacy::View;
 use frontdesk::Result;
+use frontdesk::{documents, import};
 
 use crate::{read_json, seen, to_json, written};
 use frontdesk::app::Session;
@@ -121,7 +121,7 @@ pub enum Command {
         /// Staff login, name or id.
         staff: Option<String>,
     },
-    /// The 《VIP客户登记表》: active cards, or those expiring soon.
+    /// The 《VIP客户名册》: active cards, or those expiring soon.
     VipList {
         /// Only cards whose last valid day is within this many days (expired ones included).
         #[arg(long)]
@@ -129,6 +129,17 @@ pub enum Command {
         /// Also renewed and revoked cards.
         #[arg(long)]
         all: bool,
+    },
+    /// One customer's 《VIP客户登记表》 as PDF: the particulars on file, lines for the customer
+    /// to fill in, the card history and the unit's service record.
+    VipForm {
+        /// Customer id or VIP card number.
+        id: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// Full phone and id numbers (supervisors; audited).
+        #[arg(long)]
+        full_phones: bool,
     },
     /// Import the customer register from an .xlsx file (first sheet; header row with 房号, 姓名,
     /// 身份, 电话, 备用电话, 证件号, 家庭结构, 客户等级, 备注). Bad rows stop the import unless
@@ -243,6 +254,20 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
             )?,
             View::List,
         ),
+        Command::VipForm {
+            id,
+            out,
+            full_phones,
+        } => {
+            let d = ctx.disclosure(*full_phones, &format!("VIP客户登记表 {id}"))?;
+            to_json(documents::pdf::vip_form(
+                ctx.store().conn(),
+                id,
+                d,
+                ctx.store().now(),
+                out,
+            )?)
+        }
         Command::Import {
             path,
             preview,

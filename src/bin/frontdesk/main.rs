@@ -12,6 +12,7 @@ mod complaints;
 mod customers;
 mod deadlines;
 mod duty;
+mod household_visits;
 mod kpi;
 mod output;
 mod pdf;
@@ -122,6 +123,9 @@ enum Command {
     /// The duty log and the handover (值班记录 / 交接班记录).
     #[command(subcommand)]
     Duty(duty::Command),
+    /// Household visits (住户回访): the quarter's plan, visits recorded, listed, voided.
+    #[command(subcommand)]
+    Visit(household_visits::Command),
     /// PDF documents: 协调单, 派工单, a complaint's record, the register, the month-end report.
     #[command(subcommand)]
     Pdf(pdf::Command),
@@ -545,6 +549,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Kpi(a) => kpi::run(&mut signed_in(cli)?, a),
         Command::Queue(c) => queues::run(&mut signed_in(cli)?, c),
         Command::Duty(c) => duty::run(&mut signed_in(cli)?, c),
+        Command::Visit(c) => household_visits::run(&mut signed_in(cli)?, c),
     }
 }
 

@@ -27,6 +27,7 @@ mod register;
 mod repair;
 mod slip;
 mod sparse;
+mod vip_form;
 
 use std::path::Path;
 
@@ -46,6 +47,7 @@ pub use month::month_report;
 pub use record::complaint_record;
 pub use register::{complaint_register, register_table};
 pub use repair::print_repair_order;
+pub use vip_form::vip_form;
 
 /// A PDF written to disk.
 #[derive(Clone, Debug, Serialize)]

@@ -614,7 +614,8 @@ pub fn service_requests(
 }
 
 /// The month-end workbook: the month's complaint register, slips register, repair orders, 回访
-/// list, statistics by grade, category, department and channel, and the KPIs beside their
+/// list, statistics by grade, category, department and channel, the quarter's household visits
+/// up to the month's end (areas, 物管员, the office head), and the KPIs beside their
 /// targets (value filled red when missed, green when met). `progress` gets rows written over
 /// the rows of all registers.
 pub fn month_workbook(
@@ -637,6 +638,9 @@ pub fn month_workbook(
         now,
     };
     let slip_rows = slips::register(conn, estate_id, from, to)?;
+    let quarter = Period::quarter_of(month.from);
+    let visit_plan =
+        crate::household_visits::plan(conn, estate_id, &Period::new(quarter.from, month.to)?)?;
     let followup_rows = tables::followups(conn, estate_id, from, to, now)?;
     let complaints = (tables::COMPLAINT_REGISTER.count)(&q)?;
     let repairs = (tables::REPAIR_REGISTER.count)(&q)?;
@@ -738,6 +742,21 @@ pub fn month_workbook(
                 &mut |_, _| {},
             )?;
         }
+        let visits = tables::visit_progress_rows(&visit_plan);
+        let n = visits.len() as u64;
+        sheet::write_register(
+            sheet::add_sheet(wb)?,
+            f,
+            &Heading {
+                scope: format!("{}（截至{}）", visit_plan.quarter, month.to),
+                ..heading("住户回访", "住户回访进度")
+            },
+            &tables::visit_progress_columns(),
+            visits.into_iter().map(Ok),
+            n,
+            disclosure,
+            &mut |_, _| {},
+        )?;
         let n = report.kpis.len() as u64;
         sheet::write_register(
             sheet::add_sheet(wb)?,

@@ -1246,3 +1246,114 @@ pub fn kpi_columns() -> Vec<Column<Kpi>> {
         },
     ]
 }
+
+/// One line of the household-visit progress sheet: an area, a 物管员 or the office head.
+pub struct VisitProgressRow {
+    pub what: &'static str,
+    pub name: String,
+    pub with: String,
+    pub due: i64,
+    pub done: i64,
+    /// Met when the due visits are all done.
+    pub rate: Option<f64>,
+    pub note: String,
+}
+
+/// Units still to visit named on an area's line, at most (the screen lists them all).
+const PENDING_LISTED: usize = 20;
+
+/// The plan's lines: every area, every 物管员 (and anyone else who visited), the office head.
+pub fn visit_progress_rows(plan: &crate::household_visits::VisitPlan) -> Vec<VisitProgressRow> {
+    let rate = |done: i64, due: i64| (due > 0).then(|| done as f64 * 100.0 / due as f64);
+    let mut rows: Vec<VisitProgressRow> = plan
+        .areas
+        .iter()
+        .map(|a| VisitProgressRow {
+            what: "区域",
+            name: a.name.clone(),
+            with: if a.staff.is_empty() {
+                "未分配".into()
+            } else {
+                a.staff.join("、")
+            },
+            due: a.households,
+            done: a.visited,
+            rate: rate(a.visited, a.households),
+            note: match a.pending.len() {
+                0 => String::new(),
+                n if n <= PENDING_LISTED => format!("未回访：{}", a.pending.join("、")),
+                n => format!(
+                    "未回访 {n} 户：{} 等",
+                    a.pending[..PENDING_LISTED].join("、")
+                ),
+            },
+        })
+        .collect();
+    rows.extend(plan.staff.iter().map(|s| VisitProgressRow {
+        what: if s.areas.is_empty() {
+            "其他回访人"
+        } else {
+            "物管员"
+        },
+        name: s.name.clone(),
+        with: s.areas.join("、"),
+        due: s.assigned,
+        done: s.assigned_visited,
+        rate: rate(s.assigned_visited, s.assigned),
+        note: format!("本期回访 {} 次", s.visits),
+    }));
+    rows.push(VisitProgressRow {
+        what: "主任",
+        name: format!("{}年", plan.head.year),
+        with: String::new(),
+        due: i64::from(plan.head.required),
+        done: plan.head.visits,
+        rate: rate(plan.head.visits, i64::from(plan.head.required)),
+        note: "每年登门回访1~2次".into(),
+    });
+    rows
+}
+
+/// The columns of the household-visit progress sheet; the rate filled green at 100 %, red below.
+pub fn visit_progress_columns() -> Vec<Column<VisitProgressRow>> {
+    vec![
+        Column {
+            header: "类别",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::str(r.what),
+        },
+        Column {
+            header: "区域/姓名",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::text(Some(&r.name)),
+        },
+        Column {
+            header: "物管员/分管区域",
+            width: Width::Fit(14.0),
+            value: |r, _| Cell::text(Some(&r.with)),
+        },
+        Column {
+            header: "应回访",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::Int(r.due),
+        },
+        Column {
+            header: "已回访",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::Int(r.done),
+        },
+        Column {
+            header: "完成率",
+            width: Width::Fit(8.0),
+            value: |r, _| {
+                r.rate
+                    .map_or(Cell::Empty, |v| Cell::Pct(v, Some(v >= 100.0)))
+            },
+        },
+        Column {
+            header: "说明",
+            width: Width::Wrap(50.0),
+            value: |r, _| Cell::text(Some(&r.note)),
+        },
+    ]
+}
