@@ -712,6 +712,7 @@ fn followup_life(
                         }
                         .into(),
                     ),
+                    checks: Vec::new(),
                 },
             )
         })?;

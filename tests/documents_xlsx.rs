@@ -52,6 +52,7 @@ fn fixture() -> Fixture {
             &FollowupInput {
                 result: Some("满意".into()),
                 note: Some("业主满意".into()),
+                checks: Vec::new(),
             },
         )
     })
@@ -648,8 +649,18 @@ fn month_workbook_sheets_statistics_and_kpi_fills() {
             "按类别",
             "按部门",
             "按渠道",
-            "指标"
+            "指标",
+            "维修回访"
         ]
+    );
+    // The repair 回访 by role against the seed's quotas, one row a quota.
+    let visits = sheet(&p, "维修回访");
+    let lead = row_by(&visits, "回访人", "维修负责人");
+    assert_eq!(text(cell(&lead, "要求")), "≥ 60%");
+    assert_eq!(text(cell(&lead, "岗位")), "协调员");
+    assert_eq!(
+        text(cell(&row_by(&visits, "回访人", "管理处经理"), "要求")),
+        "≥ 10%"
     );
     let grades = sheet(&p, "按等级");
     let general = row_by(&grades, "等级", "一般");

@@ -22,6 +22,7 @@ pub mod intake;
 mod kpi;
 mod privacy;
 mod queues;
+mod repair_visits;
 pub mod repairs;
 mod search;
 mod slips;

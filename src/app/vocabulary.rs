@@ -47,6 +47,9 @@ pub struct Vocabulary {
     pub day_source: Vec<Word>,
     /// The kinds of attachment file.
     pub media_type: Vec<Word>,
+    /// The points a repair 回访 checks.
+    pub visit_point: Vec<Word>,
+    pub notice_status: Vec<Word>,
 }
 
 // No personal data: the words only. (Beside the type, since the privacy module sits below the
@@ -121,5 +124,7 @@ pub fn read() -> Vocabulary {
         backup_kind: words(&BackupKind::ALL, BackupKind::code, BackupKind::label),
         day_source: words(&DaySource::ALL, DaySource::code, DaySource::label),
         media_type: words(MediaType::ALL, MediaType::code, MediaType::label),
+        visit_point: words(VisitPoint::ALL, VisitPoint::code, VisitPoint::label),
+        notice_status: words(NoticeStatus::ALL, NoticeStatus::code, NoticeStatus::label),
     }
 }

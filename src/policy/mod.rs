@@ -8,7 +8,9 @@
 //! - [`deadlines`]: the deadline rules and the weekend ([`crate::deadlines`], [`crate::calendar`]);
 //! - [`kpi`]: the KPI targets ([`crate::kpi`]);
 //! - [`queues`]: the work lists' tier order and overdue escalation ([`crate::queues`]);
-//! - [`backup`]: the backup folder and rotation ([`crate::backup`]).
+//! - [`backup`]: the backup folder and rotation ([`crate::backup`]);
+//! - [`visits`]: the repair 回访's quotas by role and the 整改通知单's deadlines
+//!   ([`crate::repair_visits`]).
 //!
 //! Invariants: a policy is never edited in place; saving makes a new version, and records keep the
 //! version they were judged under. Code reads rules only from a loaded [`Policy`], never from
@@ -28,6 +30,7 @@ pub mod duty;
 pub mod grading;
 pub mod kpi;
 pub mod queues;
+pub mod visits;
 
 /// The policy document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -52,6 +55,8 @@ pub struct Policy {
     pub backup: backup::BackupPolicy,
     pub duty: duty::DutyPolicy,
     pub attachments: attachments::AttachmentPolicy,
+    /// The repair 回访: quotas by role, the 整改通知单's deadlines.
+    pub repair_visits: visits::RepairVisitPolicy,
 }
 
 /// VIP cards.
@@ -131,6 +136,7 @@ impl Default for Policy {
             backup: backup::BackupPolicy::default(),
             duty: duty::DutyPolicy::default(),
             attachments: attachments::AttachmentPolicy::default(),
+            repair_visits: visits::RepairVisitPolicy::default(),
         }
     }
 }
@@ -308,6 +314,7 @@ fn validate(p: &Policy) -> Result<()> {
     p.deadlines.validate()?;
     p.kpi_targets.validate()?;
     p.backup.validate()?;
+    p.repair_visits.validate()?;
     if !(1..=480).contains(&p.session.idle_minutes) {
         return Err(Error::invalid(
             "session.idle_minutes",

@@ -17,6 +17,7 @@ mod output;
 mod pdf;
 mod queues;
 mod repairs;
+mod visits;
 mod xlsx;
 
 use std::io::Read;
@@ -122,6 +123,9 @@ enum Command {
     /// The duty log and the handover (值班记录 / 交接班记录).
     #[command(subcommand)]
     Duty(duty::Command),
+    /// 整改通知单: the rectification notices a failed repair 回访 point issues.
+    #[command(subcommand)]
+    Notice(visits::Command),
     /// PDF documents: 协调单, 派工单, a complaint's record, the register, the month-end report.
     #[command(subcommand)]
     Pdf(pdf::Command),
@@ -545,6 +549,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Kpi(a) => kpi::run(&mut signed_in(cli)?, a),
         Command::Queue(c) => queues::run(&mut signed_in(cli)?, c),
         Command::Duty(c) => duty::run(&mut signed_in(cli)?, c),
+        Command::Notice(c) => visits::run(&mut signed_in(cli)?, c),
     }
 }
 

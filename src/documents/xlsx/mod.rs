@@ -614,8 +614,9 @@ pub fn service_requests(
 }
 
 /// The month-end workbook: the month's complaint register, slips register, repair orders, 回访
-/// list, statistics by grade, category, department and channel, and the KPIs beside their
-/// targets (value filled red when missed, green when met). `progress` gets rows written over
+/// list, statistics by grade, category, department and channel, the KPIs beside their
+/// targets (value filled red when missed, green when met) and the repair 回访 by role against
+/// its quotas. `progress` gets rows written over
 /// the rows of all registers.
 pub fn month_workbook(
     conn: &Connection,
@@ -638,6 +639,7 @@ pub fn month_workbook(
     };
     let slip_rows = slips::register(conn, estate_id, from, to)?;
     let followup_rows = tables::followups(conn, estate_id, from, to, now)?;
+    let visits = crate::repair_visits::quota(conn, estate_id, month)?.rows;
     let complaints = (tables::COMPLAINT_REGISTER.count)(&q)?;
     let repairs = (tables::REPAIR_REGISTER.count)(&q)?;
     let small = (slip_rows.len() + followup_rows.len()) as u64;
@@ -745,6 +747,17 @@ pub fn month_workbook(
             &heading("指标", "服务指标与目标"),
             &tables::kpi_columns(),
             report.kpis.iter().cloned().map(Ok),
+            n,
+            disclosure,
+            &mut |_, _| {},
+        )?;
+        let n = visits.len() as u64;
+        sheet::write_register(
+            sheet::add_sheet(wb)?,
+            f,
+            &heading("维修回访", "维修回访比例"),
+            &tables::visit_quota_columns(),
+            visits.into_iter().map(Ok),
             n,
             disclosure,
             &mut |_, _| {},
