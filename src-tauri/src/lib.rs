@@ -19,6 +19,7 @@ use crate::state::{AppState, Paths};
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
         attachments, customers, desk, documents, duty, intake, repairs, rules, session, settings,
+        visits,
     };
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         session::app_status,
@@ -139,6 +140,13 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         rules::calendar_year,
         rules::calendar_set,
         rules::calendar_clear,
+        visits::notice_list,
+        visits::notice_overdue,
+        visits::notice_deliver,
+        visits::notice_close,
+        visits::notice_void,
+        visits::notice_print,
+        visits::repair_visit_quota,
         duty::duty_board,
         duty::duty_open_count,
         duty::duty_start,
