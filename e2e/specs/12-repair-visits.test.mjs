@@ -14,6 +14,16 @@ after(() => app.stop())
 before(() => app.demoSignedIn())
 
 let notice
+/** The text of the first node matching the XPath `xp`, once it has one (textContent: table cells
+ *  read the same scrolled or not). */
+async function textAt(xp) {
+  let text = ''
+  await app.browser.waitUntil(async () => {
+    text = await app.browser.execute((x) => document.evaluate(x, document, null, 9, null).singleNodeValue?.textContent ?? '', xp)
+    return text.trim() !== ''
+  }, { timeout: 20000, timeoutMsg: `nothing at ${xp}` })
+  return text.trim()
+}
 
 test('a repair 回访 with one failed checklist point issues a 整改通知单 and sends the order back for rework', async () => {
   await app.record('报修', '卫生间水管漏水，回访检查')
@@ -47,8 +57,7 @@ test('a repair 回访 with one failed checklist point issues a 整改通知单 a
   await app.success('已开具整改通知单并返修')
   await app.visible('#notice-list')
   await app.waitText('#notice-list', wno)
-  const cell = await app.browser.$(`//*[@id='notice-list']//tbody/tr[td[2][normalize-space(.)='${wno}']]/td[1]`)
-  notice = (await cell.getText()).trim()
+  notice = await textAt(`//*[@id='notice-list']//tbody/tr[td[2][normalize-space(.)='${wno}']]/td[1]`)
   assert.match(notice, /^LH-ZG\d{4}-\d{4}$/)
   await app.row('notice-list', notice)
   await app.waitText('#notice-form', '孙师傅')
@@ -83,8 +92,7 @@ test('统计与导出 shows the month\'s repair 回访 by role against its quota
   await app.waitText('#visit-quota', '管理处经理')
   await app.waitText('#visit-quota', '维修负责人')
   // wang (客服主管) visited the order this month: the 主管 row counts at least one.
-  const row = await app.browser.$(`//*[@id='visit-quota']//tbody/tr[td[1][normalize-space(.)='主管']]/td[3]`)
-  await row.waitForExist({ timeout: 20000 })
-  assert.match(await row.getText(), /^[1-9]\d* \/ [1-9]\d*$/)
+  const visited = await textAt(`//*[@id='visit-quota']//tbody/tr[td[1][normalize-space(.)='主管']]/td[3]`)
+  assert.match(visited, /^[1-9]\d* \/ [1-9]\d*$/)
   await app.browser.saveScreenshot('/tmp/fd-e2e-visit-quota.png')
 })
