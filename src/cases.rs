@@ -7,7 +7,8 @@
 //!   its case ([`crate::followups::Recorded`]) and [`record_followup`] applies it in the same
 //!   transaction, so 不满意 always reopens the complaint ([`crate::complaints::reopen`]) or sends
 //!   the repair order back ([`crate::repairs::rework`]).
-//! - The faces record 回访 calls only through [`record_followup`].
+//! - The faces record 回访 calls only through [`record_followup`], a repair's checklist with
+//!   its call.
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -16,6 +17,7 @@ use crate::complaints::{self, Attempt, Complaint, Event};
 use crate::error::Result;
 use crate::followups::{self, Followup, FollowupInput};
 use crate::intake::{self, Intake};
+use crate::repair_visits;
 use crate::repairs;
 use crate::slips::{self, Slip};
 use crate::store::Write;
@@ -47,7 +49,9 @@ pub fn complaint_detail(conn: &Connection, id_or_no: &str) -> Result<ComplaintDe
 }
 
 /// Records a 回访 call ([`followups::record`]) and applies its outcome: 不满意 reopens the
-/// complaint or sends the repair order back for rework, in the same transaction.
+/// complaint or sends the repair order back for rework, in the same transaction; a repair's
+/// checklist is recorded with the call ([`repair_visits::record`]), and a failed point issues
+/// the 整改通知单 and sends the order back (once, if 不满意 has not already).
 pub fn record_followup(w: &mut Write, followup: &str, input: &FollowupInput) -> Result<Followup> {
     let recorded = followups::record(w, followup, input)?;
     if let Some(reopen) = &recorded.reopen {
@@ -59,6 +63,9 @@ pub fn record_followup(w: &mut Write, followup: &str, input: &FollowupInput) -> 
                 repairs::rework(w, &reopen.subject_id, &reopen.reason)?;
             }
         }
+    }
+    if !input.checks.is_empty() {
+        repair_visits::record(w, &recorded.followup, &input.checks)?;
     }
     Ok(recorded.followup)
 }

@@ -793,6 +793,7 @@ fn followup_life(
                         }
                         .into(),
                     ),
+                    checks: Vec::new(),
                 },
             )
         })?;

@@ -81,6 +81,22 @@ pub struct FollowupInput {
     pub result: Option<String>,
     /// What the owner said (required when 不满意: it becomes the reopening reason).
     pub note: Option<String>,
+    /// A repair 回访's checklist, the five points (empty: a call without one). Applied by
+    /// [`crate::cases::record_followup`] through [`crate::repair_visits::record`].
+    pub checks: Vec<CheckInput>,
+}
+
+/// One point of the checklist as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckInput {
+    /// The point's code or label (`fees`, 核对收费情况).
+    pub point: Option<String>,
+    /// 合格 (true) or 不合格 (false).
+    pub passed: Option<bool>,
+    /// What was found (required when 不合格).
+    pub note: Option<String>,
 }
 
 const NOTE: TextRule = TextRule::text("note", "回访记录", 1000);

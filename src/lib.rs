@@ -35,6 +35,7 @@ pub mod kpi;
 pub mod policy;
 pub mod privacy;
 pub mod queues;
+pub mod repair_visits;
 pub mod repairs;
 pub mod search;
 pub mod setup;

@@ -234,6 +234,14 @@ impl Period {
         Ok(Period::quarter_of(first))
     }
 
+    /// The month typed as `YYYY-MM`, or (empty) the month of today (Beijing) at `now`.
+    pub fn month_or_this(s: Option<&str>, now: DateTime<Utc>) -> Result<Period> {
+        match s.map(str::trim) {
+            Some(m) if !m.is_empty() => Period::month(m),
+            _ => Period::month(&local_date(now).format("%Y-%m").to_string()),
+        }
+    }
+
     /// The period as UTC instants `[start, end)`.
     pub fn bounds(&self) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
         let start = |d: NaiveDate| -> Result<DateTime<Utc>> {

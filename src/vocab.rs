@@ -333,3 +333,26 @@ vocabulary!(
         Head = "head" / "主任年度回访",
     }
 );
+
+vocabulary!(
+    /// What a repair 回访 checks (维修回访制度·回访内容, the seed's five points in its order:
+    /// 实地查看维修项目；向业主（住户）了解维修人员服务情况；征询改进意见；核对收费情况；请被回访人签名).
+    VisitPoint, "回访检查项" {
+        Site = "site" / "实地查看维修项目",
+        Service = "service" / "维修人员服务情况",
+        Suggestions = "suggestions" / "征询改进意见",
+        Fees = "fees" / "核对收费情况",
+        Signature = "signature" / "被回访人签名",
+    }
+);
+
+vocabulary!(
+    /// A 整改通知单's state: issued (to be delivered in writing to the repairer), delivered
+    /// (rework under way), closed (rework done) or voided.
+    NoticeStatus, "整改通知单状态" {
+        Issued = "issued" / "待送达",
+        Delivered = "delivered" / "整改中",
+        Closed = "closed" / "已完成",
+        Voided = "voided" / "已作废",
+    }
+);

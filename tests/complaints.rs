@@ -1441,6 +1441,7 @@ fn kf05_whole_path() {
             &FollowupInput {
                 result: Some("不满意".into()),
                 note: Some("下雨后又渗水".into()),
+                checks: Vec::new(),
             },
         )
     })
@@ -1484,6 +1485,7 @@ fn kf05_whole_path() {
             &FollowupInput {
                 result: Some("满意".into()),
                 note: None,
+                checks: Vec::new(),
             },
         )
     })

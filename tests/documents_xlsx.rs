@@ -52,6 +52,7 @@ fn fixture() -> Fixture {
             &FollowupInput {
                 result: Some("满意".into()),
                 note: Some("业主满意".into()),
+                checks: Vec::new(),
             },
         )
     })
@@ -648,9 +649,22 @@ fn month_workbook_sheets_statistics_and_kpi_fills() {
             "按类别",
             "按部门",
             "按渠道",
-            "住户回访",
-            "指标"
+            "指标",
+            "维修回访",
+            "住户回访"
         ]
+    );
+    // The repair 回访 by role against the seed's quotas, one row a quota.
+    let repair_visits = sheet(&p, "维修回访");
+    let lead = row_by(&repair_visits, "回访人", "维修负责人");
+    assert_eq!(text(cell(&lead, "要求")), "≥ 60%");
+    assert_eq!(text(cell(&lead, "岗位")), "协调员");
+    assert_eq!(
+        text(cell(
+            &row_by(&repair_visits, "回访人", "管理处经理"),
+            "要求"
+        )),
+        "≥ 10%"
     );
     // The quarter's household visits up to the month's end: none yet, the head's year not done.
     let visits = sheet(&p, "住户回访");
@@ -675,7 +689,7 @@ fn month_workbook_sheets_statistics_and_kpi_fills() {
     assert_eq!(text(cell(&satisfaction, "是否达标")), "达标");
 
     // Red fill on the missed value, green on the met one (the 本期值 column is C).
-    let xml = member(&p, "xl/worksheets/sheet10.xml");
+    let xml = member(&p, "xl/worksheets/sheet9.xml");
     let styles = member(&p, "xl/styles.xml");
     let header: Vec<String> = kpis[2].iter().map(text).collect();
     let row_of = |label: &str| 1 + kpis.iter().position(|r| text(&r[1]) == label).unwrap();

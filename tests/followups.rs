@@ -17,6 +17,7 @@ fn input(result: &str, note: Option<&str>) -> FollowupInput {
     FollowupInput {
         result: Some(result.into()),
         note: note.map(str::to_string),
+        checks: Vec::new(),
     }
 }
 

@@ -23,6 +23,7 @@ pub mod intake;
 mod kpi;
 mod privacy;
 mod queues;
+mod repair_visits;
 pub mod repairs;
 mod search;
 mod slips;

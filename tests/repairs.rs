@@ -13,7 +13,7 @@ use frontdesk::{time, Actor, Write};
 use crate::common::*;
 
 /// A report of a leak in 3-2-1201.
-fn leak() -> RepairInput {
+pub fn leak() -> RepairInput {
     RepairInput {
         unit: Some("3-2-1201".into()),
         reporter_name: Some("张伟".into()),
@@ -24,7 +24,7 @@ fn leak() -> RepairInput {
     }
 }
 
-fn free_finish() -> FinishInput {
+pub fn free_finish() -> FinishInput {
     FinishInput {
         work_done: Some("更换卫生间地漏密封圈，试水无渗漏".into()),
         materials: Some("密封圈 1 个".into()),
@@ -74,7 +74,7 @@ fn report(d: &mut Desk, input: &RepairInput) -> RepairOrder {
 }
 
 /// Advances the clock by `minutes`, then runs one step as `actor`.
-fn step(
+pub fn step(
     d: &mut Desk,
     actor: &Actor,
     minutes: i64,
@@ -84,7 +84,7 @@ fn step(
     d.store.write(actor, f).unwrap()
 }
 
-fn now_step() -> StepInput {
+pub fn now_step() -> StepInput {
     StepInput::default()
 }
 
@@ -95,7 +95,7 @@ fn to_sun() -> DispatchInput {
     }
 }
 
-fn signed() -> SignOffInput {
+pub fn signed() -> SignOffInput {
     SignOffInput {
         owner_signed: true,
         owner_comment: Some("满意".into()),
@@ -113,7 +113,7 @@ fn to_arrived(d: &mut Desk, id: &str) -> RepairOrder {
 }
 
 /// Creates the leak report and drives it to arrival, then finishes it with `fin`.
-fn finished(d: &mut Desk, fin: &FinishInput) -> RepairOrder {
+pub fn finished(d: &mut Desk, fin: &FinishInput) -> RepairOrder {
     finished_report(d, &leak(), fin)
 }
 
@@ -126,7 +126,7 @@ fn finished_report(d: &mut Desk, input: &RepairInput, fin: &FinishInput) -> Repa
 }
 
 /// A project manager (管理处经理), logged in.
-fn manager(d: &mut Desk) -> Actor {
+pub fn manager(d: &mut Desk) -> Actor {
     let (sup, eid) = (d.supervisor.clone(), d.estate.id.clone());
     d.store
         .write(&sup, |w| {

@@ -18,8 +18,8 @@ use crate::state::{AppState, Paths};
 /// Every command, for the IPC handler and for the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        attachments, customers, desk, documents, duty, household_visits, intake, repairs, rules,
-        session, settings,
+        attachments, customers, desk, documents, duty, household_visits, intake, repair_visits,
+        repairs, rules, session, settings,
     };
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         session::app_status,
@@ -140,6 +140,13 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         rules::calendar_year,
         rules::calendar_set,
         rules::calendar_clear,
+        repair_visits::notice_list,
+        repair_visits::notice_overdue,
+        repair_visits::notice_deliver,
+        repair_visits::notice_close,
+        repair_visits::notice_void,
+        repair_visits::notice_print,
+        repair_visits::repair_visit_quota,
         duty::duty_board,
         duty::duty_open_count,
         duty::duty_start,

@@ -49,6 +49,9 @@ pub struct Vocabulary {
     pub media_type: Vec<Word>,
     pub visit_topic: Vec<Word>,
     pub visit_round: Vec<Word>,
+    /// The points a repair 回访 checks.
+    pub visit_point: Vec<Word>,
+    pub notice_status: Vec<Word>,
 }
 
 // No personal data: the words only. (Beside the type, since the privacy module sits below the
@@ -125,5 +128,7 @@ pub fn read() -> Vocabulary {
         media_type: words(MediaType::ALL, MediaType::code, MediaType::label),
         visit_topic: words(VisitTopic::ALL, VisitTopic::code, VisitTopic::label),
         visit_round: words(VisitRound::ALL, VisitRound::code, VisitRound::label),
+        visit_point: words(VisitPoint::ALL, VisitPoint::code, VisitPoint::label),
+        notice_status: words(NoticeStatus::ALL, NoticeStatus::code, NoticeStatus::label),
     }
 }

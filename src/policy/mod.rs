@@ -9,7 +9,9 @@
 //! - [`kpi`]: the KPI targets ([`crate::kpi`]);
 //! - [`queues`]: the work lists' tier order and overdue escalation ([`crate::queues`]);
 //! - [`backup`]: the backup folder and rotation ([`crate::backup`]);
-//! - [`household_visits`]: areas, 物管员 and visit frequencies ([`crate::household_visits`]).
+//! - [`household_visits`]: areas, 物管员 and visit frequencies ([`crate::household_visits`]);
+//! - [`repair_visits`]: the repair 回访's quotas by role and the 整改通知单's deadlines
+//!   ([`crate::repair_visits`]).
 //!
 //! Invariants: a policy is never edited in place; saving makes a new version, and records keep the
 //! version they were judged under. Code reads rules only from a loaded [`Policy`], never from
@@ -30,6 +32,7 @@ pub mod grading;
 pub mod household_visits;
 pub mod kpi;
 pub mod queues;
+pub mod repair_visits;
 
 /// The policy document.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,6 +58,8 @@ pub struct Policy {
     pub duty: duty::DutyPolicy,
     pub attachments: attachments::AttachmentPolicy,
     pub household_visits: household_visits::HouseholdVisitPolicy,
+    /// The repair 回访: quotas by role, the 整改通知单's deadlines.
+    pub repair_visits: repair_visits::RepairVisitPolicy,
 }
 
 /// VIP cards.
@@ -135,6 +140,7 @@ impl Default for Policy {
             duty: duty::DutyPolicy::default(),
             attachments: attachments::AttachmentPolicy::default(),
             household_visits: household_visits::HouseholdVisitPolicy::default(),
+            repair_visits: repair_visits::RepairVisitPolicy::default(),
         }
     }
 }
@@ -313,6 +319,7 @@ fn validate(p: &Policy) -> Result<()> {
     p.kpi_targets.validate()?;
     p.backup.validate()?;
     p.household_visits.validate()?;
+    p.repair_visits.validate()?;
     if !(1..=480).contains(&p.session.idle_minutes) {
         return Err(Error::invalid(
             "session.idle_minutes",

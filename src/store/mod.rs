@@ -51,6 +51,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_complaint_risks.sql"),
     include_str!("migrations/0011_duty.sql"),
     include_str!("migrations/0013_attachments.sql"),
+    include_str!("migrations/0014_repair_visits.sql"),
     include_str!("migrations/0015_repair_prints.sql"),
     include_str!("migrations/0016_household_visits.sql"),
 ];

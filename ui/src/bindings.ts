@@ -1139,6 +1139,83 @@ async calendarClear(date: string, reason: string) : Promise<Result<null, WireErr
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The notices, newest first: the open ones (待送达, 整改中) or all.
+ */
+async noticeList(all: boolean) : Promise<Result<Notice[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notice_list", { all }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The notices late now (待关注).
+ */
+async noticeOverdue() : Promise<Result<Notice[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notice_overdue") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The notice was handed to the repairer in writing.
+ */
+async noticeDeliver(no: string, note: string | null) : Promise<Result<Notice, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notice_deliver", { no, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The rework is finished: the notice is closed with its result.
+ */
+async noticeClose(no: string, note: string | null) : Promise<Result<Notice, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notice_close", { no, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Voids a notice (supervisors), with the reason.
+ */
+async noticeVoid(no: string, reason: string) : Promise<Result<Notice, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notice_void", { no, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The 《整改通知单》 to `整改通知单/<no>.pdf`.
+ */
+async noticePrint(no: string) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notice_print", { no }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The month `YYYY-MM` (empty: this month) against the repair 回访 quotas by role.
+ */
+async repairVisitQuota(month: string | null) : Promise<Result<QuotaReport, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("repair_visit_quota", { month }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async dutyBoard() : Promise<Result<DutyBoard, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("duty_board") };
@@ -1540,6 +1617,22 @@ category: string; open: boolean }
  * How a contact came in.
  */
 export type Channel = "call" | "visit" | "letter" | "online" | "relayed"
+/**
+ * One point of the checklist as typed.
+ */
+export type CheckInput = { 
+/**
+ * The point's code or label (`fees`, 核对收费情况).
+ */
+point: string | null; 
+/**
+ * 合格 (true) or 不合格 (false).
+ */
+passed: boolean | null; 
+/**
+ * What was found (required when 不合格).
+ */
+note: string | null }
 /**
  * The backups on the recovery screen, newest first, each checked (`verified_entries` is the
  * number of audit entries, or the error).
@@ -2076,7 +2169,12 @@ result: string | null;
 /**
  * What the owner said (required when 不满意: it becomes the reopening reason).
  */
-note: string | null }
+note: string | null; 
+/**
+ * A repair 回访's checklist, the five points (empty: a call without one). Applied by
+ * [`crate::cases::record_followup`] through [`crate::repair_visits::record`].
+ */
+checks: CheckInput[] }
 /**
  * A 回访 call's result.
  */
@@ -2398,6 +2496,27 @@ subject_kind: string;
  */
 subject: string; file_name: string; note: string | null }
 /**
+ * A 整改通知单 (rectification notice).
+ */
+export type Notice = { id: string; estate_id: string; no: string; repair_id: string; repair_no: string; unit: string | null; 
+/**
+ * What the repair was for.
+ */
+repair_content: string; repairer: string | null; visit_id: string; visitor: string; visited_at: string; 
+/**
+ * The failed points and their notes, one a line.
+ */
+problems: string; status: NoticeStatus; notify_by: string; rework_by: string; 
+/**
+ * 逾期未送达 / 逾期未整改, when late at the time of reading.
+ */
+overdue: string | null; delivered_at: string | null; delivered_by: string | null; closed_at: string | null; closed_by: string | null; close_note: string | null; void_reason: string | null; created_at: string; created_by: string }
+/**
+ * A 整改通知单's state: issued (to be delivered in writing to the repairer), delivered
+ * (rework under way), closed (rework done) or voided.
+ */
+export type NoticeStatus = "issued" | "delivered" | "closed" | "voided"
+/**
  * An estate's override row.
  */
 export type Override = { id: string; estate_id: string; date: string; working: boolean; name: string; created_at: string; created_by: string; updated_at: string; updated_by: string }
@@ -2469,6 +2588,46 @@ status: string; deadline: Due | null;
  * Why the item is where it is, in the order the rules apply.
  */
 order_reasons: string[] }
+/**
+ * The month's repair 回访 against the quotas.
+ */
+export type QuotaReport = { 
+/**
+ * 2026年11月.
+ */
+period: string; 
+/**
+ * The month's repairs (signed off in it).
+ */
+repairs: number; rows: QuotaRow[] }
+/**
+ * One role's line of the month's quota.
+ */
+export type QuotaRow = { 
+/**
+ * 管理处经理 / 主管 / 维修负责人.
+ */
+name: string; roles: Role[]; 
+/**
+ * The least percentage the policy asks.
+ */
+target_percent: number; 
+/**
+ * The month's repairs (the same in every row).
+ */
+repairs: number; 
+/**
+ * Distinct repairs of the month visited by this role's staff.
+ */
+visited: number; 
+/**
+ * visited / the month's repairs, in percent (0 when there were none).
+ */
+percent: number; 
+/**
+ * Visits the quota asks for: ⌈repairs × target ÷ 100⌉.
+ */
+needed: number; met: boolean }
 /**
  * 转单 or 退单: moving an order to another repairer, or handing it back to be dispatched again.
  */
@@ -3052,7 +3211,11 @@ day_source: ([string, string])[];
 /**
  * The kinds of attachment file.
  */
-media_type: ([string, string])[]; visit_topic: ([string, string])[]; visit_round: ([string, string])[] }
+media_type: ([string, string])[]; visit_topic: ([string, string])[]; visit_round: ([string, string])[]; 
+/**
+ * The points a repair 回访 checks.
+ */
+visit_point: ([string, string])[]; notice_status: ([string, string])[] }
 export type WireError = { code: string; message: string; 
 /**
  * The input key of the bad field, for `invalid`.

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod duty;
 pub mod household_visits;
 pub mod intake;
+pub mod repair_visits;
 pub mod repairs;
 pub mod rules;
 pub mod session;

@@ -5,7 +5,7 @@ use frontdesk::cases;
 use frontdesk::complaints::{
     self, AttemptInput, CloseInput, ComplaintFilter, ComplaintInput, GradeInput,
 };
-use frontdesk::followups::{self, FollowupInput};
+use frontdesk::followups::{self, CheckInput, FollowupInput};
 use frontdesk::grading::{self, LinkInput};
 use frontdesk::privacy::View;
 use frontdesk::slips::{self, HandOverInput, ReturnInput};
@@ -240,6 +240,11 @@ pub enum FollowupCmd {
         /// What the owner said (required for 不满意).
         #[arg(long)]
         note: Option<String>,
+        /// A repair 回访's checklist, each of the five points once: `fees=合格` or
+        /// `fees=不合格:多收材料费` (points: site, service, suggestions, fees, signature, or
+        /// their Chinese names). A failed point issues a 整改通知单 and sends the order back.
+        #[arg(long = "check")]
+        checks: Vec<String>,
     },
     /// Show a 回访 task with its calls (by id or the subject's number).
     Show { id: String },
@@ -456,10 +461,16 @@ fn followup(ctx: &mut Session, cmd: &FollowupCmd) -> Result<serde_json::Value> {
                 View::List,
             )
         }
-        FollowupCmd::Record { id, result, note } => {
+        FollowupCmd::Record {
+            id,
+            result,
+            note,
+            checks,
+        } => {
             let input = FollowupInput {
                 result: Some(result.clone()),
                 note: note.clone(),
+                checks: checks.iter().map(|c| check_arg(c)).collect::<Result<_>>()?,
             };
             to_json(ctx.write(|w, _| cases::record_followup(w, id, &input))?)
         }
@@ -483,4 +494,35 @@ fn day_start(
         .checked_add_signed(chrono::Duration::days(days))
         .ok_or_else(|| Error::invalid(field, label, "日期超出范围"))?;
     time::parse_input(field, label, &d.to_string())
+}
+
+/// `fees=合格`, `fees=不合格:多收材料费` as a checklist point.
+fn check_arg(s: &str) -> Result<CheckInput> {
+    let (point, rest) = s.split_once('=').ok_or_else(|| {
+        Error::invalid(
+            "checks",
+            "回访检查项",
+            format!("“{s}”应为 检查项=合格 或 检查项=不合格:说明"),
+        )
+    })?;
+    let (verdict, note) = match rest.split_once([':', '：']) {
+        Some((v, n)) => (v, Some(n.to_string())),
+        None => (rest, None),
+    };
+    let passed = match verdict.trim() {
+        "合格" | "pass" => true,
+        "不合格" | "fail" => false,
+        other => {
+            return Err(Error::invalid(
+                "checks",
+                "回访检查项",
+                format!("“{other}”应为 合格 或 不合格"),
+            ))
+        }
+    };
+    Ok(CheckInput {
+        point: Some(point.trim().to_string()),
+        passed: Some(passed),
+        note,
+    })
 }

@@ -14,6 +14,7 @@ mod deadlines;
 mod duty;
 mod household_visits;
 mod kpi;
+mod notices;
 mod output;
 mod pdf;
 mod queues;
@@ -126,6 +127,9 @@ enum Command {
     /// Household visits (住户回访): the quarter's plan, visits recorded, listed, voided.
     #[command(subcommand)]
     Visit(household_visits::Command),
+    /// 整改通知单: the rectification notices a failed repair 回访 point issues.
+    #[command(subcommand)]
+    Notice(notices::Command),
     /// PDF documents: 协调单, 派工单, a complaint's record, the register, the month-end report.
     #[command(subcommand)]
     Pdf(pdf::Command),
@@ -550,6 +554,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Queue(c) => queues::run(&mut signed_in(cli)?, c),
         Command::Duty(c) => duty::run(&mut signed_in(cli)?, c),
         Command::Visit(c) => household_visits::run(&mut signed_in(cli)?, c),
+        Command::Notice(c) => notices::run(&mut signed_in(cli)?, c),
     }
 }
 

@@ -170,6 +170,18 @@ pub enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// The month's repair 回访 against the quotas by role (经理 10 %, 主管 30 %, 维修负责人
+    /// 60 % by default): visited / the month's repairs.
+    VisitQuota {
+        /// YYYY-MM (default: this month).
+        #[arg(long)]
+        month: Option<String>,
+    },
+    /// An order's 回访 checklists and its 整改通知单.
+    Visits {
+        /// Order number (LH-WX2026-0001) or id.
+        id: String,
+    },
 }
 
 pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
@@ -268,5 +280,14 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
         }
         Command::Void { id, reason } => written(ctx, |w, _| repairs::void(w, id, Some(reason))),
         Command::Rework { id, reason } => written(ctx, |w, _| repairs::rework(w, id, reason)),
+        Command::VisitQuota { month } => crate::notices::quota(ctx, month.as_deref()),
+        Command::Visits { id } => {
+            let conn = ctx.store().conn();
+            let order = repairs::order(conn, id)?;
+            to_json((
+                frontdesk::repair_visits::visits_for(conn, &order.id)?,
+                frontdesk::repair_visits::for_repair(conn, &order.id, ctx.store().now())?,
+            ))
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! PDF documents: the 协调单 ([`print_slip`]), the three-part 派工单 ([`repair_order`]), one
 //! complaint's 《客户投诉处理记录表》 with its whole history ([`complaint_record`]), the register of a
-//! period ([`complaint_register`]), the month-end report ([`month_report`]) and the 《交接班记录》
-//! ([`handover`]).
+//! period ([`complaint_register`]), the month-end report ([`month_report`]), the 《交接班记录》
+//! ([`handover`]) and the 《整改通知单》 ([`rectification_notice`]).
 //!
 //! Invariants:
 //! - Every document is drawn with one face chain: the embedded Noto Sans SC, then fallback
@@ -21,6 +21,7 @@ mod code128;
 mod handover;
 mod layout;
 mod month;
+mod notice;
 mod picture;
 mod record;
 mod register;
@@ -44,6 +45,7 @@ use crate::time;
 pub use handover::handover;
 pub use layout::Rendered;
 pub use month::month_report;
+pub use notice::rectification_notice;
 pub use record::complaint_record;
 pub use register::{complaint_register, register_table};
 pub use repair::print_repair_order;

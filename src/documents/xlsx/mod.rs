@@ -614,9 +614,10 @@ pub fn service_requests(
 }
 
 /// The month-end workbook: the month's complaint register, slips register, repair orders, 回访
-/// list, statistics by grade, category, department and channel, the quarter's household visits
-/// up to the month's end (areas, 物管员, the office head), and the KPIs beside their
-/// targets (value filled red when missed, green when met). `progress` gets rows written over
+/// list, statistics by grade, category, department and channel, the KPIs beside their
+/// targets (value filled red when missed, green when met), the repair 回访 by role against its
+/// quotas and the quarter's household visits up to the month's end (areas, 物管员, the office
+/// head). `progress` gets rows written over
 /// the rows of all registers.
 pub fn month_workbook(
     conn: &Connection,
@@ -642,6 +643,7 @@ pub fn month_workbook(
     let visit_plan =
         crate::household_visits::plan(conn, estate_id, &Period::new(quarter.from, month.to)?)?;
     let followup_rows = tables::followups(conn, estate_id, from, to, now)?;
+    let visits = crate::repair_visits::quota(conn, estate_id, month)?.rows;
     let complaints = (tables::COMPLAINT_REGISTER.count)(&q)?;
     let repairs = (tables::REPAIR_REGISTER.count)(&q)?;
     let small = (slip_rows.len() + followup_rows.len()) as u64;
@@ -742,8 +744,30 @@ pub fn month_workbook(
                 &mut |_, _| {},
             )?;
         }
-        let visits = tables::visit_progress_rows(&visit_plan);
+        let n = report.kpis.len() as u64;
+        sheet::write_register(
+            sheet::add_sheet(wb)?,
+            f,
+            &heading("指标", "服务指标与目标"),
+            &tables::kpi_columns(),
+            report.kpis.iter().cloned().map(Ok),
+            n,
+            disclosure,
+            &mut |_, _| {},
+        )?;
         let n = visits.len() as u64;
+        sheet::write_register(
+            sheet::add_sheet(wb)?,
+            f,
+            &heading("维修回访", "维修回访比例"),
+            &tables::visit_quota_columns(),
+            visits.into_iter().map(Ok),
+            n,
+            disclosure,
+            &mut |_, _| {},
+        )?;
+        let households = tables::visit_progress_rows(&visit_plan);
+        let n = households.len() as u64;
         sheet::write_register(
             sheet::add_sheet(wb)?,
             f,
@@ -752,18 +776,7 @@ pub fn month_workbook(
                 ..heading("住户回访", "住户回访进度")
             },
             &tables::visit_progress_columns(),
-            visits.into_iter().map(Ok),
-            n,
-            disclosure,
-            &mut |_, _| {},
-        )?;
-        let n = report.kpis.len() as u64;
-        sheet::write_register(
-            sheet::add_sheet(wb)?,
-            f,
-            &heading("指标", "服务指标与目标"),
-            &tables::kpi_columns(),
-            report.kpis.iter().cloned().map(Ok),
+            households.into_iter().map(Ok),
             n,
             disclosure,
             &mut |_, _| {},

@@ -11,6 +11,7 @@ use crate::documents::Register;
 use crate::error::Result;
 use crate::intake::Intake;
 use crate::kpi::{Comparison, Count, HandlingTime, Kpi};
+use crate::repair_visits::QuotaRow;
 use crate::repairs::PriceItem;
 use crate::slips::RegisterRow;
 use crate::time;
@@ -1188,6 +1189,61 @@ pub fn stat_columns(group: &'static str) -> Vec<Column<StatRow>> {
             header: "平均处理时长（小时）",
             width: Width::Fit(12.0),
             value: |r, _| r.average_hours.map_or(Cell::Empty, Cell::Hours),
+        },
+    ]
+}
+
+/// The columns of the repair 回访 sheet: one quota by role a row; the share is filled green when
+/// it met its quota, red when not.
+pub fn visit_quota_columns() -> Vec<Column<QuotaRow>> {
+    vec![
+        Column {
+            header: "回访人",
+            width: Width::Fit(12.0),
+            value: |r, _| Cell::str(&r.name),
+        },
+        Column {
+            header: "岗位",
+            width: Width::Fit(14.0),
+            value: |r, _| {
+                Cell::owned(
+                    r.roles
+                        .iter()
+                        .map(|x| x.label())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                )
+            },
+        },
+        Column {
+            header: "本月维修（单）",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::Int(r.repairs),
+        },
+        Column {
+            header: "已回访（单）",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::Int(r.visited),
+        },
+        Column {
+            header: "回访率",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::Pct(r.percent, Some(r.met)),
+        },
+        Column {
+            header: "要求",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::owned(format!("≥ {}%", r.target_percent)),
+        },
+        Column {
+            header: "至少应回访（单）",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::Int(r.needed),
+        },
+        Column {
+            header: "是否达标",
+            width: Width::Fit(8.0),
+            value: |r, _| Cell::str(if r.met { "达标" } else { "未达标" }),
         },
     ]
 }
