@@ -47,6 +47,11 @@ pub struct Vocabulary {
     pub day_source: Vec<Word>,
     /// The kinds of attachment file.
     pub media_type: Vec<Word>,
+    /// 赔付: where a claim is, its form, who accepts the work, how it was paid.
+    pub claim_status: Vec<Word>,
+    pub claim_form: Vec<Word>,
+    pub claim_receiver: Vec<Word>,
+    pub pay_method: Vec<Word>,
 }
 
 // No personal data: the words only. (Beside the type, since the privacy module sits below the
@@ -121,5 +126,13 @@ pub fn read() -> Vocabulary {
         backup_kind: words(&BackupKind::ALL, BackupKind::code, BackupKind::label),
         day_source: words(&DaySource::ALL, DaySource::code, DaySource::label),
         media_type: words(MediaType::ALL, MediaType::code, MediaType::label),
+        claim_status: words(ClaimStatus::ALL, ClaimStatus::code, ClaimStatus::label),
+        claim_form: words(ClaimForm::ALL, ClaimForm::code, ClaimForm::label),
+        claim_receiver: words(
+            ClaimReceiver::ALL,
+            ClaimReceiver::code,
+            ClaimReceiver::label,
+        ),
+        pay_method: words(PayMethod::ALL, PayMethod::code, PayMethod::label),
     }
 }

@@ -8,7 +8,8 @@
 //! - [`deadlines`]: the deadline rules and the weekend ([`crate::deadlines`], [`crate::calendar`]);
 //! - [`kpi`]: the KPI targets ([`crate::kpi`]);
 //! - [`queues`]: the work lists' tier order and overdue escalation ([`crate::queues`]);
-//! - [`backup`]: the backup folder and rotation ([`crate::backup`]).
+//! - [`backup`]: the backup folder and rotation ([`crate::backup`]);
+//! - [`claims`]: 赔付 deadlines, approvers and the 收方 threshold ([`crate::claims`]).
 //!
 //! Invariants: a policy is never edited in place; saving makes a new version, and records keep the
 //! version they were judged under. Code reads rules only from a loaded [`Policy`], never from
@@ -23,6 +24,7 @@ use crate::vocab::Role;
 
 pub mod attachments;
 pub mod backup;
+pub mod claims;
 pub mod deadlines;
 pub mod duty;
 pub mod grading;
@@ -52,6 +54,8 @@ pub struct Policy {
     pub backup: backup::BackupPolicy,
     pub duty: duty::DutyPolicy,
     pub attachments: attachments::AttachmentPolicy,
+    /// 赔付: reply and proposal deadlines, approvers, the 收方 threshold.
+    pub claims: claims::ClaimPolicy,
 }
 
 /// VIP cards.
@@ -131,6 +135,7 @@ impl Default for Policy {
             backup: backup::BackupPolicy::default(),
             duty: duty::DutyPolicy::default(),
             attachments: attachments::AttachmentPolicy::default(),
+            claims: claims::ClaimPolicy::default(),
         }
     }
 }
@@ -304,6 +309,7 @@ fn validate(p: &Policy) -> Result<()> {
             "至少需要一个岗位",
         ));
     }
+    p.claims.validate()?;
     grading::validate(&p.grading)?;
     p.deadlines.validate()?;
     p.kpi_targets.validate()?;
