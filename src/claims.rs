@@ -159,7 +159,7 @@ pub struct ClaimInput {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
-pub struct ReplyInput {
+pub struct ClaimReplyInput {
     /// The replying department (id or name).
     pub department: Option<String>,
     pub text: Option<String>,
@@ -169,7 +169,7 @@ pub struct ReplyInput {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
-pub struct ProposalInput {
+pub struct ClaimProposalInput {
     pub text: Option<String>,
     pub amount: Option<String>,
     pub form: Option<String>,
@@ -179,7 +179,7 @@ pub struct ProposalInput {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
-pub struct AgreementInput {
+pub struct ClaimAgreementInput {
     pub text: Option<String>,
     /// `YYYY-MM-DD` (default today).
     pub date: Option<String>,
@@ -189,7 +189,7 @@ pub struct AgreementInput {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
-pub struct PaymentInput {
+pub struct ClaimPaymentInput {
     /// Yuan (default: the approved amount).
     pub amount: Option<String>,
     /// 现金 / 银行转账 / 抵扣物业费 / 其他.
@@ -569,7 +569,12 @@ fn in_state(
 }
 
 /// Records a department's reply; the first one moves the claim to 已回复.
-pub fn reply(w: &mut Write, estate_id: &str, claim: &str, input: &ReplyInput) -> Result<Claim> {
+pub fn reply(
+    w: &mut Write,
+    estate_id: &str,
+    claim: &str,
+    input: &ClaimReplyInput,
+) -> Result<Claim> {
     let p = claim_policy(&w.tx, estate_id)?;
     handler(w, &p, "登记部门回复")?;
     let before = in_state(
@@ -611,7 +616,7 @@ pub fn propose(
     w: &mut Write,
     estate_id: &str,
     claim: &str,
-    input: &ProposalInput,
+    input: &ClaimProposalInput,
 ) -> Result<Claim> {
     let p = claim_policy(&w.tx, estate_id)?;
     handler(w, &p, "登记赔付方案")?;
@@ -694,7 +699,12 @@ fn not_approved(conn: &Connection, estate_id: &str, c: &Claim, doing: &str) -> R
 }
 
 /// Records the agreement signed with the owner, after approval.
-pub fn agree(w: &mut Write, estate_id: &str, claim: &str, input: &AgreementInput) -> Result<Claim> {
+pub fn agree(
+    w: &mut Write,
+    estate_id: &str,
+    claim: &str,
+    input: &ClaimAgreementInput,
+) -> Result<Claim> {
     let p = claim_policy(&w.tx, estate_id)?;
     handler(w, &p, "登记赔付协议")?;
     let c = in_estate(&w.tx, estate_id, claim, w.now)?;
@@ -733,7 +743,12 @@ fn date_or_today(
 }
 
 /// Records the payment: only after approval, at most the approved amount.
-pub fn pay(w: &mut Write, estate_id: &str, claim: &str, input: &PaymentInput) -> Result<Claim> {
+pub fn pay(
+    w: &mut Write,
+    estate_id: &str,
+    claim: &str,
+    input: &ClaimPaymentInput,
+) -> Result<Claim> {
     let p = claim_policy(&w.tx, estate_id)?;
     handler(w, &p, "登记赔付付款")?;
     let c = in_estate(&w.tx, estate_id, claim, w.now)?;

@@ -6,7 +6,8 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use frontdesk::claims::{
-    self, AgreementInput, Claim, ClaimInput, PaymentInput, ProposalInput, ReplyInput,
+    self, Claim, ClaimAgreementInput, ClaimInput, ClaimPaymentInput, ClaimProposalInput,
+    ClaimReplyInput,
 };
 use frontdesk::documents::{pdf, xlsx, Disclosure};
 use frontdesk::estate::{self, StaffInput};
@@ -162,7 +163,7 @@ fn nothing_is_paid_before_the_general_managers_approval() {
         d.coordinator.clone(),
         d.supervisor.clone(),
     );
-    let pay = PaymentInput {
+    let pay = ClaimPaymentInput {
         amount: None,
         method: Some("银行转账".into()),
         date: None,
@@ -173,7 +174,7 @@ fn nothing_is_paid_before_the_general_managers_approval() {
         other => panic!("payment before approval: {other:?}"),
     }
     match act(&mut d, &zhao, |w| {
-        claims::agree(w, &eid, &c.no, &AgreementInput::default())
+        claims::agree(w, &eid, &c.no, &ClaimAgreementInput::default())
     }) {
         Err(Error::State(m)) => assert!(m.contains("尚未经总经理核准"), "{m}"),
         other => panic!("agreement before approval: {other:?}"),
@@ -188,7 +189,7 @@ fn nothing_is_paid_before_the_general_managers_approval() {
             w,
             &eid,
             &c.no,
-            &ReplyInput {
+            &ClaimReplyInput {
                 department: Some("工程维修部".into()),
                 text: Some("同意按地板面积赔付".into()),
             },
@@ -200,7 +201,7 @@ fn nothing_is_paid_before_the_general_managers_approval() {
             w,
             &eid,
             &c.no,
-            &ProposalInput {
+            &ClaimProposalInput {
                 text: Some("赔付木地板更换费用".into()),
                 amount: Some("3000".into()),
                 form: None,
@@ -222,7 +223,7 @@ fn nothing_is_paid_before_the_general_managers_approval() {
             w,
             &eid,
             &c.no,
-            &ProposalInput {
+            &ClaimProposalInput {
                 text: Some("再加一点".into()),
                 amount: Some("5000".into()),
                 form: None,
@@ -240,7 +241,7 @@ fn nothing_is_paid_before_the_general_managers_approval() {
                 w,
                 &eid,
                 &c.no,
-                &PaymentInput {
+                &ClaimPaymentInput {
                     amount: Some("3000.01".into()),
                     ..pay.clone()
                 },
@@ -252,14 +253,14 @@ fn nothing_is_paid_before_the_general_managers_approval() {
         &zhao,
         "method",
         "请选择支付方式",
-        |w| claims::pay(w, &eid, &c.no, &PaymentInput::default()),
+        |w| claims::pay(w, &eid, &c.no, &ClaimPaymentInput::default()),
     );
     act(&mut d, &zhao, |w| {
         claims::agree(
             w,
             &eid,
             &c.no,
-            &AgreementInput {
+            &ClaimAgreementInput {
                 text: Some("甲方一次性赔付乙方人民币叁仟元整".into()),
                 date: Some("2026-11-23".into()),
             },
@@ -316,7 +317,7 @@ fn the_approvers_and_the_receiver_threshold_are_policy() {
             w,
             &eid,
             &above.no,
-            &ProposalInput {
+            &ClaimProposalInput {
                 text: Some("协商降低".into()),
                 amount: Some("4800".into()),
                 form: Some("减免费用".into()),
@@ -370,7 +371,7 @@ fn missed_deadlines_show_as_overdue() {
             w,
             &eid,
             &c.no,
-            &ReplyInput {
+            &ClaimReplyInput {
                 department: Some("客服中心".into()),
                 text: Some("已联系业主".into()),
             },

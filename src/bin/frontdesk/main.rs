@@ -8,6 +8,7 @@
 //! Errors print in Chinese on stderr and exit non-zero (2 for bad input, 1 otherwise).
 
 mod attachments;
+mod claim;
 mod complaints;
 mod customers;
 mod deadlines;
@@ -122,6 +123,9 @@ enum Command {
     /// The duty log and the handover (值班记录 / 交接班记录).
     #[command(subcommand)]
     Duty(duty::Command),
+    /// 赔付 claims: open, reply, propose, approve, agree, pay, void, print, memo, export.
+    #[command(subcommand)]
+    Claim(claim::Command),
     /// PDF documents: 协调单, 派工单, a complaint's record, the register, the month-end report.
     #[command(subcommand)]
     Pdf(pdf::Command),
@@ -545,6 +549,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Kpi(a) => kpi::run(&mut signed_in(cli)?, a),
         Command::Queue(c) => queues::run(&mut signed_in(cli)?, c),
         Command::Duty(c) => duty::run(&mut signed_in(cli)?, c),
+        Command::Claim(c) => claim::run(&mut signed_in(cli)?, c),
     }
 }
 
