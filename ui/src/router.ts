@@ -11,6 +11,7 @@ export const screens = [
   { path: '/settings', title: '设置', key: 'Alt+8', component: () => import('./views/Settings.vue') },
   { path: '/rules', title: '价目表与日历', key: 'Alt+9', supervisor: true, component: () => import('./views/Rules.vue') },
   { path: '/duty', title: '值班与交接班', key: 'Alt+D', component: () => import('./views/Duty.vue') },
+  { path: '/claims', title: '赔付', key: 'Alt+P', component: () => import('./views/Claims.vue') },
   { path: '/attention', title: '待关注', key: 'Alt+0', supervisor: true, component: () => import('./views/Attention.vue') },
 ]
 
