@@ -286,6 +286,19 @@ fn fill(
                 },
             )?;
         }
+        // The 总经理, who approves 赔付 claims (no phone: the random draws above stay as they were).
+        estate::add_staff(
+            w,
+            &eid,
+            &StaffInput {
+                login: Some("gao".into()),
+                name: Some("高总".into()),
+                role: Some("general_manager".into()),
+                department: Some("客服中心".into()),
+                phone: None,
+                password: Some(DEMO_PASSWORD.into()),
+            },
+        )?;
         Ok(())
     })?;
     summary.units = units.len();

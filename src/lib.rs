@@ -3,7 +3,8 @@
 //! Everything the desk records and every workflow it runs lives here, with no UI and no IPC: the
 //! store and its migrations ([`store`]), a desk's first set-up ([`setup`]), the register
 //! ([`estate`], [`customers`], [`intake`], [`complaints`], [`slips`], [`repairs`], [`followups`],
-//! the duty log and handover [`duty`], household visits [`household_visits`]),
+//! the duty log and handover [`duty`], household visits [`household_visits`], compensation
+//! claims [`claims`]),
 //! search ([`search`]), imports ([`import`]) and demo data ([`demo`]); the company's rules as data:
 //! grading and escalation ([`grading`]), the working calendar and deadlines ([`calendar`],
 //! [`deadlines`]), work queues ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]); the
@@ -18,6 +19,7 @@ pub mod auth;
 pub mod backup;
 pub mod calendar;
 pub mod cases;
+pub mod claims;
 pub mod complaints;
 pub mod customers;
 pub mod deadlines;

@@ -297,6 +297,7 @@ vocabulary!(
         Intake = "intake" / "登记",
         Complaint = "complaint" / "投诉",
         Repair = "repair" / "维修单",
+        Claim = "claim" / "赔付单",
     }
 );
 
@@ -354,5 +355,47 @@ vocabulary!(
         Delivered = "delivered" / "整改中",
         Closed = "closed" / "已完成",
         Voided = "voided" / "已作废",
+    }
+);
+
+vocabulary!(
+    /// Where a 赔付 claim is in its life.
+    ClaimStatus, "赔付状态" {
+        Open = "open" / "待回复",
+        Replied = "replied" / "已回复",
+        Proposed = "proposed" / "已提方案",
+        Approved = "approved" / "已核准",
+        Agreed = "agreed" / "已签协议",
+        Paid = "paid" / "已赔付",
+        Voided = "voided" / "已作废",
+    }
+);
+
+vocabulary!(
+    /// How an owner is compensated (赔付形式).
+    ClaimForm, "赔付形式" {
+        Cash = "cash" / "现金",
+        Repair = "repair" / "维修整改",
+        FeeWaiver = "fee_waiver" / "减免费用",
+        Goods = "goods" / "实物补偿",
+        Other = "other" / "其他",
+    }
+);
+
+vocabulary!(
+    /// Who accepts the work of a claim (工程收方), by its amount.
+    ClaimReceiver, "工程收方" {
+        PropertyEngineering = "property_engineering" / "物业工程",
+        DeveloperEngineer = "developer_engineer" / "地产维修工程师",
+    }
+);
+
+vocabulary!(
+    /// How a claim was paid.
+    PayMethod, "支付方式" {
+        Cash = "cash" / "现金",
+        Transfer = "transfer" / "银行转账",
+        FeeOffset = "fee_offset" / "抵扣物业费",
+        Other = "other" / "其他",
     }
 );

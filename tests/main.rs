@@ -6,6 +6,7 @@ mod app;
 mod attachments;
 mod backup;
 mod calendar;
+mod claims;
 mod complaints;
 mod customers;
 mod deadlines;

@@ -18,8 +18,8 @@ use crate::state::{AppState, Paths};
 /// Every command, for the IPC handler and for the TypeScript bindings.
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
-        attachments, customers, desk, documents, duty, household_visits, intake, repair_visits,
-        repairs, rules, session, settings,
+        attachments, claims, customers, desk, documents, duty, household_visits, intake,
+        repair_visits, repairs, rules, session, settings,
     };
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         session::app_status,
@@ -164,6 +164,20 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         household_visits::household_visit_record,
         household_visits::household_visit_void,
         documents::handover_export,
+        claims::claim_list,
+        claims::claim_of_complaint,
+        claims::claim_show,
+        claims::claim_rights,
+        claims::claim_create,
+        claims::claim_reply,
+        claims::claim_propose,
+        claims::claim_approve,
+        claims::claim_agree,
+        claims::claim_pay,
+        claims::claim_void,
+        documents::claim_print,
+        documents::claim_memo,
+        documents::claim_export,
     ])
 }
 

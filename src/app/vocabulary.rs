@@ -52,6 +52,11 @@ pub struct Vocabulary {
     /// The points a repair 回访 checks.
     pub visit_point: Vec<Word>,
     pub notice_status: Vec<Word>,
+    /// 赔付: where a claim is, its form, who accepts the work, how it was paid.
+    pub claim_status: Vec<Word>,
+    pub claim_form: Vec<Word>,
+    pub claim_receiver: Vec<Word>,
+    pub pay_method: Vec<Word>,
 }
 
 // No personal data: the words only. (Beside the type, since the privacy module sits below the
@@ -130,5 +135,13 @@ pub fn read() -> Vocabulary {
         visit_round: words(VisitRound::ALL, VisitRound::code, VisitRound::label),
         visit_point: words(VisitPoint::ALL, VisitPoint::code, VisitPoint::label),
         notice_status: words(NoticeStatus::ALL, NoticeStatus::code, NoticeStatus::label),
+        claim_status: words(ClaimStatus::ALL, ClaimStatus::code, ClaimStatus::label),
+        claim_form: words(ClaimForm::ALL, ClaimForm::code, ClaimForm::label),
+        claim_receiver: words(
+            ClaimReceiver::ALL,
+            ClaimReceiver::code,
+            ClaimReceiver::label,
+        ),
+        pay_method: words(PayMethod::ALL, PayMethod::code, PayMethod::label),
     }
 }

@@ -1,5 +1,5 @@
-//! Attachments (附件): the photos, scans and short recordings of a case — an intake, a complaint
-//! or a repair order (seed: 问题记录应包括但不限于文字、图片、影像; the complaint rules' 音频、
+//! Attachments (附件): the photos, scans and short recordings of a case — an intake, a complaint,
+//! a repair order or a 赔付 claim (seed: 问题记录应包括但不限于文字、图片、影像; the complaint rules' 音频、
 //! 视频、照片). A row per attachment ties a stored file to its subject, with the clerk's file name,
 //! its kind, size and SHA-256, who added it when and a note.
 //!
@@ -62,7 +62,7 @@ pub struct Attachment {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default, deny_unknown_fields)]
 pub struct NewAttachment {
-    /// `intake`, `complaint` or `repair` (or 登记 / 投诉 / 维修单).
+    /// `intake`, `complaint`, `repair` or `claim` (or 登记 / 投诉 / 维修单 / 赔付单).
     pub subject_kind: String,
     /// The subject's id or number (`LH-TS2026-0001`).
     pub subject: String,
@@ -87,6 +87,7 @@ pub fn subject(conn: &Connection, kind: AttachmentSubject, id_or_no: &str) -> Re
         AttachmentSubject::Intake => "intakes",
         AttachmentSubject::Complaint => "complaints",
         AttachmentSubject::Repair => "repair_orders",
+        AttachmentSubject::Claim => "claims",
     };
     conn.query_row(
         &format!(

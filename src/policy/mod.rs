@@ -11,7 +11,8 @@
 //! - [`backup`]: the backup folder and rotation ([`crate::backup`]);
 //! - [`household_visits`]: areas, 物管员 and visit frequencies ([`crate::household_visits`]);
 //! - [`repair_visits`]: the repair 回访's quotas by role and the 整改通知单's deadlines
-//!   ([`crate::repair_visits`]).
+//!   ([`crate::repair_visits`]);
+//! - [`claims`]: 赔付 deadlines, approvers and the 收方 threshold ([`crate::claims`]).
 //!
 //! Invariants: a policy is never edited in place; saving makes a new version, and records keep the
 //! version they were judged under. Code reads rules only from a loaded [`Policy`], never from
@@ -26,6 +27,7 @@ use crate::vocab::Role;
 
 pub mod attachments;
 pub mod backup;
+pub mod claims;
 pub mod deadlines;
 pub mod duty;
 pub mod grading;
@@ -60,6 +62,8 @@ pub struct Policy {
     pub household_visits: household_visits::HouseholdVisitPolicy,
     /// The repair 回访: quotas by role, the 整改通知单's deadlines.
     pub repair_visits: repair_visits::RepairVisitPolicy,
+    /// 赔付: reply and proposal deadlines, approvers, the 收方 threshold.
+    pub claims: claims::ClaimPolicy,
 }
 
 /// VIP cards.
@@ -141,6 +145,7 @@ impl Default for Policy {
             attachments: attachments::AttachmentPolicy::default(),
             household_visits: household_visits::HouseholdVisitPolicy::default(),
             repair_visits: repair_visits::RepairVisitPolicy::default(),
+            claims: claims::ClaimPolicy::default(),
         }
     }
 }
@@ -314,6 +319,7 @@ fn validate(p: &Policy) -> Result<()> {
             "至少需要一个岗位",
         ));
     }
+    p.claims.validate()?;
     grading::validate(&p.grading)?;
     p.deadlines.validate()?;
     p.kpi_targets.validate()?;

@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_repair_policy_version.sql"),
     include_str!("migrations/0010_complaint_risks.sql"),
     include_str!("migrations/0011_duty.sql"),
+    include_str!("migrations/0012_claims.sql"),
     include_str!("migrations/0013_attachments.sql"),
     include_str!("migrations/0014_repair_visits.sql"),
     include_str!("migrations/0015_repair_prints.sql"),

@@ -1379,6 +1379,141 @@ async handoverExport(from: string, to: string, fullPhones: boolean) : Promise<Re
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Every claim not yet paid or voided (`period` absent), else those opened in `period`; only the
+ * 超期 ones with `overdue_only`.
+ */
+async claimList(period: Period | null, overdueOnly: boolean) : Promise<Result<Claim[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_list", { period, overdueOnly }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The claims of one complaint (its page).
+ */
+async claimOfComplaint(complaint: string) : Promise<Result<Claim[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_of_complaint", { complaint }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One claim with its steps and whether the clerk may approve it.
+ */
+async claimShow(claim: string) : Promise<Result<ClaimDetail, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_show", { claim }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What the clerk may do with claims (the screen shows only those actions).
+ */
+async claimRights() : Promise<Result<ClaimRights, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_rights") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async claimCreate(input: ClaimInput) : Promise<Result<Claim, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_create", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async claimReply(claim: string, input: ClaimReplyInput) : Promise<Result<Claim, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_reply", { claim, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async claimPropose(claim: string, input: ClaimProposalInput) : Promise<Result<Claim, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_propose", { claim, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async claimApprove(claim: string, note: string | null) : Promise<Result<Claim, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_approve", { claim, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async claimAgree(claim: string, input: ClaimAgreementInput) : Promise<Result<Claim, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_agree", { claim, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async claimPay(claim: string, input: ClaimPaymentInput) : Promise<Result<Claim, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_pay", { claim, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async claimVoid(claim: string, reason: string) : Promise<Result<Claim, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_void", { claim, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A claim's 《客户赔付处理记录单》 (一式三份: three pages, each marked with its copy), to
+ * `赔付/<no>.pdf`.
+ */
+async claimPrint(no: string) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_print", { no }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A claim's 《赔付业主备忘录》, to `赔付/<no>-备忘录.pdf`.
+ */
+async claimMemo(no: string) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_memo", { no }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The claims opened on the days `from`–`to`, as a workbook in `登记表/`.
+ */
+async claimExport(from: string, to: string) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("claim_export", { from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1499,7 +1634,7 @@ added_by: string; voided_at: string | null; voided_by: string | null; void_reaso
  * What an attachment (附件) belongs to. A new kind of case (a 赔付 claim) adds a word here
  * and a line in `attachments::subject`.
  */
-export type AttachmentSubject = "intake" | "complaint" | "repair"
+export type AttachmentSubject = "intake" | "complaint" | "repair" | "claim"
 /**
  * One communication or coordination attempt (沟通记录).
  */
@@ -1638,6 +1773,163 @@ note: string | null }
  * number of audit entries, or the error).
  */
 export type CheckedBackup = { backup: BackupInfo; ok: boolean; problem: string | null }
+/**
+ * A claim as stored, with the names it refers to and whether its deadlines were missed.
+ */
+export type Claim = { id: string; estate_id: string; no: string; complaint_id: string; complaint_no: string; repair_id: string | null; repair_no: string | null; 
+/**
+ * The complaint's unit and customer (or the person who complained).
+ */
+unit: string | null; customer: string | null; status: ClaimStatus; 
+/**
+ * 赔付事件情况说明.
+ */
+situation: string; 
+/**
+ * 沟通参与人.
+ */
+participants: string; amount_fen: number; form: ClaimForm; 
+/**
+ * 费项承担部门/公司.
+ */
+cost_bearer: string; 
+/**
+ * 工程收方, from the amount.
+ */
+receiver: ClaimReceiver; policy_version: number; 
+/**
+ * The owner's report (the complaint's registration).
+ */
+reported_at: string; 
+/**
+ * The departments' reply is due by…
+ */
+reply_due: string; 
+/**
+ * …and the first proposal to the owner by.
+ */
+proposal_due: string; first_reply_at: string | null; proposal: string | null; first_proposal_at: string | null; approved_at: string | null; approved_by: string | null; approval_note: string | null; agreement: string | null; agreed_on: string | null; paid_fen: number | null; paid_method: PayMethod | null; paid_on: string | null; 
+/**
+ * Who recorded the payment, by name.
+ */
+paid_by: string | null; paid_at: string | null; created_at: string; 
+/**
+ * Who opened it, by name.
+ */
+created_by: string; voided_at: string | null; void_reason: string | null; 
+/**
+ * The reply came after its deadline, or has not come and the deadline has passed.
+ */
+reply_overdue: boolean; 
+/**
+ * The same for the first proposal.
+ */
+proposal_overdue: boolean }
+/**
+ * The agreement signed with the owner (赔付协议).
+ */
+export type ClaimAgreementInput = { text: string | null; 
+/**
+ * `YYYY-MM-DD` (default today).
+ */
+date: string | null }
+/**
+ * A claim with its steps, oldest first.
+ */
+export type ClaimDetail = { claim: Claim; events: Event[]; 
+/**
+ * Whether the viewer may approve it (one of the policy's approvers, and it awaits approval).
+ */
+can_approve: boolean }
+/**
+ * How an owner is compensated (赔付形式).
+ */
+export type ClaimForm = "cash" | "repair" | "fee_waiver" | "goods" | "other"
+/**
+ * Opening a claim.
+ */
+export type ClaimInput = { 
+/**
+ * The complaint: id or number (`LH-TS2026-0001`).
+ */
+complaint: string | null; 
+/**
+ * One of its repair orders, if the claim concerns one: id or number.
+ */
+repair: string | null; 
+/**
+ * 情况说明.
+ */
+situation: string | null; 
+/**
+ * 沟通参与人.
+ */
+participants: string | null; 
+/**
+ * Yuan, e.g. `3200` or `3,200.50`.
+ */
+amount: string | null; 
+/**
+ * 现金 / 维修整改 / 减免费用 / 实物补偿 / 其他 (code or label).
+ */
+form: string | null; 
+/**
+ * 费项承担部门/公司.
+ */
+cost_bearer: string | null }
+/**
+ * The payment as made.
+ */
+export type ClaimPaymentInput = { 
+/**
+ * Yuan (default: the approved amount).
+ */
+amount: string | null; 
+/**
+ * 现金 / 银行转账 / 抵扣物业费 / 其他.
+ */
+method: string | null; 
+/**
+ * `YYYY-MM-DD` (default today).
+ */
+date: string | null }
+/**
+ * A proposal put to the owner; the amount and form may change with it (before approval).
+ */
+export type ClaimProposalInput = { text: string | null; amount: string | null; form: string | null }
+/**
+ * Who accepts the work of a claim (工程收方), by its amount.
+ */
+export type ClaimReceiver = "property_engineering" | "developer_engineer"
+/**
+ * A department's reply (各相关部门应在24小时内回复本部门建议).
+ */
+export type ClaimReplyInput = { 
+/**
+ * The replying department (id or name).
+ */
+department: string | null; text: string | null }
+/**
+ * What the viewer may do with claims under the estate's policy (the screen shows only those
+ * actions; the core checks again at every write).
+ */
+export type ClaimRights = { 
+/**
+ * Open claims, record replies, proposals, agreements and payments.
+ */
+handle: boolean; 
+/**
+ * Approve (核准).
+ */
+approve: boolean; 
+/**
+ * Void.
+ */
+void: boolean }
+/**
+ * Where a 赔付 claim is in its life.
+ */
+export type ClaimStatus = "open" | "replied" | "proposed" | "approved" | "agreed" | "paid" | "voided"
 /**
  * Closing a complaint.
  */
@@ -2488,7 +2780,7 @@ export type MonthExport = { folder: string; workbook: DocumentFile; report: Docu
  */
 export type NewAttachment = { 
 /**
- * `intake`, `complaint` or `repair` (or 登记 / 投诉 / 维修单).
+ * `intake`, `complaint`, `repair` or `claim` (or 登记 / 投诉 / 维修单 / 赔付单).
  */
 subject_kind: string; 
 /**
@@ -2536,6 +2828,10 @@ export type PauseInput = {
  * Why (e.g. 业主出差，下周回来).
  */
 reason: string | null }
+/**
+ * How a claim was paid.
+ */
+export type PayMethod = "cash" | "transfer" | "fee_offset" | "other"
 /**
  * A period of dates (YYYY-MM-DD, Beijing time, inclusive) as the UI sends it; empty = today.
  */
@@ -3215,7 +3511,11 @@ media_type: ([string, string])[]; visit_topic: ([string, string])[]; visit_round
 /**
  * The points a repair 回访 checks.
  */
-visit_point: ([string, string])[]; notice_status: ([string, string])[] }
+visit_point: ([string, string])[]; notice_status: ([string, string])[]; 
+/**
+ * 赔付: where a claim is, its form, who accepts the work, how it was paid.
+ */
+claim_status: ([string, string])[]; claim_form: ([string, string])[]; claim_receiver: ([string, string])[]; pay_method: ([string, string])[] }
 export type WireError = { code: string; message: string; 
 /**
  * The input key of the bad field, for `invalid`.

@@ -12,6 +12,7 @@ export const screens = [
   { path: '/rules', title: '价目表与日历', key: 'Alt+9', supervisor: true, component: () => import('./views/Rules.vue') },
   { path: '/duty', title: '值班与交接班', key: 'Alt+D', component: () => import('./views/Duty.vue') },
   { path: '/visits', title: '住户回访', key: 'Alt+V', component: () => import('./views/HouseholdVisits.vue') },
+  { path: '/claims', title: '赔付', key: 'Alt+P', component: () => import('./views/Claims.vue') },
   { path: '/attention', title: '待关注', key: 'Alt+0', supervisor: true, component: () => import('./views/Attention.vue') },
 ]
 

@@ -250,6 +250,56 @@ pub fn handover_export(
     })
 }
 
+/// A claim's 《客户赔付处理记录单》 (一式三份: three pages, each marked with its copy), to
+/// `赔付/<no>.pdf`.
+#[tauri::command]
+#[specta::specta]
+pub fn claim_print(state: State<'_, AppState>, no: String) -> WireResult<DocumentFile> {
+    let label = "客户赔付处理记录单";
+    record_pdf(&state, "赔付", label, &no, false, pdf::claim_record)
+}
+
+/// A claim's 《赔付业主备忘录》, to `赔付/<no>-备忘录.pdf`.
+#[tauri::command]
+#[specta::specta]
+pub fn claim_memo(state: State<'_, AppState>, no: String) -> WireResult<DocumentFile> {
+    let out = state
+        .paths
+        .document("赔付", &record_file_name(&no, "-备忘录", "pdf"))?;
+    state
+        .read(|s, _| pdf::claim_memo(s.conn(), &no, Disclosure::Masked, s.now(), &out))
+        .map(DocumentFile::from)
+}
+
+/// The claims opened on the days `from`–`to`, as a workbook in `登记表/`.
+#[tauri::command]
+#[specta::specta]
+pub fn claim_export(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+) -> WireResult<DocumentFile> {
+    let period = Period::parse(&from, &to)?;
+    let title = xlsx::claims::TITLE;
+    let (clerk, store) = state.reader()?;
+    let estate = frontdesk::estate::estate(store.conn(), &clerk.estate_id)?;
+    let name = format!("{}{title}{}至{}.xlsx", estate.name, period.from, period.to);
+    let out = state.paths.document("登记表", &name)?;
+    let w = xlsx::claim_register(
+        store.conn(),
+        &clerk.estate_id,
+        &period,
+        store.now(),
+        Disclosure::Masked,
+        &out,
+    )?;
+    Ok(DocumentFile {
+        path: w.path.display().to_string(),
+        count: w.rows,
+        bytes: w.bytes,
+    })
+}
+
 /// The month-end workbook and PDF report of `month` (YYYY-MM) into `月末导出/<month>/`, with
 /// progress sent on `on_progress` (each percent); the desk stays usable meanwhile.
 #[tauri::command]

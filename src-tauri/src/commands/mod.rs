@@ -2,6 +2,7 @@
 //! function and maps the error; nothing here decides a business rule.
 
 pub mod attachments;
+pub mod claims;
 pub mod customers;
 pub mod desk;
 pub mod documents;

@@ -8,6 +8,7 @@
 //! Errors print in Chinese on stderr and exit non-zero (2 for bad input, 1 otherwise).
 
 mod attachments;
+mod claim;
 mod complaints;
 mod customers;
 mod deadlines;
@@ -130,6 +131,9 @@ enum Command {
     /// 整改通知单: the rectification notices a failed repair 回访 point issues.
     #[command(subcommand)]
     Notice(notices::Command),
+    /// 赔付 claims: open, reply, propose, approve, agree, pay, void, print, memo, export.
+    #[command(subcommand)]
+    Claim(claim::Command),
     /// PDF documents: 协调单, 派工单, a complaint's record, the register, the month-end report.
     #[command(subcommand)]
     Pdf(pdf::Command),
@@ -555,6 +559,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Duty(c) => duty::run(&mut signed_in(cli)?, c),
         Command::Visit(c) => household_visits::run(&mut signed_in(cli)?, c),
         Command::Notice(c) => notices::run(&mut signed_in(cli)?, c),
+        Command::Claim(c) => claim::run(&mut signed_in(cli)?, c),
     }
 }
 

@@ -1,7 +1,9 @@
 //! PDF documents: the 协调单 ([`print_slip`]), the three-part 派工单 ([`repair_order`]), one
 //! complaint's 《客户投诉处理记录表》 with its whole history ([`complaint_record`]), the register of a
 //! period ([`complaint_register`]), the month-end report ([`month_report`]), the 《交接班记录》
-//! ([`handover`]) and the 《整改通知单》 ([`rectification_notice`]).
+//! ([`handover`]), the 《整改通知单》 ([`rectification_notice`]), a customer's 《VIP客户登记表》
+//! ([`vip_form`]), a 赔付 claim's 《客户赔付处理记录单》 in three copies ([`claim_record`]) and its
+//! 《赔付业主备忘录》 ([`claim_memo`]).
 //!
 //! Invariants:
 //! - Every document is drawn with one face chain: the embedded Noto Sans SC, then fallback
@@ -17,6 +19,7 @@
 //! - Layout (pages, grids, tables, line breaking, barcode) lives in one module, `layout`; the
 //!   documents only say what goes where.
 
+mod claim;
 mod code128;
 mod handover;
 mod layout;
@@ -42,6 +45,7 @@ use crate::slips;
 use crate::store::Write;
 use crate::time;
 
+pub use claim::{claim_memo, claim_record, COPIES};
 pub use handover::handover;
 pub use layout::Rendered;
 pub use month::month_report;

@@ -1,7 +1,8 @@
 //! XLSX documents: the 《客户投诉处理记录表》 register, the 前台协调单登记表, the repair-order register,
 //! the 回访 list, the desk's logs (电话接待记录本, 客户服务需求记录表), a single 协调单 laid out like
 //! the paper form, the month-end workbook (registers, statistics, KPIs against targets) and the
-//! handovers of a period ([`handover_register`]).
+//! handovers of a period ([`handover_register`]) and the 赔付 claims of a period
+//! ([`claim_register`]).
 //!
 //! Invariants:
 //! - Every table goes through the one register writer ([`sheet::write_register`]); tables are data
@@ -16,6 +17,7 @@
 //!   keeps memory flat, and the file is the same as if one thread did everything.
 //! - Reading only: nothing in the database is changed.
 
+pub mod claims;
 mod form;
 pub mod handovers;
 pub mod sheet;
@@ -31,6 +33,7 @@ use rusqlite::Connection;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet};
 use serde::Serialize;
 
+pub use self::claims::claim_register;
 pub use self::handovers::handover_register;
 use self::sheet::{xlsx_error, Formats, Heading};
 use crate::documents::{read_snapshot, write_atomic, Disclosure, Progress, Register};
