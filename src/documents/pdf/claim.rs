@@ -64,22 +64,10 @@ pub fn claim_record(
     let estate = estate::estate(conn, &c.estate_id)?;
     let copy = Shared::new(0usize);
     let title = "客户赔付处理记录单";
+    let line = format!("{}　编号：{}", estate.name, c.no);
     let header = Box::new(|page: &mut Page| {
+        let top = page.form_title(title, &line);
         let width = page.width - 2.0 * MARGIN;
-        page.text(
-            MARGIN,
-            26.0,
-            width,
-            &format!("《{title}》"),
-            Style::new(17.0).bold().align(Align::Center),
-        );
-        page.text(
-            MARGIN,
-            54.0,
-            width,
-            &format!("{}　编号：{}", estate.name, c.no),
-            Style::new(9.5),
-        );
         let n = copy.get();
         page.text(
             MARGIN,
@@ -88,7 +76,7 @@ pub fn claim_record(
             &format!("第{}联　{}留存", ["一", "二", "三"][n], COPIES[n]),
             Style::new(10.0).bold().align(Align::Right),
         );
-        72.0
+        top
     });
     let mut flow = Flow::new(&format!("{title} {}", c.no), A4, 34.0, header)?;
     for n in 0..COPIES.len() {
@@ -217,24 +205,8 @@ pub fn claim_memo(
     let c = claims::get(conn, claim, now)?;
     let estate = estate::estate(conn, &c.estate_id)?;
     let title = "赔付业主备忘录";
-    let header = Box::new(|page: &mut Page| {
-        let width = page.width - 2.0 * MARGIN;
-        page.text(
-            MARGIN,
-            26.0,
-            width,
-            &format!("《{title}》"),
-            Style::new(17.0).bold().align(Align::Center),
-        );
-        page.text(
-            MARGIN,
-            54.0,
-            width,
-            &format!("{}　编号：{}", estate.name, c.no),
-            Style::new(9.5),
-        );
-        72.0
-    });
+    let line = format!("{}　编号：{}", estate.name, c.no);
+    let header = Box::new(|page: &mut Page| page.form_title(title, &line));
     let mut flow = Flow::new(&format!("{title} {}", c.no), A4, 34.0, header)?;
     let width = A4.width - 2.0 * MARGIN;
     let grid = Grid::proportional(MARGIN, width, &[1.0, 2.0, 1.0, 2.0], 10.5);

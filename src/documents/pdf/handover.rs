@@ -10,8 +10,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-use super::layout::{Align, Cell, Flow, Grid, Page, Row, Style, A4, MARGIN};
-use super::{local, opt, save, Written};
+use super::layout::{Cell, Flow, Grid, Page, Row, A4, MARGIN};
+use super::{local, numbered, opt, save, Written};
 use crate::documents::Disclosure;
 use crate::duty::{self, DutyEntry};
 use crate::error::Result;
@@ -29,38 +29,18 @@ pub fn handover(
     let estate = estate::estate(conn, &h.shift.estate_id)?;
     let title = format!("{}客服中心交接班记录", estate.name);
     let no = h.no.clone();
-    let header = Box::new(|page: &mut Page| {
-        let width = page.width - 2.0 * MARGIN;
-        page.text(
-            MARGIN,
-            26.0,
-            width,
-            &format!("《{title}》"),
-            Style::new(17.0).bold().align(Align::Center),
-        );
-        page.text(MARGIN, 54.0, width, &format!("编号：{no}"), Style::new(9.5));
-        70.0
-    });
+    let header = Box::new(|page: &mut Page| page.form_title(&title, &format!("编号：{no}")));
     let mut flow = Flow::new(&format!("交接班记录 {}", h.no), A4, 34.0, header)?;
     let width = A4.width - 2.0 * MARGIN;
     let grid = Grid::proportional(MARGIN, width, &[1.0, 2.0, 1.0, 2.0], 10.0);
-    let numbered = |lines: Vec<String>| -> String {
-        if lines.is_empty() {
-            return "无".into();
-        }
-        lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| format!("{}. {l}", i + 1))
-            .collect::<Vec<_>>()
-            .join("\n")
+    let entries = |list: &[DutyEntry]| -> Vec<String> {
+        list.iter().map(|e| e.summary(disclosure)).collect()
     };
-    let entries = |list: &[DutyEntry]| list.iter().map(|e| e.summary(disclosure)).collect();
     let mut open: Vec<String> = entries(&h.open_entries);
     if let Some(t) = &h.open_text {
         open.push(t.clone());
     }
-    let lent = h
+    let lent: Vec<String> = h
         .lent
         .iter()
         .map(|l| {
@@ -114,10 +94,10 @@ pub fn handover(
             ]
             .concat(),
         ),
-        wide("遗留问题", numbered(open), 90.0),
-        wide("本班已转登记", numbered(entries(&h.converted)), 40.0),
+        wide("遗留问题", numbered(&open), 90.0),
+        wide("本班已转登记", numbered(&entries(&h.converted)), 40.0),
         wide("注意事项", opt(&h.notes), 50.0),
-        wide("借出物品", numbered(lent), 40.0),
+        wide("借出物品", numbered(&lent), 40.0),
         wide("接班意见", opt(&h.accept_note), 30.0),
         Row::new(
             [

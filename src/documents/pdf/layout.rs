@@ -397,6 +397,21 @@ impl Page {
         self.ops.push(Op::RestoreGraphicsState);
     }
 
+    /// A one-page form's heading: 《title》 centred, and under it on the left `line` (the estate,
+    /// the form's number…). Returns where the body starts.
+    pub fn form_title(&mut self, title: &str, line: &str) -> f32 {
+        let width = self.width - 2.0 * MARGIN;
+        self.text(
+            MARGIN,
+            26.0,
+            width,
+            &format!("《{title}》"),
+            Style::new(17.0).bold().align(Align::Center),
+        );
+        self.text(MARGIN, 54.0, width, line, Style::new(9.5));
+        70.0
+    }
+
     /// Draws already wrapped lines from (`x`, `y`) downwards.
     pub fn lines(&mut self, x: f32, y: f32, width: f32, lines: &[String], style: Style) {
         for (i, line) in lines.iter().enumerate() {

@@ -122,6 +122,19 @@ fn staff_name(conn: &Connection, id: Option<&str>) -> Result<String> {
     Ok(name.unwrap_or_else(|| id.to_string()))
 }
 
+/// Lines numbered 1. 2. 3. one per line; 无 when there are none.
+fn numbered(lines: &[String]) -> String {
+    if lines.is_empty() {
+        return "无".into();
+    }
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{}. {l}", i + 1))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// An optional text, empty when absent.
 fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()

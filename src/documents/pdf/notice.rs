@@ -10,7 +10,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-use super::layout::{Align, Cell, Flow, Grid, Page, Row, Style, A4, MARGIN};
+use super::layout::{Cell, Flow, Grid, Page, Row, A4, MARGIN};
 use super::{local, opt, save, Written};
 use crate::error::Result;
 use crate::estate;
@@ -27,18 +27,7 @@ pub fn rectification_notice(
     let estate = estate::estate(conn, &n.estate_id)?;
     let title = format!("{}维修整改通知单", estate.name);
     let no = n.no.clone();
-    let header = Box::new(|page: &mut Page| {
-        let width = page.width - 2.0 * MARGIN;
-        page.text(
-            MARGIN,
-            26.0,
-            width,
-            &format!("《{title}》"),
-            Style::new(17.0).bold().align(Align::Center),
-        );
-        page.text(MARGIN, 54.0, width, &format!("编号：{no}"), Style::new(9.5));
-        70.0
-    });
+    let header = Box::new(|page: &mut Page| page.form_title(&title, &format!("编号：{no}")));
     let mut flow = Flow::new(&format!("整改通知单 {}", n.no), A4, 34.0, header)?;
     let width = A4.width - 2.0 * MARGIN;
     let grid = Grid::proportional(MARGIN, width, &[1.0, 2.0, 1.0, 2.0], 10.0);

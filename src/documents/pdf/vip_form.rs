@@ -14,8 +14,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-use super::layout::{Align, Cell, Flow, Grid, Page, Row, Style, A4, MARGIN};
-use super::{local, opt, save, Written};
+use super::layout::{Cell, Flow, Grid, Page, Row, A4, MARGIN};
+use super::{local, numbered, opt, save, Written};
 use crate::customers;
 use crate::documents::Disclosure;
 use crate::error::Result;
@@ -43,31 +43,15 @@ pub fn vip_form(
         .or(file.vip_cards.last());
     let title = format!("{}VIP客户登记表", estate.name);
     let card_no = card.map(|k| k.card_no.clone()).unwrap_or_default();
-    let header = Box::new(|page: &mut Page| {
-        let width = page.width - 2.0 * MARGIN;
-        page.text(
-            MARGIN,
-            26.0,
-            width,
-            &format!("《{title}》"),
-            Style::new(17.0).bold().align(Align::Center),
-        );
-        page.text(
-            MARGIN,
-            54.0,
-            width,
-            &format!(
-                "VIP卡号：{}",
-                if card_no.is_empty() {
-                    "（未发卡）"
-                } else {
-                    &card_no
-                }
-            ),
-            Style::new(9.5),
-        );
-        70.0
-    });
+    let card_line = format!(
+        "VIP卡号：{}",
+        if card_no.is_empty() {
+            "（未发卡）"
+        } else {
+            &card_no
+        }
+    );
+    let header = Box::new(|page: &mut Page| page.form_title(&title, &card_line));
     let mut flow = Flow::new(&format!("VIP客户登记表 {}", c.name), A4, 34.0, header)?;
     let width = A4.width - 2.0 * MARGIN;
     let grid = Grid::proportional(MARGIN, width, &[1.0, 2.0, 1.0, 2.0], 10.0);
@@ -133,17 +117,6 @@ pub fn vip_form(
             )
         })
         .collect();
-    let numbered = |lines: &[String]| -> String {
-        if lines.is_empty() {
-            return "无".into();
-        }
-        lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| format!("{}. {l}", i + 1))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
     let known = [
         two("姓名", c.name.clone(), "身份", c.relation.label().into()),
         two("房号", c.unit.clone(), "客户等级", c.tier.label().into()),
