@@ -149,6 +149,9 @@ test('registers: the 客户投诉处理记录表 of a chosen period, as Excel, h
   // Any register also prints: the 前台协调单登记表 of the same period as PDF.
   await app.click('#register-export .el-select')
   await app.choose('前台协调单登记表')
+  // The choice shown before the format is set (a click racing the drop-down once printed the
+  // complaint register instead).
+  await app.waitText('#register-export .el-select', '前台协调单登记表')
   await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='PDF']`)
   await app.click('#register-run')
   await app.waitText('#register-result', '.pdf')
