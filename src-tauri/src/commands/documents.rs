@@ -156,20 +156,20 @@ type RecordPdf = fn(
     &Path,
 ) -> frontdesk::Result<pdf::Written>;
 
-/// One record's PDF, `no`, into `<documents>/<kind>/<no>.pdf`; `label` names it in the audit log
-/// when full numbers are asked for.
+/// One record's PDF, `no`, into `<documents>/<kind>/<no><suffix>.pdf`; `label` names it in the
+/// audit log when full numbers are asked for.
 fn record_pdf(
     state: &AppState,
     kind: &str,
     label: &str,
-    no: &str,
+    (no, suffix): (&str, &str),
     full_phones: bool,
     draw: RecordPdf,
 ) -> WireResult<DocumentFile> {
     let d = state.disclosure(full_phones, &format!("{label} {no}"))?;
     let out = state
         .paths
-        .document(kind, &record_file_name(no, "", "pdf"))?;
+        .document(kind, &record_file_name(no, suffix, "pdf"))?;
     state
         .read(|s, _| draw(s.conn(), no, d, s.now(), &out))
         .map(DocumentFile::from)
@@ -188,7 +188,7 @@ pub fn complaint_record_print(
         &state,
         "投诉记录",
         label,
-        &no,
+        (&no, ""),
         full_phones,
         pdf::complaint_record,
     )
@@ -203,7 +203,7 @@ pub fn handover_print(
     full_phones: bool,
 ) -> WireResult<DocumentFile> {
     let label = "交接班记录";
-    record_pdf(&state, label, label, &no, full_phones, pdf::handover)
+    record_pdf(&state, label, label, (&no, ""), full_phones, pdf::handover)
 }
 
 /// One customer's 《VIP客户登记表》 (by VIP card number or customer id), to `VIP客户登记表/<key>.pdf`.
@@ -215,7 +215,14 @@ pub fn vip_form_print(
     full_phones: bool,
 ) -> WireResult<DocumentFile> {
     let label = "VIP客户登记表";
-    record_pdf(&state, label, label, &customer, full_phones, pdf::vip_form)
+    record_pdf(
+        &state,
+        label,
+        label,
+        (&customer, ""),
+        full_phones,
+        pdf::vip_form,
+    )
 }
 
 /// The handovers of the days `from`–`to` the clerk may see, as a workbook in `登记表/`.
@@ -256,19 +263,22 @@ pub fn handover_export(
 #[specta::specta]
 pub fn claim_print(state: State<'_, AppState>, no: String) -> WireResult<DocumentFile> {
     let label = "客户赔付处理记录单";
-    record_pdf(&state, "赔付", label, &no, false, pdf::claim_record)
+    record_pdf(&state, "赔付", label, (&no, ""), false, pdf::claim_record)
 }
 
 /// A claim's 《赔付业主备忘录》, to `赔付/<no>-备忘录.pdf`.
 #[tauri::command]
 #[specta::specta]
 pub fn claim_memo(state: State<'_, AppState>, no: String) -> WireResult<DocumentFile> {
-    let out = state
-        .paths
-        .document("赔付", &record_file_name(&no, "-备忘录", "pdf"))?;
-    state
-        .read(|s, _| pdf::claim_memo(s.conn(), &no, Disclosure::Masked, s.now(), &out))
-        .map(DocumentFile::from)
+    let label = "赔付业主备忘录";
+    record_pdf(
+        &state,
+        "赔付",
+        label,
+        (&no, "-备忘录"),
+        false,
+        pdf::claim_memo,
+    )
 }
 
 /// The claims opened on the days `from`–`to`, as a workbook in `登记表/`.
