@@ -466,6 +466,18 @@ fn fill(
         summary.intakes += 1;
         summary.repairs += 1;
     }
+    // A repair whose 回访 three days ago found the fee wrong: its 整改通知单 was never handed to
+    // the repairer, so the time tick escalates it (待关注).
+    let (cust_id, unit, phone) = customers[0].clone();
+    late_notice(
+        store,
+        &eid,
+        (&cust_id, &unit, &phone),
+        (&clerk, &coordinator),
+        end - Duration::days(4),
+    )?;
+    summary.intakes += 1;
+    summary.repairs += 1;
     // A few contacts registered twice by mistake, voided with a reason (never deleted).
     let duplicates: Vec<String> = store
         .conn()
@@ -484,6 +496,88 @@ fn fill(
         .query_row("SELECT count(*) FROM followups", [], |r| r.get::<_, i64>(0))?
         as usize;
     Ok(summary)
+}
+
+/// A leak repaired and signed off at `at`, whose 回访 a day later fails 核对收费情况: the
+/// 整改通知单 is issued to 孙师傅 and the order goes back to him; nobody delivers the notice.
+fn late_notice(
+    store: &mut Store,
+    eid: &str,
+    (cust_id, unit, phone): (&str, &str, &str),
+    (clerk, coordinator): (&Actor, &Actor),
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let sun = crate::auth::login(store, "sun", DEMO_PASSWORD)?;
+    let mut t = at;
+    let mut next = |store: &mut Store, minutes| {
+        t += Duration::minutes(minutes);
+        store.clock().set(t);
+    };
+    next(store, 0);
+    let input = crate::intake::IntakeInput {
+        channel: Some("来电".into()),
+        kind: Some("报修".into()),
+        unit: Some(unit.into()),
+        customer_id: Some(cust_id.into()),
+        phone: Some(phone.into()),
+        content: Some("厨房水槽下水管漏水".into()),
+        request: Some("上门更换下水管".into()),
+        ..Default::default()
+    };
+    let i = store.write(clerk, |w| intake::record(w, eid, &input))?;
+    let o = store.write(clerk, |w| {
+        repairs::create(
+            w,
+            eid,
+            &repairs::RepairInput {
+                intake: Some(i.no.clone()),
+                kind: Some("房屋".into()),
+                ..Default::default()
+            },
+        )
+    })?;
+    let to = repairs::DispatchInput {
+        repairer: Some("sun".into()),
+        at: None,
+    };
+    store.write(clerk, |w| repairs::dispatch(w, &o.id, &to))?;
+    next(store, 10);
+    store.write(&sun, |w| repairs::accept(w, &o.id, &Default::default()))?;
+    next(store, 30);
+    store.write(&sun, |w| repairs::arrive(w, &o.id, &Default::default()))?;
+    next(store, 50);
+    let done = repairs::FinishInput {
+        work_done: Some("更换厨房下水管，试水无渗漏".into()),
+        ..Default::default()
+    };
+    store.write(&sun, |w| repairs::finish(w, &o.id, &done))?;
+    next(store, 10);
+    let signed = repairs::SignOffInput {
+        owner_signed: true,
+        owner_comment: Some("已修好".into()),
+        at: None,
+    };
+    store.write(clerk, |w| repairs::sign_off(w, &o.id, &signed))?;
+    next(store, 24 * 60);
+    let task = followups::list_for(store.conn(), SubjectKind::Repair, &o.id)?
+        .into_iter()
+        .find(|f| f.status == crate::vocab::FollowupStatus::Pending)
+        .ok_or_else(|| crate::Error::State("演示数据：维修单没有回访任务".into()))?;
+    let checks = ["site", "service", "suggestions", "fees", "signature"]
+        .into_iter()
+        .map(|point| followups::CheckInput {
+            point: Some(point.into()),
+            passed: Some(point != "fees"),
+            note: (point == "fees").then(|| "免费维修却收了材料费 15 元".into()),
+        })
+        .collect();
+    let call = followups::FollowupInput {
+        result: Some("基本满意".into()),
+        note: Some("修好了，但收了材料费".into()),
+        checks,
+    };
+    store.write(coordinator, |w| cases::record_followup(w, &task.id, &call))?;
+    Ok(())
 }
 
 /// One case being carried forward in time: each step happens a while after the last, and the

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::deadlines::{self, ComplaintClock, DeadlineState, RepairClock};
 use crate::error::{Error, Result};
+use crate::grading::EscalationKind;
 use crate::policy;
 use crate::time;
 use crate::vocab::{Channel, ComplaintStatus, Grade, IntakeKind};
@@ -464,14 +465,7 @@ pub fn compute(
         "SELECT kind, count(*) FROM escalations
          WHERE estate_id = ?1 AND raised_at >= ?2 AND raised_at < ?3 GROUP BY kind ORDER BY kind",
         p,
-        |k| {
-            match k {
-                "failed_attempts" => "多次协调未果上报",
-                "major" => "重大投诉上报",
-                other => other,
-            }
-            .to_string()
-        },
+        |k| EscalationKind::from_code(k).map_or_else(|| k.to_string(), |e| e.label().to_string()),
     )?;
 
     const INTAKES: &str = "FROM intakes WHERE estate_id = ?1 AND voided_at IS NULL

@@ -43,6 +43,7 @@ use crate::followups;
 use crate::grading::{self, Escalation, EscalationKind};
 use crate::intake;
 use crate::policy;
+use crate::repair_visits;
 use crate::repairs::{self, RepairOrder};
 use crate::slips;
 use crate::store::Write;
@@ -420,16 +421,6 @@ pub fn followups(conn: &Connection, estate_id: &str, now: DateTime<Utc>) -> Resu
     finish(conn, &p, drafts, now)
 }
 
-/// "2天3小时", "45分钟".
-fn duration_words(seconds: i64) -> String {
-    let (d, h, m) = (seconds / 86400, seconds % 86400 / 3600, seconds % 3600 / 60);
-    match (d, h) {
-        (0, 0) => format!("{}分钟", m.max(1)),
-        (0, _) => format!("{h}小时{m}分钟"),
-        _ => format!("{d}天{h}小时"),
-    }
-}
-
 /// Escalates every open complaint of the estate whose first response (owner contact, the grade's
 /// first response) or handling (plan, 一般 settled) is overdue now, to the role the policy names for
 /// its grade, once per complaint and kind. Returns the escalations raised now.
@@ -458,7 +449,7 @@ pub fn escalate_overdue(w: &mut Write, estate_id: &str) -> Result<Vec<Escalation
                 what,
                 d.label,
                 due.format("%Y-%m-%d %H:%M"),
-                duration_words(d.overdue_seconds.unwrap_or(0)),
+                time::duration_words(d.overdue_seconds.unwrap_or(0)),
                 to.label()
             );
             if let Some(e) = grading::raise_once(w, &c, kind, to, &reason, pol.version)? {
@@ -477,10 +468,12 @@ pub struct Tick {
     pub escalated: Vec<Escalation>,
 }
 
-/// The time tick: re-grades every open complaint, then escalates the overdue ones.
+/// The time tick: re-grades every open complaint, then escalates the overdue ones and the late
+/// 整改通知单.
 pub fn tick(w: &mut Write, estate_id: &str) -> Result<Tick> {
     let regraded = grading::regrade_all(w, estate_id)?;
-    let escalated = escalate_overdue(w, estate_id)?;
+    let mut escalated = escalate_overdue(w, estate_id)?;
+    escalated.extend(repair_visits::escalate_late(w, estate_id)?);
     Ok(Tick {
         regraded,
         escalated,

@@ -17,7 +17,9 @@
 //!   is finished); it is voided only by a supervisor with a reason. Each move is audited and a
 //!   status event. A notice is overdue when it is not delivered by `notify_by`, or not closed
 //!   by `rework_by` (the policy's hours from the visit); overdue notices are listed for the
-//!   supervisors ([`overdue`]).
+//!   supervisors ([`overdue`]) and, by the time tick, escalated to the policy's role once per
+//!   notice and lateness ([`escalate_late`]: 逾期未送达, 逾期未整改), on 待关注 like an overdue
+//!   complaint.
 //! - The quota's month's repairs are the orders (not voided) whose 回访 task was created in the
 //!   month, i.e. signed off in it; a repair counts as visited for a role when a visit by that
 //!   role's staff is recorded for it, whenever.
@@ -31,6 +33,7 @@ use crate::auth;
 use crate::error::{Error, Result};
 pub use crate::followups::CheckInput;
 use crate::followups::Followup;
+use crate::grading::{self, Escalation, EscalationKind};
 use crate::policy;
 use crate::repairs;
 use crate::store::Write;
@@ -519,6 +522,51 @@ pub fn overdue(conn: &Connection, estate_id: &str, now: DateTime<Utc>) -> Result
         &[&estate_id, &now_db],
         now,
     )
+}
+
+/// Escalates every open notice of the estate late at the write's time to the role the policy
+/// names (`repair_visits.overdue_to`): once per notice for not being delivered by `notify_by`, once
+/// for the rework not done by `rework_by`. Returns the escalations raised now.
+pub fn escalate_late(w: &mut Write, estate_id: &str) -> Result<Vec<Escalation>> {
+    let pol = policy::current(&w.tx, estate_id)?;
+    let to = pol.policy.repair_visits.overdue_to;
+    let mut out = Vec::new();
+    for n in overdue(&w.tx, estate_id, w.now)? {
+        let mut late = Vec::new();
+        if n.status == NoticeStatus::Issued && w.now_db > n.notify_by {
+            late.push((
+                EscalationKind::NoticeUndelivered,
+                &n.notify_by,
+                "书面送达维修人员",
+            ));
+        }
+        if w.now_db > n.rework_by {
+            late.push((EscalationKind::NoticeReworkLate, &n.rework_by, "完成整改"));
+        }
+        for (kind, due, what) in late {
+            let due_at = time::from_db(due)?;
+            let reason = format!(
+                "整改通知单{}（维修单{}，{}）应于{}前{}，已超时{}，上报{}",
+                n.no,
+                n.repair_no,
+                n.repairer.as_deref().unwrap_or("未派维修人员"),
+                due_at
+                    .with_timezone(&time::beijing())
+                    .format("%Y-%m-%d %H:%M"),
+                what,
+                time::duration_words((w.now - due_at).num_seconds()),
+                to.label()
+            );
+            let subject = grading::Subject {
+                estate_id: &n.estate_id,
+                id: &n.id,
+            };
+            if let Some(e) = grading::raise_once_for(w, &subject, kind, to, &reason, pol.version)? {
+                out.push(e);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The notices of one repair order, oldest first.

@@ -66,6 +66,16 @@ pub fn from_db(s: &str) -> Result<DateTime<Utc>> {
         .map_err(|_| Error::Corrupt(format!("时间格式错误：{s}")))
 }
 
+/// A length of time as the desk says it: "2天3小时", "5小时12分钟", "45分钟".
+pub fn duration_words(seconds: i64) -> String {
+    let (d, h, m) = (seconds / 86400, seconds % 86400 / 3600, seconds % 3600 / 60);
+    match (d, h) {
+        (0, 0) => format!("{}分钟", m.max(1)),
+        (0, _) => format!("{h}小时{m}分钟"),
+        _ => format!("{d}天{h}小时"),
+    }
+}
+
 /// The calendar day (Beijing time) a timestamp falls on.
 pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&beijing()).date_naive()

@@ -580,7 +580,7 @@ fn the_third_failed_attempt_within_seven_days_escalates_once() {
     assert_eq!(queue.len(), 1);
     let e = &queue[0];
     assert_eq!(e.kind, "failed_attempts");
-    assert_eq!(e.complaint_no, c.no);
+    assert_eq!(e.subject_no, c.no);
     assert_eq!(e.to_role, Role::Supervisor);
     assert_eq!(e.summary, "楼上卫生间漏水，天花板发霉");
     assert!(

@@ -596,7 +596,7 @@ fn overdue_first_response_and_handling_escalate_once_to_the_grades_role() {
         let e = &t.escalated[0];
         assert_eq!(e.kind, kind, "{grade}");
         assert_eq!(e.to_role, role, "{grade}");
-        assert_eq!(e.complaint_no, c.no);
+        assert_eq!(e.subject_no, c.no);
         for n in needles {
             assert!(e.reason.contains(n), "{grade}: {}", e.reason);
         }
@@ -716,7 +716,7 @@ fn the_escalation_role_comes_from_the_saved_policy() {
         "{}",
         t.escalated[0].reason
     );
-    assert_eq!(t.escalated[0].complaint_no, c.no);
+    assert_eq!(t.escalated[0].subject_no, c.no);
 }
 
 fn escalation_rows(d: &Desk) -> Vec<Vec<Option<String>>> {

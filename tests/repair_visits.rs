@@ -269,6 +269,108 @@ fn a_notice_is_delivered_closed_after_the_rework_and_late_ones_are_overdue() {
 }
 
 #[test]
+fn a_late_notice_is_escalated_by_the_tick_once_for_each_lateness() {
+    use frontdesk::{grading, queues};
+    let mut d = desk();
+    let o = signed_off(&mut d);
+    let coord = d.coordinator.clone();
+    visit(
+        &mut d,
+        &coord,
+        &o.no,
+        &call("基本满意", None, checks(&[("fees", "多收材料费 20 元")])),
+    );
+    let eid = d.estate.id.clone();
+    let tick = |d: &mut Desk| {
+        let eid = d.estate.id.clone();
+        d.store
+            .write(&Actor::system(), |w| queues::tick(w, &eid))
+            .unwrap()
+    };
+    let notices = |e: &[grading::Escalation]| {
+        e.iter()
+            .filter(|e| e.subject_kind == "notice")
+            .map(|e| e.kind.clone())
+            .collect::<Vec<_>>()
+    };
+    // In time: nothing.
+    d.clock.advance(Duration::hours(23));
+    assert!(notices(&tick(&mut d).escalated).is_empty());
+    // Not delivered after 24 h: one escalation to the 主管, and only one however often it ticks.
+    d.clock.advance(Duration::hours(2));
+    let t = tick(&mut d);
+    assert_eq!(notices(&t.escalated), ["notice_undelivered"]);
+    let e = t
+        .escalated
+        .iter()
+        .find(|e| e.subject_kind == "notice")
+        .unwrap();
+    assert_eq!(e.subject_no, "LH-ZG2026-0001");
+    assert_eq!(e.grade, None);
+    assert_eq!(e.to_role, frontdesk::vocab::Role::Supervisor);
+    assert!(
+        e.summary.starts_with(&format!("维修单{}：", o.no)),
+        "{}",
+        e.summary
+    );
+    assert!(
+        e.reason.contains("应于")
+            && e.reason.contains("书面送达维修人员")
+            && e.reason.contains("已超时1小时"),
+        "{}",
+        e.reason
+    );
+    assert!(notices(&tick(&mut d).escalated).is_empty());
+    let open = grading::needs_attention(d.store.conn(), &eid).unwrap();
+    assert_eq!(notices(&open), ["notice_undelivered"]);
+    let events =
+        frontdesk::store::events(d.store.conn(), "rectification_notice", &e.subject_id).unwrap();
+    assert!(events.iter().any(|ev| ev.kind == "escalated"), "{events:?}");
+
+    // Delivered late, then the rework is late too: the second lateness raises its own.
+    let clerk = d.clerk.clone();
+    d.store
+        .write(&clerk, |w| {
+            repair_visits::deliver(w, "LH-ZG2026-0001", None)
+        })
+        .unwrap();
+    d.clock.advance(Duration::hours(24));
+    assert_eq!(notices(&tick(&mut d).escalated), ["notice_rework_late"]);
+    assert!(notices(&tick(&mut d).escalated).is_empty());
+
+    // A supervisor acknowledges it: it leaves 待关注; a clerk may not.
+    let id = e.id.clone();
+    let denied = d
+        .store
+        .write(&clerk, |w| grading::acknowledge(w, &id, None));
+    assert!(matches!(denied, Err(Error::Denied(_))), "{denied:?}");
+    let sup = d.supervisor.clone();
+    let acked = d
+        .store
+        .write(&sup, |w| {
+            grading::acknowledge(w, &id, Some("已督促孙师傅签收"))
+        })
+        .unwrap();
+    assert!(acked.acknowledged_at.is_some());
+    let open = grading::needs_attention(d.store.conn(), &eid).unwrap();
+    assert_eq!(notices(&open), ["notice_rework_late"]);
+
+    // The month's statistics name both kinds.
+    let today = time::local_date(d.clock.now());
+    let k = frontdesk::kpi::compute(
+        d.store.conn(),
+        &eid,
+        today - Duration::days(7),
+        today + Duration::days(1),
+        d.clock.now(),
+    )
+    .unwrap();
+    let names: Vec<_> = k.escalations.iter().map(|c| c.label.as_str()).collect();
+    assert!(names.contains(&"整改通知逾期未送达上报"), "{names:?}");
+    assert!(names.contains(&"整改逾期未完成上报"), "{names:?}");
+}
+
+#[test]
 fn the_months_quota_counts_distinct_repairs_visited_by_each_role() {
     let mut d = desk();
     let orders: Vec<RepairOrder> = (0..4).map(|_| signed_off(&mut d)).collect();
@@ -331,7 +433,7 @@ fn the_months_quota_counts_distinct_repairs_visited_by_each_role() {
 }
 
 #[test]
-fn the_policy_refuses_a_role_in_two_quotas_and_a_zero_percentage() {
+fn the_policy_refuses_a_role_in_two_quotas_a_zero_percentage_and_a_clerk_for_late_notices() {
     let mut d = desk();
     let eid = d.estate.id.clone();
     let sup = d.supervisor.clone();
@@ -342,11 +444,14 @@ fn the_policy_refuses_a_role_in_two_quotas_and_a_zero_percentage() {
         .push(frontdesk::vocab::Role::Supervisor);
     let mut zero = base.clone();
     zero.repair_visits.quotas[1].percent = 0;
+    let mut clerk = base.clone();
+    clerk.repair_visits.overdue_to = frontdesk::vocab::Role::Receptionist;
     let mut early = base;
     early.repair_visits.rework_hours = 12;
     for (p, field, needle) in [
         (twice, "repair_visits.quotas", "只能计入一项"),
         (zero, "repair_visits.quotas", "1–100%"),
+        (clerk, "repair_visits.overdue_to", "主管及以上"),
         (early, "repair_visits.rework_hours", "不能早于"),
     ] {
         assert_rejected(&mut d.store, &sup, field, needle, |w| {

@@ -1,7 +1,8 @@
 // 维修回访 in the real window with demo data: a repair order driven to the owner's sign-off, its
 // 回访 recorded with the five-point checklist where one point (核对收费情况) fails — which issues a
 // 整改通知单 to the repairer and sends the order back for rework; the notice printed as PDF and
-// delivered; the month's repair 回访 by role shown against its quota on 统计与导出.
+// delivered; the month's repair 回访 by role shown against its quota on 统计与导出; the demo's late
+// notice escalated on 待关注 and opened from there.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
@@ -95,4 +96,25 @@ test('统计与导出 shows the month\'s repair 回访 by role against its quota
   const visited = await textAt(`//*[@id='visit-quota']//tbody/tr[td[1][normalize-space(.)='主管']]/td[3]`)
   assert.match(visited, /^[1-9]\d* \/ [1-9]\d*$/)
   await app.browser.saveScreenshot('/tmp/fd-e2e-visit-quota.png')
+})
+
+test('待关注: the demo\'s 整改通知单 never delivered is escalated to the 主管, and opens on 回访', async () => {
+  await app.screen('attention')
+  await app.click('#attention-tick')
+  await app.success('已检查')
+  const late = `//*[@id='attention-list']//tbody/tr[td[5][contains(., '书面送达维修人员')]]`
+  const zg = await textAt(`${late}/td[2]`)
+  assert.match(zg, /^LH-ZG\d{4}-\d{4}$/)
+  assert.equal(await textAt(`${late}/td[3]`), '整改')
+  assert.equal(await textAt(`${late}/td[4]`), '客服主管')
+  const row = await app.browser.$(`${late}/td[2]`)
+  await app.browser.execute((e) => e.click(), row)
+  await app.waitText('#attention-form', zg)
+  await app.waitText('#attention-form', '免费维修却收了材料费')
+  await app.browser.saveScreenshot('/tmp/fd-e2e-attention-notice.png')
+  await app.click('#attention-open')
+  await app.visible('#notice-form')
+  await app.waitText('#notice-form', zg)
+  await app.waitText('#notice-problems', '免费维修却收了材料费 15 元')
+  await app.waitText('#notice-form', '逾期')
 })

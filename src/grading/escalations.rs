@@ -1,12 +1,15 @@
-//! Escalations (上报): append-only rows telling a superior role that a complaint needs them.
+//! Escalations (上报): append-only rows telling a superior role that a case needs them.
 //!
 //! A coordinator's Nth failed attempt within the policy's window escalates the complaint to the
 //! superior role the policy names, at most once per window ([`after_attempt`]); a complaint
-//! reaching 重大 and overdue deadlines raise theirs once per complaint ([`raise_once`]). Nothing
-//! is sent anywhere; the desk sees them in [`needs_attention`].
+//! reaching 重大 and overdue deadlines raise theirs once per complaint ([`raise_once`]). A late
+//! 整改通知单 (not delivered, or not reworked in time) raises one of each kind once per notice
+//! (`repair_visits::escalate_late`, through [`raise_once_for`]). Nothing is sent anywhere; the desk
+//! sees them in [`needs_attention`].
 //!
 //! Invariants: an escalation is never changed except for its acknowledgement, filled in once by
-//! a supervisor; every raise is audited and leaves an `escalated` event on the complaint.
+//! a supervisor; every raise is audited and leaves an `escalated` event on its subject (the
+//! complaint, or the notice).
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -33,6 +36,10 @@ pub enum EscalationKind {
     OverdueFirstResponse,
     /// A handling deadline (plan, 一般 settled) of the complaint is overdue.
     OverdueHandling,
+    /// A 整改通知单 was not delivered to the repairer in writing by its deadline.
+    NoticeUndelivered,
+    /// A 整改通知单's rework was not done by its deadline.
+    NoticeReworkLate,
 }
 
 impl EscalationKind {
@@ -42,23 +49,72 @@ impl EscalationKind {
             EscalationKind::Major => "major",
             EscalationKind::OverdueFirstResponse => "overdue_first_response",
             EscalationKind::OverdueHandling => "overdue_handling",
+            EscalationKind::NoticeUndelivered => "notice_undelivered",
+            EscalationKind::NoticeReworkLate => "notice_rework_late",
+        }
+    }
+
+    /// How the statistics name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            EscalationKind::FailedAttempts => "多次协调未果上报",
+            EscalationKind::Major => "重大投诉上报",
+            EscalationKind::OverdueFirstResponse => "超时未响应上报",
+            EscalationKind::OverdueHandling => "超时未处理上报",
+            EscalationKind::NoticeUndelivered => "整改通知逾期未送达上报",
+            EscalationKind::NoticeReworkLate => "整改逾期未完成上报",
+        }
+    }
+
+    pub const ALL: [EscalationKind; 6] = [
+        EscalationKind::FailedAttempts,
+        EscalationKind::Major,
+        EscalationKind::OverdueFirstResponse,
+        EscalationKind::OverdueHandling,
+        EscalationKind::NoticeUndelivered,
+        EscalationKind::NoticeReworkLate,
+    ];
+
+    /// The kind stored as `code`.
+    pub fn from_code(code: &str) -> Option<EscalationKind> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// What it is raised on: `complaint` or `notice` (`escalations.subject_kind`), and the
+    /// entity its `escalated` event is written on.
+    fn subject(self) -> (&'static str, &'static str) {
+        match self {
+            EscalationKind::NoticeUndelivered | EscalationKind::NoticeReworkLate => {
+                ("notice", "rectification_notice")
+            }
+            _ => ("complaint", "complaint"),
         }
     }
 }
 
-/// One escalation, with the complaint it concerns.
+/// What an escalation is raised on, as [`raise_once_for`] takes it.
+pub struct Subject<'a> {
+    pub estate_id: &'a str,
+    pub id: &'a str,
+}
+
+/// One escalation, with the complaint or the 整改通知单 it concerns.
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Escalation {
     pub id: String,
     pub estate_id: String,
+    /// `complaint` or `notice` (a 整改通知单).
     pub subject_kind: String,
     pub subject_id: String,
-    pub complaint_no: String,
-    /// The complaint's content, shortened.
+    /// The complaint's or the notice's number.
+    pub subject_no: String,
+    /// The complaint's content, or the notice's repair order and problems, shortened.
     pub summary: String,
-    pub grade: Grade,
-    /// `failed_attempts`, `major`, `overdue_first_response` or `overdue_handling`.
+    /// The complaint's grade (none for a notice).
+    pub grade: Option<Grade>,
+    /// `failed_attempts`, `major`, `overdue_first_response`, `overdue_handling`,
+    /// `notice_undelivered` or `notice_rework_late`.
     pub kind: String,
     pub reason: String,
     pub to_role: Role,
@@ -71,11 +127,15 @@ pub struct Escalation {
 }
 
 const ESCALATION_SELECT: &str = "SELECT e.id, e.estate_id, e.subject_kind, e.subject_id,
-        c.no, i.content, c.grade, e.kind, e.reason, e.to_role, e.policy_version, e.raised_at,
+        COALESCE(c.no, n.no),
+        COALESCE(i.content, '维修单' || r.no || '：' || n.problems),
+        c.grade, e.kind, e.reason, e.to_role, e.policy_version, e.raised_at,
         e.raised_by, e.acknowledged_at, e.acknowledged_by, e.ack_note
     FROM escalations e
-    JOIN complaints c ON c.id = e.subject_id
-    JOIN intakes i ON i.id = c.intake_id";
+    LEFT JOIN complaints c ON e.subject_kind = 'complaint' AND c.id = e.subject_id
+    LEFT JOIN intakes i ON i.id = c.intake_id
+    LEFT JOIN rectification_notices n ON e.subject_kind = 'notice' AND n.id = e.subject_id
+    LEFT JOIN repair_orders r ON r.id = n.repair_id";
 
 fn escalation_row(r: &rusqlite::Row) -> rusqlite::Result<Escalation> {
     Ok(Escalation {
@@ -83,7 +143,7 @@ fn escalation_row(r: &rusqlite::Row) -> rusqlite::Result<Escalation> {
         estate_id: r.get(1)?,
         subject_kind: r.get(2)?,
         subject_id: r.get(3)?,
-        complaint_no: r.get(4)?,
+        subject_no: r.get(4)?,
         summary: intake::short(&r.get::<_, String>(5)?, 40),
         grade: r.get(6)?,
         kind: r.get(7)?,
@@ -126,41 +186,48 @@ pub fn needs_attention(conn: &Connection, estate_id: &str) -> Result<Vec<Escalat
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Whether an escalation of `kind` was raised for the complaint (since `since`, or ever).
-pub(crate) fn raised_since(
+/// Whether an escalation of `kind` was raised for its subject (since `since`, or ever).
+fn raised_since(
     w: &Write,
-    complaint_id: &str,
+    subject_id: &str,
     kind: EscalationKind,
     since: Option<DateTime<Utc>>,
 ) -> Result<bool> {
     Ok(w.tx
         .query_row(
-            "SELECT 1 FROM escalations WHERE subject_kind = 'complaint' AND subject_id = ?1
-               AND kind = ?2 AND (?3 IS NULL OR raised_at >= ?3) LIMIT 1",
-            params![complaint_id, kind.code(), since.map(time::to_db)],
+            "SELECT 1 FROM escalations WHERE subject_kind = ?1 AND subject_id = ?2
+               AND kind = ?3 AND (?4 IS NULL OR raised_at >= ?4) LIMIT 1",
+            params![
+                kind.subject().0,
+                subject_id,
+                kind.code(),
+                since.map(time::to_db)
+            ],
             |_| Ok(()),
         )
         .optional()?
         .is_some())
 }
 
-pub(crate) fn raise(
+fn raise(
     w: &mut Write,
-    c: &Complaint,
+    subject: &Subject,
     kind: EscalationKind,
     to: Role,
     reason: &str,
     policy_version: i64,
 ) -> Result<Escalation> {
     let id = w.new_id();
+    let (subject_kind, entity) = kind.subject();
     w.tx.execute(
         "INSERT INTO escalations(id, estate_id, subject_kind, subject_id, kind, reason, to_role,
             policy_version, raised_at, raised_by)
-         VALUES (?1, ?2, 'complaint', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             id,
-            c.estate_id,
-            c.id,
+            subject.estate_id,
+            subject_kind,
+            subject.id,
             kind.code(),
             reason,
             to,
@@ -172,16 +239,31 @@ pub(crate) fn raise(
     let e = escalation(&w.tx, &id)?;
     w.audit_insert("escalation", &id, &e)?;
     w.event(
-        "complaint",
-        &c.id,
+        entity,
+        subject.id,
         "escalated",
         json!({ "escalation_id": id, "kind": kind.code(), "to_role": to, "reason": reason }),
     )?;
     Ok(e)
 }
 
-/// Raises an escalation of `kind` for the complaint unless one of that kind was ever raised for
+/// Raises an escalation of `kind` for its subject unless one of that kind was ever raised for
 /// it (acknowledged or not): `None` when it already was.
+pub fn raise_once_for(
+    w: &mut Write,
+    subject: &Subject,
+    kind: EscalationKind,
+    to: Role,
+    reason: &str,
+    policy_version: i64,
+) -> Result<Option<Escalation>> {
+    if raised_since(w, subject.id, kind, None)? {
+        return Ok(None);
+    }
+    raise(w, subject, kind, to, reason, policy_version).map(Some)
+}
+
+/// [`raise_once_for`] a complaint.
 pub fn raise_once(
     w: &mut Write,
     c: &Complaint,
@@ -190,10 +272,11 @@ pub fn raise_once(
     reason: &str,
     policy_version: i64,
 ) -> Result<Option<Escalation>> {
-    if raised_since(w, &c.id, kind, None)? {
-        return Ok(None);
-    }
-    raise(w, c, kind, to, reason, policy_version).map(Some)
+    let subject = Subject {
+        estate_id: &c.estate_id,
+        id: &c.id,
+    };
+    raise_once_for(w, &subject, kind, to, reason, policy_version)
 }
 
 /// After an attempt: the Nth failed attempt on the complaint within the policy's window
@@ -251,9 +334,13 @@ pub(crate) fn after_attempt(
         attempt.staff,
         to.label()
     );
+    let subject = Subject {
+        estate_id: &c.estate_id,
+        id: &c.id,
+    };
     raise(
         w,
-        c,
+        &subject,
         EscalationKind::FailedAttempts,
         to,
         &reason,

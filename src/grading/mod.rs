@@ -26,11 +26,11 @@ mod rules;
 mod workflow;
 
 pub use crate::policy::grading::{Duty, EscalationPolicy, GradingPolicy};
+pub(crate) use escalations::after_attempt;
 pub use escalations::{
-    acknowledge, escalation, escalations_for, needs_attention, raise_once, Escalation,
-    EscalationKind,
+    acknowledge, escalation, escalations_for, needs_attention, raise_once, raise_once_for,
+    Escalation, EscalationKind, Subject,
 };
-pub(crate) use escalations::{after_attempt, raise, raised_since};
 pub use gather::{gather, Inputs, Member};
 pub use issues::{issue, link, suggest_issues, unlink, Candidate, Issue, LinkInput};
 pub(crate) use issues::{issue_of, member_left};

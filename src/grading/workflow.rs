@@ -14,8 +14,8 @@ use serde_json::json;
 
 use super::gather::is_open;
 use super::{
-    escalations_for, evaluate, gather, issue, issue_of, raise, raised_since, Assessment,
-    Escalation, EscalationKind, Issue,
+    escalations_for, evaluate, gather, issue, issue_of, raise_once, Assessment, Escalation,
+    EscalationKind, Issue,
 };
 use crate::complaints::record as complaints;
 use crate::error::Result;
@@ -74,9 +74,9 @@ pub(crate) fn raise_grade(w: &mut Write, complaint_id: &str, context: &str) -> R
             "manual": false,
         }),
     )?;
-    if a.grade == Grade::Major && !raised_since(w, &c.id, EscalationKind::Major, None)? {
+    if a.grade == Grade::Major {
         let to = pol.policy.grading.escalation.major_to_role;
-        raise(
+        raise_once(
             w,
             &c,
             EscalationKind::Major,

@@ -3,8 +3,11 @@
 //! deadlines: the written notice to the repairer within 24 hours (回访中发现的问题，24小时内书面
 //! 通知维修人员进行整改) and the rework after it.
 //!
+//! A notice late on either deadline is escalated to the supervisor role `overdue_to` names.
+//!
 //! Invariants: pure data and its checks; every quota names at least one role, no role is in two
-//! quotas (a visit counts for one quota only), a percentage is 1–100.
+//! quotas (a visit counts for one quota only), a percentage is 1–100; late notices go to a
+//! supervisor role.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +26,8 @@ pub struct RepairVisitPolicy {
     /// Hours from the 回访 by which the rework is done. The seed sets no time; the default
     /// borrows two days (小修不过夜，中修1-3天).
     pub rework_hours: i64,
+    /// Who a late notice (not delivered, or not reworked in time) is escalated to, on 待关注.
+    pub overdue_to: Role,
 }
 
 /// One quota: a name as the seed calls the visitor, the app's roles that count for it, and the
@@ -54,6 +59,7 @@ impl Default for RepairVisitPolicy {
             ],
             notify_hours: 24,
             rework_hours: 48,
+            overdue_to: Role::Supervisor,
         }
     }
 }
@@ -112,6 +118,13 @@ impl RepairVisitPolicy {
             if !(1..=24 * 366).contains(&v) {
                 return bad(field, label, "应为 1 小时到 1 年之间".into());
             }
+        }
+        if !crate::auth::SUPERVISORS.contains(&self.overdue_to) {
+            return bad(
+                "repair_visits.overdue_to",
+                "逾期上报至",
+                "须为主管及以上岗位".into(),
+            );
         }
         if self.rework_hours < self.notify_hours {
             return bad(

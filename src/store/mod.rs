@@ -55,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_repair_visits.sql"),
     include_str!("migrations/0015_repair_prints.sql"),
     include_str!("migrations/0016_household_visits.sql"),
+    include_str!("migrations/0017_notice_escalations.sql"),
 ];
 
 /// How long a write waits for another program's write to finish before it gives up with `busy`.

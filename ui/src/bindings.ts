@@ -2350,15 +2350,28 @@ channel: string | null; unit: string | null; caller: string | null; phone: strin
  */
 closed_reason: string | null }
 /**
- * One escalation, with the complaint it concerns.
+ * One escalation, with the complaint or the 整改通知单 it concerns.
  */
-export type Escalation = { id: string; estate_id: string; subject_kind: string; subject_id: string; complaint_no: string; 
+export type Escalation = { id: string; estate_id: string; 
 /**
- * The complaint's content, shortened.
+ * `complaint` or `notice` (a 整改通知单).
  */
-summary: string; grade: Grade; 
+subject_kind: string; subject_id: string; 
 /**
- * `failed_attempts`, `major`, `overdue_first_response` or `overdue_handling`.
+ * The complaint's or the notice's number.
+ */
+subject_no: string; 
+/**
+ * The complaint's content, or the notice's repair order and problems, shortened.
+ */
+summary: string; 
+/**
+ * The complaint's grade (none for a notice).
+ */
+grade: Grade | null; 
+/**
+ * `failed_attempts`, `major`, `overdue_first_response`, `overdue_handling`,
+ * `notice_undelivered` or `notice_rework_late`.
  */
 kind: string; reason: string; to_role: Role; policy_version: number; raised_at: string; raised_by: string; acknowledged_at: string | null; acknowledged_by: string | null; ack_note: string | null }
 export type Estate = { id: string; name: string; code: string; slip_title: string }
