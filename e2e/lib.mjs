@@ -73,6 +73,14 @@ export async function launch(name, prepare) {
         process.kill(pid, 'SIGTERM')
       } catch {}
     }
+    for (let i = 0; i < 100 && appPids(dataDir).length; i++) await sleep(100)
+    // On a loaded machine an app may take longer than 10 s to close: the next spec's app would
+    // find it still holding the single-instance name and fail to start.
+    for (const pid of appPids(dataDir)) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {}
+    }
     for (let i = 0; i < 50 && appPids(dataDir).length; i++) await sleep(100)
     driver.kill('SIGTERM')
     await new Promise((r) => (driver.exitCode != null ? r() : driver.once('exit', r)))

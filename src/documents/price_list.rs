@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-use super::{pdf, read_snapshot, xlsx, Disclosure, Exported, Format};
+use super::disclosure::Disclosure;
+use super::io::read_snapshot;
+use super::register::{Exported, Format};
+use super::{pdf, xlsx};
 use crate::error::Result;
 use crate::{estate, repairs, time};
 
@@ -47,7 +50,7 @@ pub fn write(
     };
     Ok(match format {
         Format::Xlsx => {
-            let w = xlsx::price_list(conn, estate_id, scope, items, now, out)?;
+            let w = xlsx::price_list(conn, estate_id, TITLE, scope, items, now, out)?;
             Exported {
                 path: w.path,
                 count: w.rows,

@@ -12,7 +12,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::lifecycle::{load_in, saved, step_time};
+use super::steps::{load_in, saved, step_time};
 use super::{amount, find_price_item, given, local, FinishInput, RepairOrder, ORDER};
 use crate::auth::SUPERVISORS;
 use crate::error::{Error, Result};

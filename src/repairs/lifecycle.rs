@@ -1,21 +1,22 @@
 //! The life cycle of an order after its report: dispatch to a 维修工, 转单 / 退单, 接单, 到场,
 //! finish, the owner's sign-off (which schedules the 回访), the finance confirmation, void and
-//! rework; every print of its 派工单 (the first the original, later ones 补打); and the step machinery they share (the state check, the step's time, the status
-//! event, the audited save).
+//! rework; every print of its 派工单 (the first the original, later ones 补打). The step machinery
+//! they share with the fee confirmation is in `steps.rs`.
 //!
 //! Invariants: each step checks the current state ([`Error::State`] names it in Chinese), records
 //! its own time and appends a `status` event; a step's time is never in the future and never before
 //! the time the order entered its current state; every change is audited against the order as it
 //! was. A paid order closes only at the finance confirmation, and only with its fee settled.
 
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::fees::{fee, Fee};
 use super::report::index;
-use super::{fee_approval, given, local, order, FeeApproval, RepairOrder, ORDER};
+use super::steps::{entered_at, load_in, move_to, saved, step_time};
+use super::{fee_approval, given, order, FeeApproval, RepairOrder, ORDER};
 use crate::auth::SUPERVISORS;
 use crate::error::{Error, Result};
 use crate::estate::{self, Staff};
@@ -118,101 +119,6 @@ fn repairer_field(
         ));
     }
     Ok(Some(s))
-}
-
-/// Loads an order for a step, refusing unless its status is one of `from`.
-pub(super) fn load_in(
-    conn: &Connection,
-    id: &str,
-    from: &[RepairStatus],
-    doing: &str,
-) -> Result<RepairOrder> {
-    let o = order(conn, id)?;
-    if !from.contains(&o.status) {
-        return Err(Error::State(format!(
-            "维修单 {} 当前状态为“{}”，不能{doing}",
-            o.no,
-            o.status.label()
-        )));
-    }
-    Ok(o)
-}
-
-/// When the order entered its current status, and what that time is called.
-pub(super) fn entered_at(o: &RepairOrder) -> (Option<&str>, &'static str) {
-    match o.status {
-        RepairStatus::Reported => (Some(&o.reported_at), "报修时间"),
-        RepairStatus::Dispatched => (o.dispatched_at.as_deref(), "派工时间"),
-        RepairStatus::Accepted => (o.accepted_at.as_deref(), "接单时间"),
-        RepairStatus::Arrived => (o.arrived_at.as_deref(), "到场时间"),
-        RepairStatus::Finished => (o.finished_at.as_deref(), "完工时间"),
-        RepairStatus::SignedOff => (o.signed_off_at.as_deref(), "签认时间"),
-        RepairStatus::Closed | RepairStatus::Voided => (o.closed_at.as_deref(), "结单时间"),
-    }
-}
-
-/// The time of a step: as given (Beijing time without an offset) or now. Never in the future and
-/// never before `after`; a time typed to the minute within the minute of `after` counts as `after`.
-pub(super) fn step_time(
-    w: &Write,
-    label: &'static str,
-    value: Option<&str>,
-    after: (Option<&str>, &'static str),
-) -> Result<DateTime<Utc>> {
-    let at = match given(value) {
-        Some(s) => time::parse_input("at", label, s)?,
-        None => w.now,
-    };
-    if at > w.now {
-        return Err(Error::invalid(
-            "at",
-            label,
-            format!("{} 晚于当前时间", local(at)),
-        ));
-    }
-    let (Some(prev), prev_label) = after else {
-        return Ok(at);
-    };
-    let prev = time::from_db(prev)?;
-    let prev_minute = prev
-        .duration_trunc(Duration::minutes(1))
-        .map_err(|e| Error::Corrupt(format!("时间无法取整：{e}")))?;
-    if at < prev_minute {
-        return Err(Error::invalid(
-            "at",
-            label,
-            format!("{} 早于{prev_label}（{}）", local(at), local(prev)),
-        ));
-    }
-    Ok(at.max(prev))
-}
-
-/// Moves the order to `to` and appends the status event (`data` adds to `from`/`to`).
-pub(super) fn move_to(
-    w: &Write,
-    id: &str,
-    from: RepairStatus,
-    to: RepairStatus,
-    mut data: serde_json::Value,
-) -> Result<()> {
-    w.tx.execute(
-        "UPDATE repair_orders SET status = ?2 WHERE id = ?1",
-        params![id, to],
-    )?;
-    data["from"] = json!(from);
-    data["to"] = json!(to);
-    w.event(ORDER, id, "status", data)
-}
-
-/// Stamps the change and audits it against `before`; returns the order as it is now.
-pub(super) fn saved(w: &mut Write, before: &RepairOrder) -> Result<RepairOrder> {
-    w.tx.execute(
-        "UPDATE repair_orders SET updated_at = ?2, updated_by = ?3 WHERE id = ?1",
-        params![before.id, w.now_db, w.actor.staff_id],
-    )?;
-    let after = order(&w.tx, &before.id)?;
-    w.audit_update(ORDER, &before.id, before, &after)?;
-    Ok(after)
 }
 
 /// Sends a reported order to a repairer (维修工 only). After a 退单 ([`reassign`]) the first

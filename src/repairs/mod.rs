@@ -46,6 +46,7 @@ mod lifecycle;
 mod prices;
 mod read;
 mod report;
+mod steps;
 
 pub use fees::{
     confirm_fee, fee_approval, record_owner_agreement, AgreementInput, FeeApproval, MANAGERS,

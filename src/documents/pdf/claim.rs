@@ -15,7 +15,7 @@ use super::layout::{Align, Cell, Flow, Grid, Page, Row, Style, A4, MARGIN};
 use super::{local, opt, save, yuan, Written};
 use crate::actor::Actor;
 use crate::claims::{self, Claim};
-use crate::documents::Disclosure;
+use crate::documents::disclosure::Disclosure;
 use crate::error::Result;
 use crate::estate;
 use crate::store::Event;

@@ -39,11 +39,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::{write_atomic, Disclosure, Progress};
+use super::disclosure::Disclosure;
+use super::io::write_atomic;
 use crate::error::Result;
 use crate::slips;
 use crate::store::Write;
 use crate::time;
+use crate::Progress;
 
 pub use claim::{claim_memo, claim_record, COPIES};
 pub use handover::handover;

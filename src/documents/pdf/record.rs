@@ -14,7 +14,7 @@ use super::picture::picture;
 use super::{local, opt, save, staff_name, yes_no, yuan, Written};
 use crate::attachments::{self, files};
 use crate::cases::{self, ComplaintDetail};
-use crate::documents::Disclosure;
+use crate::documents::disclosure::Disclosure;
 use crate::error::Result;
 use crate::estate;
 use crate::store::Event;

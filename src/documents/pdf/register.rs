@@ -11,12 +11,13 @@ use rusqlite::Connection;
 
 use super::layout::{Align, Cell, Flow, Grid, Page, Row, Style, A4_LANDSCAPE, MARGIN};
 use super::{local, report, save, Written};
+use crate::documents::disclosure::Disclosure;
 use crate::documents::xlsx::sheet::Column;
 use crate::documents::xlsx::tables;
-use crate::documents::{Disclosure, Progress};
 use crate::error::{Error, Result};
 use crate::estate;
 use crate::time;
+use crate::Progress;
 
 /// Writes the register of the complaints registered from `from` to `to` (Beijing dates,
 /// inclusive) to `out`: the rows of the workbook's register (complaint cases and 投诉 settled or
@@ -52,7 +53,7 @@ pub fn complaint_register(
         Ok(rows.len() as u64)
     })?;
     let table = Table {
-        title: crate::documents::Register::Complaints.title(),
+        title: crate::documents::register::Register::Complaints.title(),
         period: &format!("{from} 至 {to}"),
         noun: "件",
         empty: "本期没有登记投诉。",

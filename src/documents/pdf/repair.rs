@@ -14,7 +14,7 @@ use rusqlite::Connection;
 
 use super::layout::{Align, Cell, Face, Flow, Grid, Page, Row, Style, A4, GREY, MARGIN, RED};
 use super::{local, opt, save, staff_name, yes_no, yuan, Written};
-use crate::documents::Disclosure;
+use crate::documents::disclosure::Disclosure;
 use crate::error::Result;
 use crate::estate;
 use crate::repairs::{self, RepairOrder};

@@ -14,7 +14,7 @@ use super::layout::{
 };
 use super::{local, opt};
 use crate::complaints;
-use crate::documents::Disclosure;
+use crate::documents::disclosure::Disclosure;
 use crate::error::Result;
 use crate::intake;
 use crate::policy::{self, SlipPaper};

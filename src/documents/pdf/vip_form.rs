@@ -17,7 +17,7 @@ use rusqlite::Connection;
 use super::layout::{Cell, Flow, Grid, Page, Row, A4, MARGIN};
 use super::{local, numbered, opt, save, Written};
 use crate::customers;
-use crate::documents::Disclosure;
+use crate::documents::disclosure::Disclosure;
 use crate::error::Result;
 use crate::estate;
 use crate::intake;

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use super::sheet::{Cell, Column, Width};
 use super::{small_register, Written};
 use crate::claims::{self, Claim};
-use crate::documents::Disclosure;
+use crate::documents::disclosure::Disclosure;
 use crate::error::Result;
 use crate::time::Period;
 

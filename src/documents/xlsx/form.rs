@@ -12,7 +12,7 @@ use super::sheet::{
     self, char_width, page_footer, wrapped_lines, write_cell, xlsx_error, Cell, Formats,
     LINE_HEIGHT,
 };
-use crate::documents::Disclosure;
+use crate::documents::disclosure::Disclosure;
 use crate::error::Result;
 use crate::followups::FollowupCall;
 use crate::policy::SlipPaper;

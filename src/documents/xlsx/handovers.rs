@@ -10,7 +10,7 @@ use rusqlite::Connection;
 use super::sheet::{Cell, Column, Width};
 use super::{small_register, Written};
 use crate::actor::Actor;
-use crate::documents::Disclosure;
+use crate::documents::disclosure::Disclosure;
 use crate::duty::{self, DutyEntry, Handover};
 use crate::error::Result;
 use crate::time::Period;

@@ -36,9 +36,12 @@ use serde::Serialize;
 pub use self::claims::claim_register;
 pub use self::handovers::handover_register;
 use self::sheet::{xlsx_error, Formats, Heading};
-use crate::documents::{read_snapshot, write_atomic, Disclosure, Progress, Register};
+use crate::documents::disclosure::Disclosure;
+use crate::documents::io::{read_snapshot, write_atomic};
+use crate::documents::register::Register;
 use crate::error::Result;
 use crate::time::Period;
+use crate::Progress;
 use crate::{estate, kpi, slips};
 
 /// What an export wrote.
@@ -420,11 +423,12 @@ pub fn followup_list(
     )
 }
 
-/// The 《维修有偿服务项目及收费标准》 as a workbook: `items` under the heading `scope` (the day the
-/// list is in force from).
+/// The 《维修有偿服务项目及收费标准》 as a workbook titled `title`: `items` under the heading
+/// `scope` (the day the list is in force from).
 pub fn price_list(
     conn: &Connection,
     estate_id: &str,
+    title: &str,
     scope: String,
     items: Vec<crate::repairs::PriceItem>,
     now: DateTime<Utc>,
@@ -434,7 +438,7 @@ pub fn price_list(
         conn,
         estate_id,
         "收费标准",
-        crate::documents::price_list::TITLE,
+        title,
         scope,
         now,
         Disclosure::Masked,

@@ -24,7 +24,7 @@ use rust_xlsxwriter::{
     IntoExcelData, Workbook, Worksheet, XlsxError,
 };
 
-use crate::documents::Disclosure;
+use crate::documents::disclosure::Disclosure;
 use crate::error::{Error, Result};
 use crate::time;
 

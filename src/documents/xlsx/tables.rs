@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::sheet::{Cell, Column, Width};
 use crate::deadlines::{self, ComplaintClock};
-use crate::documents::Register;
+use crate::documents::register::Register;
 use crate::error::Result;
 use crate::intake::Intake;
 use crate::kpi::{Comparison, Count, HandlingTime, Kpi};
