@@ -58,11 +58,20 @@ export async function launch(name, prepare) {
   nextPort += 2
   const driver = spawn(DRIVER, ['--port', String(port), '--native-port', String(port + 1)], { env, stdio: ['ignore', 'inherit', 'inherit'] })
   await waitPort(port, 10000)
+  // A launch that fails must not leave its driver behind: the spec's process would never end.
   const browser = await remote({
     hostname: '127.0.0.1',
     port,
     logLevel: 'error',
     capabilities: { 'tauri:options': { application: APP }, 'wdio:enforceWebDriverClassic': true },
+  }).catch((e) => {
+    driver.kill('SIGTERM')
+    for (const pid of appPids(dataDir)) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {}
+    }
+    throw e
   })
   await browser.setWindowSize(1366, 768).catch(() => {})
   const stop = async () => {

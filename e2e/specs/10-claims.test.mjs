@@ -1,10 +1,12 @@
 // 赔付 in the real window with demo data: a claim opened from a complaint's page (赔付, Ctrl+B)
 // with the complaint prefilled; a zero amount refused beside the 金额 field; payment refused
-// before approval; the 客服主管 sees no 核准 button; the 总经理 (高总) signs in, approves and
-// records the payment; the 《客户赔付处理记录单》 printed in three copies (3 pages).
+// before approval; the 客服主管 sees no 核准 button; the 总经理 (高总) signs in, approves, records
+// the agreement and the payment; the 《客户赔付处理记录单》 printed in three copies (3 pages). A
+// second claim: a department's reply and a revised proposal, the 《赔付业主备忘录》 printed, then
+// voided with a reason; the claims of the period exported as Excel.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { launch } from '../lib.mjs'
@@ -13,10 +15,12 @@ const app = await launch('claims')
 after(() => app.stop())
 before(() => app.demoSignedIn())
 
+let cno
+
 test('a claim is opened from a complaint, refused bad input and early payment, approved by the 总经理, paid and printed', async () => {
   await app.record('投诉', '楼上漏水泡坏木地板，要求赔偿', { unit: '3-2-502' })
   await app.keys('F9')
-  const cno = await app.numberAfter(() => app.click('#complaint-create'), '已立案', /LH-TS\d{4}-\d+/)
+  cno = await app.numberAfter(() => app.click('#complaint-create'), '已立案', /LH-TS\d{4}-\d+/)
   await app.openComplaintPage(cno)
   await app.click('#act-claim')
   await app.visible('#claim-dialog')
@@ -55,6 +59,11 @@ test('a claim is opened from a complaint, refused bad input and early payment, a
   await app.success(`总经理核准：${no} 已核准`)
   await app.waitText('#claim-status', '已核准')
   await app.waitText('#claim-steps', '核准，金额 ¥3200.00')
+  await app.click('#claim-agree')
+  await app.type('step_text', '双方签订赔付协议，赔付木地板修复费 3200 元')
+  await app.click('#claim-step-save')
+  await app.success(`签订赔付协议：${no}`)
+  await app.waitText('#claim-steps', '签订赔付协议')
   await app.click('#claim-pay')
   await app.click('#claim-step-save')
   await app.success(`登记付款：${no} 已赔付`)
@@ -67,4 +76,62 @@ test('a claim is opened from a complaint, refused bad input and early payment, a
   for (let i = 0; i < 50 && !existsSync(pdf); i++) await sleep(100)
   assert.ok(existsSync(pdf), pdf)
   assert.ok(readFileSync(pdf).subarray(0, 5).toString() === '%PDF-')
+})
+
+test('a second claim: a department\'s reply, a revised proposal, the memo printed, voided with a reason; the period exported', async () => {
+  assert.ok(cno, 'the first test opened a complaint')
+  await app.click('#switch-clerk')
+  await app.signIn('wang', 'demo1234')
+  await app.screen('claims')
+  await app.keys('F2')
+  await app.visible('#claim-dialog')
+  await app.type('claim_complaint', cno)
+  await app.type('claim_situation', '漏水泡坏楼下业主的衣柜')
+  await app.type('claim_participants', '赵协调、业主')
+  await app.type('claim_amount', '800')
+  await app.type('claim_cost_bearer', '工程维修部')
+  const no = await app.numberAfter(() => app.click('#claim-save'), '已登记赔付', /LH-PF\d{4}-\d+/)
+  await app.waitText('#claim-detail', no)
+
+  await app.click('#claim-reply')
+  await app.click("//*[@id='claim-step-dialog']//input[@name='step_department']/ancestor::div[contains(@class,'el-select')][1]")
+  await app.choose('工程维修部')
+  await app.type('step_text', '工程部确认系楼上管道老化渗漏')
+  await app.click('#claim-step-save')
+  await app.success(`部门回复：${no}`)
+  await app.waitText('#claim-steps', '部门回复（工程维修部）：工程部确认系楼上管道老化渗漏')
+
+  await app.click('#claim-propose')
+  await app.type('step_text', '按衣柜修复报价赔付')
+  await app.type('step_amount', '650')
+  await app.click('#claim-step-save')
+  await app.success(`提出方案：${no}`)
+  await app.waitText('#claim-steps', '提出方案（¥650.00）：按衣柜修复报价赔付')
+
+  await app.keys(['Control', 'm'])
+  await app.success(`已生成赔付业主备忘录 ${no}`)
+  const memo = join(app.dataDir, 'documents', '赔付', `${no}-备忘录.pdf`)
+  for (let i = 0; i < 50 && !existsSync(memo); i++) await sleep(100)
+  assert.ok(existsSync(memo), memo)
+
+  await app.click('#claim-void')
+  await app.click('#claim-step-save')
+  await app.waitText('#claim-step-dialog', '必填，不能为空')
+  await app.type('step_reason', '业主撤回赔付要求')
+  await app.click('#claim-step-save')
+  await app.success(`作废赔付单：${no}`)
+  await app.waitText('#claim-status', '已作废')
+  await app.waitText('#claim-steps', '作废：业主撤回赔付要求')
+
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='按登记日期']`)
+  await app.waitText('#claim-list', no)
+  await app.click('#claim-export')
+  await app.success('已导出客户赔付登记表')
+  const dir = join(app.dataDir, 'documents', '登记表')
+  let files = []
+  for (let i = 0; i < 50 && !files.length; i++) {
+    files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.xlsx')) : []
+    if (!files.length) await sleep(100)
+  }
+  assert.equal(files.length, 1, `one workbook in ${dir}`)
 })
