@@ -11,13 +11,16 @@
 //! The attachments' files go with it: the backup folder has an `attachments/` store of its own,
 //! by content hash like the data folder's (see [`crate::attachments::files`]), shared by all the
 //! backups in it. A backup copies in the files its database refers to that the folder lacks
-//! (each copy checked against its hash) before it is verified, and verification requires every
-//! referenced file in that store with its size; rotation never removes them.
+//! (each copy checked against its hash) before it is verified; rotation never removes them. A file
+//! the desk has lost (missing, or altered) cannot be copied: the backup is still made — the
+//! register matters more than one photo — and names the lost files ([`BackupInfo::lost_files`]);
+//! verification names the referenced files the backup folder lacks ([`Verified::lost_files`]).
 //!
 //! Invariants:
 //! - Rotation keeps the newest [`BackupPolicy::keep_daily`] daily, [`BackupPolicy::keep_monthly`]
 //!   monthly and [`BackupPolicy::keep_on_exit`] on-exit backups; manual backups are never removed.
-//! - [`restore`] refuses a backup that fails verification and then changes nothing. Before
+//! - [`restore`] refuses a backup whose database fails verification and then changes nothing;
+//!   attachment files the backup lacks are restored without, and named. Before
 //!   replacing the database it keeps a copy of it (`frontdesk-before-restore-<time>.sqlite3`, in the
 //!   database's folder, WAL content included). The replacement runs through the SQLite backup API
 //!   into the live file as one transaction, so a crash mid-restore leaves either the old or the new
@@ -146,6 +149,9 @@ pub struct BackupInfo {
     /// When it was taken, Beijing time (to the minute, from the file name).
     pub taken_at: NaiveDateTime,
     pub size_bytes: u64,
+    /// Attachment files the desk had lost (missing or altered) when this backup was made, in
+    /// words: they are not in it. Empty for a backup found in a folder (see [`verify_file`]).
+    pub lost_files: Vec<String>,
 }
 
 /// What [`backup_if_due`] did.
@@ -169,6 +175,17 @@ pub struct RestoreInfo {
     pub kept_verified: bool,
     /// Audit entries in the restored database.
     pub audit_entries: i64,
+    /// Attachment files neither the backup nor the data folder had, in words.
+    pub lost_files: Vec<String>,
+}
+
+/// What [`verify_file`] found of a database file that passed.
+#[derive(Debug)]
+pub struct Verified {
+    pub audit_entries: i64,
+    /// Referenced attachment files missing from the `attachments/` beside it, or not of their
+    /// size, in words.
+    pub lost_files: Vec<String>,
 }
 
 const PREFIX: &str = "frontdesk-";
@@ -204,7 +221,7 @@ pub fn backup_now(
         .map(|(_, at)| at)
         .ok_or_else(|| Error::State(format!("备份文件名无法识别：{name}")))?;
     let target = dir.join(name);
-    copy_verified(store.conn(), &target, "备份")?;
+    let lost_files = copy_verified(store.conn(), &target, "备份")?;
     let size_bytes = fs::metadata(&target)
         .map_err(|e| io_failure("读取备份文件", &target, e))?
         .len();
@@ -213,14 +230,15 @@ pub fn backup_now(
         kind,
         taken_at,
         size_bytes,
+        lost_files,
     })
 }
 
 /// Copies the database behind `conn` to `target`: online backup to a temporary file beside it,
 /// rollback-journal mode, the attachment files it refers to into the `attachments/` beside
 /// `target`, sync, verification, rename. On any failure the temporary file is removed and
-/// `target` is untouched.
-fn copy_verified(conn: &Connection, target: &Path, doing: &str) -> Result<()> {
+/// `target` is untouched. Returns the attachment files that could not be copied (lost).
+fn copy_verified(conn: &Connection, target: &Path, doing: &str) -> Result<Vec<String>> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let mut tmp_name = target.as_os_str().to_owned();
     tmp_name.push(".part");
@@ -238,9 +256,10 @@ fn copy_verified(conn: &Connection, target: &Path, doing: &str) -> Result<()> {
             Connection::open(store::sqlite_path(&tmp)).map_err(|e| db_failure(doing, &tmp, e))?;
         copy.query_row("PRAGMA journal_mode=DELETE", [], |_| Ok(()))
             .map_err(|e| db_failure(doing, &tmp, e))?;
-        if let Some(from) = files::store_of(conn) {
-            files::copy_referenced(&copy, &from, &files::beside(target), doing)?;
-        }
+        let lost = match files::store_of(conn) {
+            Some(from) => files::copy_referenced(&copy, &from, &files::beside(target), doing)?.1,
+            None => Vec::new(),
+        };
         drop(copy);
         // Opened for writing: Windows' FlushFileBuffers (behind `sync_all`) refuses a read-only
         // handle with "access denied", which would fail every backup there.
@@ -252,7 +271,7 @@ fn copy_verified(conn: &Connection, target: &Path, doing: &str) -> Result<()> {
         verify_file(&tmp)?;
         fs::rename(&tmp, target).map_err(|e| io_failure(doing, target, e))?;
         sync_dir(dir);
-        Ok(())
+        Ok(lost)
     })();
     if out.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -271,9 +290,9 @@ fn sync_dir(dir: &Path) {
 }
 
 /// Opens a database file read-only and checks it is a FrontDesk database that passes
-/// `integrity_check`, whose audit chain is unbroken and whose attachment files are in the
-/// `attachments/` beside it (present, of their size). Returns its audit entry count.
-pub fn verify_file(path: &Path) -> Result<i64> {
+/// `integrity_check` and whose audit chain is unbroken; names the attachment files that are not
+/// in the `attachments/` beside it (present, of their size).
+pub fn verify_file(path: &Path) -> Result<Verified> {
     let name = path.display();
     let bad = |why: String| Error::Corrupt(format!("文件 {name} 未通过校验：{why}"));
     let conn = Connection::open_with_flags(
@@ -299,13 +318,10 @@ pub fn verify_file(path: &Path) -> Result<i64> {
         return Err(bad(format!("审计链在第 {seq} 条处断开")));
     }
     let attached = files::check(&conn, &files::beside(path), false)?;
-    if let Some(first) = attached.problems.first() {
-        return Err(bad(format!(
-            "{first}（共 {} 个附件文件有问题）",
-            attached.problems.len()
-        )));
-    }
-    Ok(chain.entries)
+    Ok(Verified {
+        audit_entries: chain.entries,
+        lost_files: attached.problems,
+    })
 }
 
 /// The backups in `dir`, newest first. A missing folder has none.
@@ -330,6 +346,7 @@ pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
             kind,
             taken_at,
             size_bytes,
+            lost_files: Vec::new(),
         });
     }
     out.sort_by(|a, b| b.taken_at.cmp(&a.taken_at).then(b.file.cmp(&a.file)));
@@ -406,7 +423,7 @@ pub fn restore(db_path: &Path, backup_file: &Path, now: DateTime<Utc>) -> Result
             supported: store::schema_version(),
         });
     }
-    files::copy_referenced(
+    let (_, lost_files) = files::copy_referenced(
         &src,
         &files::beside(backup_file),
         &files::beside(db_path),
@@ -437,13 +454,14 @@ pub fn restore(db_path: &Path, backup_file: &Path, now: DateTime<Utc>) -> Result
     live.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .map_err(|e| db_failure("恢复", db_path, e))?;
     drop(live);
-    let audit_entries = verify_file(db_path)?;
+    let audit_entries = verify_file(db_path)?.audit_entries;
     Ok(RestoreInfo {
         database: db_path.to_path_buf(),
         restored_from: backup_file.to_path_buf(),
         kept,
         kept_verified,
         audit_entries,
+        lost_files,
     })
 }
 

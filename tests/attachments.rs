@@ -251,12 +251,34 @@ fn backups_carry_the_files_and_a_restore_brings_them_back() {
     let store = Store::open(&paths.database).unwrap();
     upkeep::verified(&paths, &store).unwrap();
 
-    // A backup whose file went missing fails its verification, and is not restored.
+    let v = backup::verify_file(&b.file).unwrap();
+    assert!(v.lost_files.is_empty() && v.audit_entries > 0);
+
+    // The photo is lost from both the backup folder and the data folder: verification names it,
+    // and neither a backup nor a restore of the register is stopped by it.
     fs::remove_file(&copy).unwrap();
-    let e = backup::verify_file(&b.file).unwrap_err();
-    assert!(e.to_string().contains("墙面.png"), "{e}");
+    fs::remove_file(attachments::file_path(&paths.attachments, &a)).unwrap();
+    let v = backup::verify_file(&b.file).unwrap();
+    assert_eq!(v.lost_files.len(), 1);
+    assert!(v.lost_files[0].contains("墙面.png"), "{:?}", v.lost_files);
+    let again = root.join("backups-2");
+    let b2 = backup::backup_now(&store, &again, BackupKind::Manual, t0()).unwrap();
+    assert_eq!(b2.lost_files.len(), 1, "{:?}", b2.lost_files);
+    assert!(b2.lost_files[0].contains("墙面.png") && b2.lost_files[0].contains("不见了"));
+    // The automatic backup says so (the desk shows it), and still backs up.
+    let backed = upkeep::backup_on_exit(&paths, &store);
+    assert!(backed.made.is_ok());
+    let w = backed.warning.unwrap();
+    assert!(
+        w.contains("1 个附件文件缺失或被改动，未能备份") && w.contains("墙面.png"),
+        "{w}"
+    );
     drop(store);
-    assert!(backup::restore(&paths.database, &b.file, t0()).is_err());
+    let r = backup::restore(&paths.database, &b.file, t0()).unwrap();
+    assert_eq!(r.lost_files.len(), 1, "{:?}", r.lost_files);
+    // The register itself came back whole.
+    let store = Store::open(&paths.database).unwrap();
+    assert!(store.verify().unwrap().ok());
 }
 
 #[test]
@@ -308,6 +330,13 @@ fn verification_reports_a_missing_and_an_altered_file() {
         Err(Error::Corrupt(why)) => assert!(why.contains("附件文件 2 个有问题"), "{why}"),
         other => panic!("{other:?}"),
     }
+    // The desk still opens for work: the database passed; the files are a warning.
+    let fit = upkeep::fit_for_work(&paths, &store).unwrap();
+    let warning = upkeep::attachments_warning(&fit).unwrap();
+    assert!(
+        warning.contains("附件文件 2 个缺失或被改动") && warning.contains("甲.png"),
+        "{warning}"
+    );
 }
 
 #[test]

@@ -38,7 +38,7 @@ fn backup_is_a_verified_copy_with_the_same_data() {
         "frontdesk-2026-11-23-0900-manual.sqlite3"
     );
     assert!(info.size_bytes > 0);
-    assert!(backup::verify_file(&info.file).unwrap() > 0);
+    assert!(backup::verify_file(&info.file).unwrap().audit_entries > 0);
     // No temporary file is left behind; the list shows exactly the backup.
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
     let copy = Store::open(&info.file).unwrap();

@@ -45,6 +45,8 @@ pub struct AppState {
     checking: Arc<(Mutex<bool>, Condvar)>,
     /// Why the last automatic backup did not reach the chosen folder (shown until one does).
     backup_warning: Arc<Mutex<Option<String>>>,
+    /// Set by the start-up check while attachment files are missing or altered.
+    attachments_warning: Arc<Mutex<Option<String>>>,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
             desk: Arc::new(Mutex::new(Desk { session, problem })),
             checking: Arc::default(),
             backup_warning: Arc::default(),
+            attachments_warning: Arc::default(),
         };
         state.start_up_check();
         state.start_ticker();
@@ -108,12 +111,14 @@ impl AppState {
     /// Checks the database on its own thread and connection, then makes the day's backup, so the
     /// window opens at once however large the database and however slow the backup folder (a
     /// network share). WAL: both read a consistent snapshot while the clerk works. A database
-    /// that fails the check is closed and its problem kept for the recovery screen.
+    /// that fails the check is closed and its problem kept for the recovery screen; missing or
+    /// altered attachment files only raise a warning in the side bar.
     fn start_up_check(&self) {
         if self.desk().session.is_none() {
             return;
         }
         let (paths, warning) = (self.paths.clone(), Arc::clone(&self.backup_warning));
+        let files_warning = Arc::clone(&self.attachments_warning);
         let (desk, checking) = (Arc::clone(&self.desk), Arc::clone(&self.checking));
         *checking.0.lock().unwrap_or_else(|p| p.into_inner()) = true;
         let run = move || {
@@ -121,7 +126,11 @@ impl AppState {
             let checked = store
                 .as_ref()
                 .map_err(Error::to_string)
-                .and_then(|s| upkeep::verified(&paths, s).map_err(|e| e.to_string()));
+                .and_then(|s| upkeep::fit_for_work(&paths, s).map_err(|e| e.to_string()));
+            if let Ok(report) = &checked {
+                *files_warning.lock().unwrap_or_else(|p| p.into_inner()) =
+                    upkeep::attachments_warning(report);
+            }
             if let Err(problem) = &checked {
                 tracing::error!(error = %problem, "database failed the start-up check");
                 let mut desk = desk.lock().unwrap_or_else(|p| p.into_inner());
@@ -167,7 +176,16 @@ impl AppState {
         }
     }
 
-    /// Why the last automatic backup did not reach the chosen folder, if it did not.
+    /// Which attachment files the start-up check found missing or altered, if any.
+    pub fn attachments_warning(&self) -> Option<String> {
+        self.attachments_warning
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// What went wrong with the last automatic backup: it failed, went to the data folder
+    /// instead of the chosen one, or could not take lost attachment files.
     pub fn backup_warning(&self) -> Option<String> {
         self.backup_warning
             .lock()
@@ -298,14 +316,20 @@ fn daily_backup(paths: &Paths, store: &Store, warning: &Mutex<Option<String>>) {
         return;
     }
     let backed = upkeep::backup_if_due(paths, store);
-    match backed.made {
-        Ok(r) => tracing::info!(made = r.made.len(), "daily backups"),
-        Err(e) => tracing::warn!(error = %e, "daily backup failed"),
-    }
+    let failed = match backed.made {
+        Ok(r) => {
+            tracing::info!(made = r.made.len(), "daily backups");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "daily backup failed");
+            Some(format!("今日自动备份失败：{e}"))
+        }
+    };
     if let Some(w) = &backed.warning {
-        tracing::warn!(warning = %w, "backup folder unusable");
+        tracing::warn!(warning = %w, "automatic backup warning");
     }
-    *warning.lock().unwrap_or_else(|p| p.into_inner()) = backed.warning;
+    *warning.lock().unwrap_or_else(|p| p.into_inner()) = failed.or(backed.warning);
 }
 
 fn not_set_up() -> WireError {

@@ -3,8 +3,11 @@
 //!
 //! Invariants:
 //! - [`verified`] fails with [`Error::Corrupt`] naming the first problem (file integrity,
-//!   foreign keys, the audit chain's first break, an attachment file missing or altered), so a
-//!   face never uses a database that failed. [`check`] is the same check as a report.
+//!   foreign keys, the audit chain's first break, an attachment file missing or altered).
+//!   [`check`] is the same check as a report. [`fit_for_work`], the start-up check of the faces,
+//!   fails on the database's problems only, so a face never uses a database that failed; a
+//!   missing or altered attachment file comes back in its report for the face to show, because
+//!   one lost photo must not stop a whole desk.
 //! - An automatic backup never skips a day because the chosen folder (a USB stick, a share) is
 //!   missing: it falls back to the data folder's `backups` and says so ([`Backed::warning`]).
 //! - The time tick runs as the program itself (系统) in one transaction, on a desk that is set up.
@@ -31,13 +34,33 @@ pub fn check(paths: &Paths, store: &Store) -> Result<VerifyReport> {
     Ok(report)
 }
 
-/// [`check`], an error when it failed.
+/// [`check`], an error when anything failed (`frontdesk verify`, for IT).
 pub fn verified(paths: &Paths, store: &Store) -> Result<VerifyReport> {
     let report = check(paths, store)?;
     match report.problem() {
         Some(problem) => Err(Error::Corrupt(problem)),
         None => Ok(report),
     }
+}
+
+/// [`check`] before anyone works on the desk: an error when the database failed; problems of the
+/// attachment files stay in the report ([`attachments_warning`] words them for the clerk).
+pub fn fit_for_work(paths: &Paths, store: &Store) -> Result<VerifyReport> {
+    let report = check(paths, store)?;
+    match report.database_problem() {
+        Some(problem) => Err(Error::Corrupt(problem)),
+        None => Ok(report),
+    }
+}
+
+/// What the desk shows while attachment files are missing or altered: how many, the first, and
+/// where to see them all; `None` when every file is as stored.
+pub fn attachments_warning(report: &VerifyReport) -> Option<String> {
+    let first = report.attachment_problems.first()?;
+    Some(format!(
+        "附件文件 {} 个缺失或被改动，如：{first}。请从备份找回这些文件（设置 › 备份 › 校验数据库与审计链 列出全部）",
+        report.attachment_problems.len()
+    ))
 }
 
 /// An automatic backup's result, and why it is not in the chosen folder when it is not.
@@ -50,16 +73,43 @@ pub struct Backed<T> {
 /// The day's and the month's backups if not made yet, then rotation (at start-up, after set-up,
 /// from a scheduled `frontdesk backup --if-due`), with the fallback.
 pub fn backup_if_due(paths: &Paths, store: &Store) -> Backed<DueReport> {
-    with_fallback(paths, store, |dir, policy| {
+    let backed = with_fallback(paths, store, |dir, policy| {
         backup::backup_if_due(store, dir, store.now(), policy)
-    })
+    });
+    let lost = match &backed.made {
+        Ok(r) => r
+            .made
+            .iter()
+            .map(|b| b.lost_files.clone())
+            .max_by_key(Vec::len),
+        Err(_) => None,
+    };
+    with_lost_files(backed, &lost.unwrap_or_default())
 }
 
 /// The backup made when the app closes, with the fallback.
 pub fn backup_on_exit(paths: &Paths, store: &Store) -> Backed<BackupInfo> {
-    with_fallback(paths, store, |dir, _| {
+    let backed = with_fallback(paths, store, |dir, _| {
         backup::backup_now(store, dir, BackupKind::OnExit, store.now())
-    })
+    });
+    let lost = backed.made.as_ref().ok().map(|b| b.lost_files.clone());
+    with_lost_files(backed, &lost.unwrap_or_default())
+}
+
+/// Adds to an automatic backup's warning the attachment files it could not take (lost by the
+/// desk): the backup was made, but without them.
+fn with_lost_files<T>(mut backed: Backed<T>, lost: &[String]) -> Backed<T> {
+    if let Some(first) = lost.first() {
+        let words = format!(
+            "已备份，但 {} 个附件文件缺失或被改动，未能备份，如：{first}",
+            lost.len()
+        );
+        backed.warning = Some(match backed.warning.take() {
+            Some(w) => format!("{w}；{words}"),
+            None => words,
+        });
+    }
+    backed
 }
 
 /// Runs an automatic backup into the chosen folder; when that fails it backs up into the data

@@ -259,26 +259,40 @@ pub fn check(conn: &Connection, store: &Path, hashes: bool) -> Result<Checked> {
 }
 
 /// Copies every file the database refers to from `from` into `to` that `to` lacks or holds
-/// altered, checking each copy's hash; a file missing or altered in `from` is an error naming it.
-/// Returns the number of files copied.
-pub fn copy_referenced(conn: &Connection, from: &Path, to: &Path, doing: &str) -> Result<usize> {
-    let mut copied = 0;
+/// altered, checking each copy's hash. A file missing or altered in `from` (and not already good
+/// in `to`) is not copied: it is lost, and returned in words, so that one lost photo never stops a
+/// backup or a restore of the register. Returns the number of files copied and the lost ones.
+pub fn copy_referenced(
+    conn: &Connection,
+    from: &Path,
+    to: &Path,
+    doing: &str,
+) -> Result<(usize, Vec<String>)> {
+    let (mut copied, mut lost) = (0, Vec::new());
     for s in stored(conn)? {
         let target = path(to, &s.sha256, s.kind);
         if file_sha256(&target).as_deref() == Some(s.sha256.as_str()) {
             continue;
         }
         let source = path(from, &s.sha256, s.kind);
-        let bytes = fs::read(&source).map_err(|e| failure(doing, &source, e))?;
+        let bytes = match fs::read(&source) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                lost.push(format!("附件“{}”文件不见了：{}", s.name, source.display()));
+                continue;
+            }
+            Err(e) => return Err(failure(doing, &source, e)),
+        };
         if sha256(&bytes) != s.sha256 {
-            return Err(Error::Corrupt(format!(
-                "{doing}失败：附件“{}”的文件已被改动（校验值不符）：{}",
+            lost.push(format!(
+                "附件“{}”文件已被改动（校验值不符）：{}",
                 s.name,
                 source.display()
-            )));
+            ));
+            continue;
         }
         write_new(&target, |part| fs::write(part, &bytes))?;
         copied += 1;
     }
-    Ok(copied)
+    Ok((copied, lost))
 }

@@ -383,6 +383,16 @@ impl VerifyReport {
 
     /// What failed, in Chinese, naming only the checks that failed; `None` when all passed.
     pub fn problem(&self) -> Option<String> {
+        self.failed(true)
+    }
+
+    /// What failed of the database itself (integrity, foreign keys, the audit chain), leaving
+    /// the attachment files aside; `None` when it passed.
+    pub fn database_problem(&self) -> Option<String> {
+        self.failed(false)
+    }
+
+    fn failed(&self, with_files: bool) -> Option<String> {
         let mut parts = Vec::new();
         if !self.integrity_ok {
             parts.push(format!("文件完整性：{}", self.integrity.join("；")));
@@ -393,7 +403,7 @@ impl VerifyReport {
         if let Some(entry) = &self.audit_first_broken_entry {
             parts.push(format!("审计链被改动，首个断点：{entry}"));
         }
-        if let Some(first) = self.attachment_problems.first() {
+        if let Some(first) = self.attachment_problems.first().filter(|_| with_files) {
             parts.push(format!(
                 "附件文件 {} 个有问题，如：{first}",
                 self.attachment_problems.len()

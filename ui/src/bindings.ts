@@ -1566,9 +1566,14 @@ vip_renew_window_days: number; data_dir: string;
  */
 documents_dir: string; 
 /**
- * Set when the last automatic backup could not use the chosen folder.
+ * Set when the last automatic backup failed, could not use the chosen folder, or could not
+ * take lost attachment files.
  */
 backup_warning: string | null; 
+/**
+ * Set when the start-up check found attachment files missing or altered (the desk works on).
+ */
+attachments_warning: string | null; 
 /**
  * The start-up check of the database is still running (signing in waits for it).
  */
@@ -1686,7 +1691,12 @@ export type BackupInfo = { file: string; kind: BackupKind;
 /**
  * When it was taken, Beijing time (to the minute, from the file name).
  */
-taken_at: string; size_bytes: number }
+taken_at: string; size_bytes: number; 
+/**
+ * Attachment files the desk had lost (missing or altered) when this backup was made, in
+ * words: they are not in it. Empty for a backup found in a folder (see [`verify_file`]).
+ */
+lost_files: string[] }
 /**
  * Why a backup was taken; part of its file name.
  */
@@ -1769,8 +1779,8 @@ passed: boolean | null;
  */
 note: string | null }
 /**
- * The backups on the recovery screen, newest first, each checked (`verified_entries` is the
- * number of audit entries, or the error).
+ * The backups on the recovery screen, newest first, each checked: `ok` when its database
+ * passed; `problem` says why not, or which attachment files it lacks.
  */
 export type CheckedBackup = { backup: BackupInfo; ok: boolean; problem: string | null }
 /**
@@ -3131,7 +3141,11 @@ kept_verified: boolean;
 /**
  * Audit entries in the restored database.
  */
-audit_entries: number }
+audit_entries: number; 
+/**
+ * Attachment files neither the backup nor the data folder had, in words.
+ */
+lost_files: string[] }
 /**
  * The slip comes back.
  */

@@ -42,8 +42,11 @@ pub struct AppStatus {
     pub data_dir: String,
     /// Where printed and exported documents go.
     pub documents_dir: String,
-    /// Set when the last automatic backup could not use the chosen folder.
+    /// Set when the last automatic backup failed, could not use the chosen folder, or could not
+    /// take lost attachment files.
     pub backup_warning: Option<String>,
+    /// Set when the start-up check found attachment files missing or altered (the desk works on).
+    pub attachments_warning: Option<String>,
     /// The start-up check of the database is still running (signing in waits for it).
     pub checking: bool,
 }
@@ -78,6 +81,7 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
         data_dir: state.paths.data_dir.display().to_string(),
         documents_dir: state.paths.documents.display().to_string(),
         backup_warning: state.backup_warning(),
+        attachments_warning: state.attachments_warning(),
         checking: state.checking(),
     })
 }
@@ -150,8 +154,8 @@ pub fn logout(state: State<'_, AppState>) {
     }
 }
 
-/// The backups on the recovery screen, newest first, each checked (`verified_entries` is the
-/// number of audit entries, or the error).
+/// The backups on the recovery screen, newest first, each checked: `ok` when its database
+/// passed; `problem` says why not, or which attachment files it lacks.
 #[derive(Debug, Serialize, specta::Type)]
 pub struct CheckedBackup {
     pub backup: BackupInfo,
@@ -175,7 +179,12 @@ pub fn recovery_backups(
                 let check = backup::verify_file(&b.file);
                 CheckedBackup {
                     ok: check.is_ok(),
-                    problem: check.err().map(|e| e.to_string()),
+                    problem: match check {
+                        Err(e) => Some(e.to_string()),
+                        Ok(v) => v.lost_files.first().map(|first| {
+                            format!("缺 {} 个附件文件，如：{first}", v.lost_files.len())
+                        }),
+                    },
                     backup: b,
                 }
             })
