@@ -225,7 +225,12 @@ fn two_desks(server: &FakeServer) -> (Desk, Store) {
     run(server, &mut a.store).unwrap();
     let report = run(server, &mut b).unwrap();
     assert!(!report.offline);
-    assert_eq!(report.pulled.refused, 0, "{:?}", sync::refused(&b).unwrap());
+    assert_eq!(
+        report.pulled.refused,
+        0,
+        "{:?}",
+        sync::refused(&b, &Actor::system()).unwrap()
+    );
     (a, b)
 }
 
@@ -352,7 +357,7 @@ fn demo_register_reaches_an_empty_desk() {
         pb.pulled.refused,
         0,
         "{:?}",
-        sync::refused(&b).unwrap().first()
+        sync::refused(&b, &Actor::system()).unwrap().first()
     );
     assert_eq!(pb.pulled.applied, pa.pushed);
     let ra = register(&a);
@@ -510,7 +515,11 @@ fn a_refused_change_is_set_aside_and_the_rest_goes_on() {
     let report = run(&server, &mut a.store).unwrap();
     assert_eq!(report.push_refused, 1);
     assert_eq!(sync::status(&a.store).unwrap().pending_changes, 0);
-    let set_aside = sync::refused(&a.store).unwrap();
+    assert!(
+        sync::refused(&a.store, &a.clerk).is_err(),
+        "supervisors only"
+    );
+    let set_aside = sync::refused(&a.store, &a.supervisor).unwrap();
     assert_eq!(set_aside.len(), 1);
     assert_eq!(set_aside[0].direction, "push");
     assert_eq!(set_aside[0].table, "estates");
@@ -691,7 +700,7 @@ fn a_pulled_change_that_does_not_fit_the_schema_is_set_aside() {
     let out = sync::apply(&mut b, &reply).unwrap();
     assert_eq!(out.refused, 5);
     assert_eq!(out.applied, 1, "the rest goes on");
-    let reasons: Vec<String> = sync::refused(&b)
+    let reasons: Vec<String> = sync::refused(&b, &Actor::system())
         .unwrap()
         .into_iter()
         .map(|r| r.reason)

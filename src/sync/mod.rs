@@ -212,8 +212,9 @@ pub struct RefusedChange {
     pub refused_at: String,
 }
 
-/// Every change set aside, newest first.
-pub fn refused(store: &Store) -> Result<Vec<RefusedChange>> {
+/// Every change set aside, newest first (supervisors: the fields may hold anything).
+pub fn refused(store: &Store, viewer: &Actor) -> Result<Vec<RefusedChange>> {
+    viewer.require(crate::auth::SUPERVISORS, "查看未同步的更改")?;
     Ok(store
         .conn()
         .prepare(
