@@ -90,6 +90,38 @@ pub fn add(
     Ok(())
 }
 
+/// Re-indexes one record of `table` as it is stored now (a record another desk wrote, applied by
+/// sync): a voided record leaves the index, as when voided here. Tables without documents are left
+/// alone.
+pub(crate) fn refresh(w: &Write, table: &str, id: &str) -> Result<()> {
+    let kind = match table {
+        "intakes" => "intake",
+        "complaints" => "complaint",
+        "slips" => "slip",
+        "repair_orders" => "repair",
+        "customers" => "customer",
+        _ => return Ok(()),
+    };
+    let voided: bool = w.tx.query_row(
+        &format!("SELECT voided_at IS NOT NULL FROM \"{table}\" WHERE id = ?1"),
+        params![id],
+        |r| r.get(0),
+    )?;
+    if voided {
+        return remove(w, kind, id);
+    }
+    match kind {
+        "intake" => {
+            remove(w, kind, id)?;
+            crate::intake::index(w, &crate::intake::get(&w.tx, id)?)
+        }
+        "complaint" => crate::complaints::index(w, &crate::complaints::load(&w.tx, id)?),
+        "slip" => crate::slips::index(w, &crate::slips::load(&w.tx, id)?),
+        "repair" => crate::repairs::index(w, &crate::repairs::order(&w.tx, id)?),
+        _ => crate::customers::index(w, &crate::customers::get(&w.tx, id)?),
+    }
+}
+
 /// Removes a record's document (e.g. when it is voided).
 pub fn remove(w: &Write, kind: &str, ref_id: &str) -> Result<()> {
     let old: Option<i64> =

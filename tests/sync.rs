@@ -334,6 +334,20 @@ fn every_record_reaches_every_desk_exactly_once() {
     assert_eq!(ra, register(&b));
     assert_eq!(ra, register(&c));
     assert_eq!(ra["intakes"].len(), 2);
+    // The search index is each desk's own, kept up to date for pulled records.
+    let hits = |s: &Store| -> Vec<String> {
+        let mut ids: Vec<String> =
+            frontdesk::search::search(s.conn(), &a.estate.id, "的登记", None, 10)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.id)
+                .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(hits(&a.store).len(), 2);
+    assert_eq!(hits(&a.store), hits(&b));
+    assert_eq!(hits(&a.store), hits(&c));
     // Every desk's database checks out: integrity, foreign keys, each desk's audit chain.
     for s in [&a.store, &b, &c] {
         let v = s.verify().unwrap();

@@ -8,7 +8,8 @@
 //!
 //! Invariants:
 //! - Every table syncs except the local ones ([`is_local_table`]: counters, the search index, the
-//!   audit log, which syncs as its own chain, and `sync_*`) and a few local columns
+//!   audit log, which syncs as its own chain, attachment rows until their files sync, and
+//!   `sync_*`) and a few local columns
 //!   ([`LOCAL_COLUMNS`]: the event log's local order, the login lock-out counter).
 //! - Capture runs only while `sync_state.capture = 1`: not before enrolment (enrolment snapshots
 //!   every row instead, [`snapshot`]) and not while pulled changes are applied.
@@ -37,7 +38,9 @@ pub fn is_local_table(name: &str) -> bool {
     name.starts_with("sqlite_")
         || name.starts_with("sync_")
         || name.starts_with("search_")
-        || matches!(name, "counters" | "audit_log")
+        // Attachment rows stay with their files until files sync: a row whose file is not on
+        // the desk fails the desk's start-up check (`app::upkeep::verified`).
+        || matches!(name, "counters" | "audit_log" | "attachments")
 }
 
 /// One synced table as this schema has it.

@@ -389,7 +389,15 @@ pub fn apply(store: &mut Store, reply: &PullReply) -> Result<Applied> {
         let mut out = Applied::default();
         for sc in &changes {
             w.tx.execute_batch("SAVEPOINT sync_change")?;
-            match apply_one(&w.tx, &tables, &sc.change) {
+            let applied = apply_one(&w.tx, &tables, &sc.change).and_then(|changed| {
+                if changed {
+                    // The search index is this desk's own: kept up to date for pulled records.
+                    crate::search::refresh(w, &sc.change.table, &sc.change.row_id)
+                        .map_err(|e| format!("本机搜索索引更新失败：{e}"))?;
+                }
+                Ok(changed)
+            });
+            match applied {
                 Ok(changed) => {
                     w.tx.execute_batch("RELEASE sync_change")?;
                     if changed {
