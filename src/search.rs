@@ -94,6 +94,15 @@ pub fn add(
 /// sync): a voided record leaves the index, as when voided here. Tables without documents are left
 /// alone.
 pub(crate) fn refresh(w: &Write, table: &str, id: &str) -> Result<()> {
+    if table == "vip_cards" {
+        // A customer's document carries the number of their card.
+        let customer: String = w.tx.query_row(
+            "SELECT customer_id FROM vip_cards WHERE id = ?1",
+            params![id],
+            |r| r.get(0),
+        )?;
+        return refresh(w, "customers", &customer);
+    }
     let kind = match table {
         "intakes" => "intake",
         "complaints" => "complaint",

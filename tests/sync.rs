@@ -387,6 +387,34 @@ fn demo_register_reaches_an_empty_desk() {
     }
     assert_eq!(ra, register(&b));
     assert!(b.verify().unwrap().ok());
+    // Desk B indexed every pulled record as desk A did (voided ones left out).
+    let docs = |s: &Store| -> Vec<(String, String, String)> {
+        s.conn()
+            .prepare("SELECT kind, ref_id, title FROM search_docs ORDER BY kind, ref_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    assert!(docs(&a).len() > 100);
+    assert_eq!(docs(&a), docs(&b));
+    // A customer is found by the VIP card pulled after them.
+    let card: String = a
+        .conn()
+        .query_row(
+            "SELECT card_no FROM vip_cards WHERE status = 'active' ORDER BY rowid DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let found = |s: &Store| {
+        frontdesk::search::search(s.conn(), &eid, &card, Some("customer"), 5)
+            .unwrap()
+            .len()
+    };
+    assert_eq!(found(&a), 1, "{card}");
+    assert_eq!(found(&b), 1, "{card}");
 }
 
 #[test]
