@@ -774,3 +774,79 @@ fn run_before_enrolment_is_refused_in_chinese() {
     let err = sync::run(&mut store, &link).unwrap_err();
     assert!(err.to_string().contains("尚未加入同步"), "{err}");
 }
+
+#[test]
+fn a_database_from_before_sync_keeps_its_chain_and_continues_it() {
+    // A desk file at schema 16 with an audit chain of three entries, as an older FrontDesk left it.
+    let dir = scratch("sync-upgrade");
+    let path = dir.join("old.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for sql in [
+            include_str!("../src/store/migrations/0001_core.sql"),
+            include_str!("../src/store/migrations/0002_customers.sql"),
+            include_str!("../src/store/migrations/0003_intake.sql"),
+            include_str!("../src/store/migrations/0004_complaints.sql"),
+            include_str!("../src/store/migrations/0005_repairs.sql"),
+            include_str!("../src/store/migrations/0006_search.sql"),
+            include_str!("../src/store/migrations/0007_grading.sql"),
+            include_str!("../src/store/migrations/0008_deadlines.sql"),
+            include_str!("../src/store/migrations/0009_repair_policy_version.sql"),
+            include_str!("../src/store/migrations/0010_complaint_risks.sql"),
+            include_str!("../src/store/migrations/0011_duty.sql"),
+            include_str!("../src/store/migrations/0012_claims.sql"),
+            include_str!("../src/store/migrations/0013_attachments.sql"),
+            include_str!("../src/store/migrations/0014_repair_visits.sql"),
+            include_str!("../src/store/migrations/0015_repair_prints.sql"),
+            include_str!("../src/store/migrations/0016_household_visits.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch("PRAGMA user_version = 16").unwrap();
+        let mut prev = String::new();
+        for i in 0..3 {
+            let at = format!("2026-11-2{i}T01:00:00.000Z");
+            let hash = frontdesk_sync_proto::chain_hash(
+                &prev, &at, "system", "系统", "login", "staff", "s", "{}",
+            );
+            conn.execute(
+                "INSERT INTO audit_log(at, actor_id, actor_name, action, entity, entity_id, detail,
+                                       prev_hash, hash)
+                 VALUES (?1, 'system', '系统', 'login', 'staff', 's', '{}', ?2, ?3)",
+                rusqlite::params![at, prev, hash],
+            )
+            .unwrap();
+            prev = hash;
+        }
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert!(
+        store.verify().unwrap().ok(),
+        "the old chain verifies unchanged"
+    );
+    let seqs: Vec<(String, i64)> = store
+        .conn()
+        .prepare("SELECT desk_id, chain_seq FROM audit_log ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(seqs, [("".into(), 1), ("".into(), 2), ("".into(), 3)]);
+    // The next entry continues this desk's chain.
+    store
+        .write(&Actor::system(), |w| {
+            w.audit("test", "staff", "s", serde_json::json!({}))
+        })
+        .unwrap();
+    let v = store.verify().unwrap();
+    assert!(v.ok(), "{:?}", v.problem());
+    assert_eq!(v.audit_entries, 4);
+    let last: i64 = store
+        .conn()
+        .query_row("SELECT max(chain_seq) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(last, 4);
+    drop(store);
+    let _ = std::fs::remove_dir_all(dir);
+}
