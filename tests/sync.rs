@@ -727,7 +727,7 @@ fn a_pulled_change_that_does_not_fit_the_schema_is_set_aside() {
             at: "2026-11-23T01:00:00.000Z".into(),
         },
     };
-    let reply = PullReply {
+    let mut reply = PullReply {
         changes: vec![
             change(1, "sqlite_master", "sql", "x".into()),
             change(2, "units", "bogus", "x".into()),
@@ -735,12 +735,15 @@ fn a_pulled_change_that_does_not_fit_the_schema_is_set_aside() {
             change(4, "staff", "failed_logins", 9.into()),
             change(5, "units", "area_m2", serde_json::json!({ "a": 1 })),
             change(6, "units", "area_m2", serde_json::json!(77.5)),
+            change(7, "units", "area_m2", serde_json::json!(1.0)),
         ],
-        cursor: pulled + 6,
+        cursor: pulled + 7,
         more: false,
     };
+    // The last names an estate this desk does not sync.
+    reply.changes[6].change.estate_id = "another-estate".into();
     let out = sync::apply(&mut b, &reply).unwrap();
-    assert_eq!(out.refused, 5);
+    assert_eq!(out.refused, 6);
     assert_eq!(out.applied, 1, "the rest goes on");
     let reasons: Vec<String> = sync::refused(&b, &Actor::system())
         .unwrap()
@@ -759,7 +762,8 @@ fn a_pulled_change_that_does_not_fit_the_schema_is_set_aside() {
         })
         .unwrap();
     assert_eq!(area, 77.5);
-    assert_eq!(sync::state(b.conn()).unwrap().unwrap().pulled, pulled + 6);
+    assert!(reasons.iter().any(|r| r.contains("无权")), "{reasons:?}");
+    assert_eq!(sync::state(b.conn()).unwrap().unwrap().pulled, pulled + 7);
 }
 
 #[test]

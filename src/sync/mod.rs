@@ -11,8 +11,8 @@
 //! Invariants:
 //! - The outbox is filled by the capture triggers ([`capture`]) in the transaction of the change
 //!   itself; nothing written after enrolment can miss the server.
-//! - A pulled change is checked against this schema (a known synced table, known synced columns,
-//!   scalar values) and never trusted: one that fails, or that SQLite refuses (a unique number
+//! - A pulled change is checked against this desk's grants (an estate it syncs) and its schema (a
+//!   known synced table, known synced columns, scalar values) and never trusted: one that fails, or that SQLite refuses (a unique number
 //!   taken, a missing parent), is set aside in `sync_refused` with the reason and the rest goes
 //!   on. The same holds for a change the server refuses on push.
 //! - Pulled changes apply field by field in server order (last writer wins) with capture off,
@@ -386,10 +386,19 @@ pub fn apply(store: &mut Store, reply: &PullReply) -> Result<Applied> {
             .into_iter()
             .map(|t| (t.name.clone(), t))
             .collect();
+        let estates: BTreeSet<String> =
+            w.tx.prepare("SELECT estate_id FROM sync_estates")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
         let mut out = Applied::default();
         for sc in &changes {
             w.tx.execute_batch("SAVEPOINT sync_change")?;
-            let applied = apply_one(&w.tx, &tables, &sc.change).and_then(|changed| {
+            let applied = if estates.contains(&sc.change.estate_id) {
+                apply_one(&w.tx, &tables, &sc.change)
+            } else {
+                Err(format!("本机无权同步该管理处：{}", sc.change.estate_id))
+            }
+            .and_then(|changed| {
                 if changed {
                     // The search index is this desk's own: kept up to date for pulled records.
                     crate::search::refresh(w, &sc.change.table, &sc.change.row_id)
