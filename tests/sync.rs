@@ -854,3 +854,28 @@ fn a_database_from_before_sync_keeps_its_chain_and_continues_it() {
     drop(store);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_desk_enrolled_by_another_program_captures_this_ones_next_write() {
+    let dir = scratch("sync-two-programs");
+    let (db, d) = file_db(&dir);
+    let mut app = Store::open(&db).unwrap();
+    let mut cli = Store::open(&db).unwrap();
+    let server = FakeServer::default();
+    sync::enrol(
+        &mut cli,
+        &d.supervisor,
+        &server.enrol(&d.estate.id),
+        "s",
+        "A",
+    )
+    .unwrap();
+    let before = sync::status(&cli).unwrap().pending_changes;
+    let clerk = d.clerk.clone();
+    record(&mut app, &clerk, "应用里登记");
+    let after = sync::pending(&cli, 100_000).unwrap();
+    assert_eq!(after.changes.len() as i64, before + 1);
+    assert_eq!(after.changes.last().unwrap().table, "intakes");
+    drop((app, cli));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -158,8 +158,7 @@ impl Store {
         if app_id != 0 && app_id != APPLICATION_ID {
             return Err(Error::Corrupt("该文件不是 FrontDesk 数据库".into()));
         }
-        self.migrate()?;
-        crate::sync::capture::install(&self.conn)
+        self.migrate()
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -280,6 +279,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Under the lock: a desk enrolled by another program since this connection opened
+        // captures this write too.
+        crate::sync::capture::ensure(&tx)?;
         let now = self.clock.now();
         Ok(Write {
             tx,

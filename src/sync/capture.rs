@@ -1,10 +1,13 @@
 //! Outbox capture: which tables and columns sync, and the TEMP triggers that record every change
 //! to them in `sync_outbox` in the same transaction as the change.
 //!
-//! The triggers are generated at open from the schema (`PRAGMA table_info`), one pair per synced
-//! table on every connection ([`install`]), so they always match the columns of this binary's
-//! schema and a later migration needs nothing of its own. Writes by other programs (the sqlite3
-//! shell) are not captured; FrontDesk opens every file through `Store::open`.
+//! The triggers are generated from the schema (`PRAGMA table_info`), one pair per synced table,
+//! on every connection of an enrolled desk ([`ensure`], at the start of each `Store::write`), so
+//! they always match the columns of this binary's schema and a later migration needs nothing of
+//! its own. A desk that is not enrolled has none: a table with triggers makes each insert open a
+//! statement journal, which makes FTS5 flush its buffer at every row and halves a bulk import.
+//! Writes by other programs (the sqlite3 shell) are not captured; FrontDesk writes every file
+//! through `Store::write`.
 //!
 //! Invariants:
 //! - Every table syncs except the local ones ([`is_local_table`]: counters, the search index, the
@@ -206,8 +209,24 @@ const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 const CAPTURING: &str = "(SELECT capture FROM sync_state) = 1";
 
-/// Creates this connection's capture triggers (TEMP: they live as long as the connection).
-pub fn install(conn: &Connection) -> Result<()> {
+/// Creates this connection's capture triggers when the desk is enrolled and they are missing
+/// (TEMP: they live as long as the connection, and vanish with a rolled-back transaction that
+/// made them, to be made again by the next write).
+pub fn ensure(conn: &Connection) -> Result<()> {
+    let missing: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM main.sync_state)
+                AND NOT EXISTS (SELECT 1 FROM temp.sqlite_master
+                                WHERE type = 'trigger' AND name = 'sync_insert_estates')",
+        )?
+        .query_row([], |r| r.get(0))?;
+    if missing {
+        install(conn)?;
+    }
+    Ok(())
+}
+
+fn install(conn: &Connection) -> Result<()> {
     let mut sql = String::new();
     for t in tables(conn)? {
         let n = &t.name;
