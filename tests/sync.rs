@@ -276,6 +276,11 @@ fn capture_starts_at_enrolment_with_the_whole_register() {
     let rows: usize = register(&d.store).values().map(BTreeMap::len).sum();
     let server = FakeServer::default();
     let reply = server.enrol(&d.estate.id);
+    // Only a supervisor enrols.
+    let before = snapshot(&d.store);
+    let err = sync::enrol(&mut d.store, &clerk, &reply, "http://s", "前台1").unwrap_err();
+    assert!(err.to_string().contains("无权"), "{err}");
+    assert_eq!(snapshot(&d.store), before);
     sync::enrol(&mut d.store, &d.supervisor, &reply, "http://s", "前台1").unwrap();
     let st = sync::status(&d.store).unwrap();
     assert_eq!(

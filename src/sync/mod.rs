@@ -52,7 +52,8 @@ pub fn not_enrolled() -> Error {
     )
 }
 
-/// Enrols this desk with the server's reply: its id, prefix, credential and estates. Every row
+/// Enrols this desk with the server's reply (a supervisor, or the program itself on an empty
+/// desk): its id, prefix, credential and estates. Every row
 /// the desk already holds goes into the outbox as an insert (parents first), so the first push
 /// uploads its whole register; from now on every change is captured as it is written.
 pub fn enrol(
@@ -62,6 +63,7 @@ pub fn enrol(
     server_url: &str,
     desk_name: &str,
 ) -> Result<()> {
+    actor.require(crate::auth::SUPERVISORS, "为本机加入同步")?;
     if state(store.conn())?.is_some() {
         return Err(Error::State("本机已加入同步，不能重复加入".into()));
     }
