@@ -1,8 +1,8 @@
 -- 0017: sync with frontdesk-server (#19, docs/sync.md). The desk stays a complete SQLite desk; these
 -- tables hold what it has still to push (the outbox), what the server would not take (set aside for a
 -- supervisor), the desk's enrolment and cursors, and the estates it may sync. The capture triggers
--- that fill the outbox are TEMP triggers made at open from the schema (src/sync/capture.rs), so they
--- always match the columns of this binary's schema.
+-- that fill the outbox are TEMP triggers made from the schema on an enrolled desk's connections
+-- (src/sync/capture.rs), so they always match the columns of this binary's schema.
 
 -- Row changes to push, in the order the desk wrote them. AUTOINCREMENT: a desk_seq is never reused
 -- after its row is acknowledged and dropped (the server keys changes by (desk_id, desk_seq)).
