@@ -527,7 +527,7 @@ fn finish(w: &mut Write, before: &Customer) -> Result<Customer> {
     Ok(after)
 }
 
-fn index(w: &Write, c: &Customer) -> Result<()> {
+pub(crate) fn index(w: &Write, c: &Customer) -> Result<()> {
     let title = format!(
         "{} {} {} {}",
         c.name,

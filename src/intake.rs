@@ -398,7 +398,7 @@ pub fn import(w: &mut Write, estate_id: &str, inputs: &[IntakeInput]) -> Result<
     Ok(n)
 }
 
-fn index(w: &Write, i: &Intake) -> Result<()> {
+pub(crate) fn index(w: &Write, i: &Intake) -> Result<()> {
     let title = format!("{} {} {}", i.no, i.kind.label(), short(&i.content, 40));
     search::add(
         w,

@@ -5,7 +5,8 @@
 //! ([`estate`], [`customers`], [`intake`], [`complaints`], [`slips`], [`repairs`], [`followups`],
 //! the duty log and handover [`duty`], household visits [`household_visits`], compensation
 //! claims [`claims`]),
-//! search ([`search`]), imports ([`import`]) and demo data ([`demo`]); the company's rules as data:
+//! search ([`search`]), imports ([`import`]) and demo data ([`demo`]); sync with the company's
+//! server ([`sync`], network-free: the transport is given); the company's rules as data:
 //! grading and escalation ([`grading`]), the working calendar and deadlines ([`calendar`],
 //! [`deadlines`]), work queues ([`queues`]) and KPIs ([`kpi`]); data safety ([`backup`]); the
 //! documents it prints and exports ([`documents`]); who may see which personal data ([`privacy`]).
@@ -43,6 +44,7 @@ pub mod search;
 pub mod setup;
 pub mod slips;
 pub mod store;
+pub mod sync;
 pub mod time;
 pub mod validate;
 pub mod vocab;

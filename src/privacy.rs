@@ -135,6 +135,8 @@ plain!((), bool, i64, u64, usize, f64, String, std::path::PathBuf);
 // the `Redact` impls below, so a reviewer sees both sides at once.
 plain!(
     crate::actor::Actor,
+    crate::sync::SyncReport,
+    crate::sync::SyncStatus,
     crate::attachments::Attachment,
     crate::backup::BackupInfo,
     crate::backup::DueReport,
@@ -196,6 +198,26 @@ phone_only!(
     Slip,
     VipRegisterLine
 );
+
+/// A change set aside carries a row's fields as written: its phone columns masked like any phone,
+/// its id-number columns like id numbers.
+impl Redact for crate::sync::RefusedChange {
+    fn redact(&mut self, sight: Sight) {
+        let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_str(&self.fields) else {
+            return;
+        };
+        for (k, v) in fields.iter_mut() {
+            if let serde_json::Value::String(text) = v {
+                if k.contains("phone") {
+                    *text = sight.phones.phone(text);
+                } else if k.contains("id_no") || k.contains("id_number") {
+                    *text = sight.id_numbers.id_number(text);
+                }
+            }
+        }
+        self.fields = serde_json::Value::Object(fields).to_string();
+    }
+}
 
 impl Redact for ComplaintDetail {
     fn redact(&mut self, sight: Sight) {

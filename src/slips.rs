@@ -355,7 +355,7 @@ pub fn create(w: &mut Write, estate_id: &str, input: &SlipInput) -> Result<Slip>
     Ok(slip)
 }
 
-fn index(w: &Write, s: &Slip) -> Result<()> {
+pub(crate) fn index(w: &Write, s: &Slip) -> Result<()> {
     let title = format!(
         "{} 协调单 {} {}",
         s.no,

@@ -29,5 +29,6 @@ pub mod repairs;
 mod search;
 mod slips;
 mod store;
+mod sync;
 mod vocabulary;
 mod windows;

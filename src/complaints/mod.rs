@@ -701,7 +701,7 @@ fn set_case_library(
     finish(w, &c, json!({}))
 }
 
-fn index(w: &Write, c: &Complaint) -> Result<()> {
+pub(crate) fn index(w: &Write, c: &Complaint) -> Result<()> {
     let title = format!(
         "{} 投诉 {} {}",
         c.no,

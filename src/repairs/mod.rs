@@ -60,6 +60,7 @@ pub use prices::{
     void_price_item, PriceItem, PriceItemInput,
 };
 pub use read::{get, list, order, to_dispatch, RepairDetail, RepairFilter};
+pub(crate) use report::index;
 pub use report::{create, RepairInput};
 
 /// The order's entity name in the audit log, the event log and the search index.

@@ -257,7 +257,7 @@ pub fn create(w: &mut Write, estate_id: &str, input: &RepairInput) -> Result<Rep
 }
 
 /// Writes the order's search entry (at the report, again when the work is recorded at finish).
-pub(super) fn index(w: &Write, o: &RepairOrder) -> Result<()> {
+pub(crate) fn index(w: &Write, o: &RepairOrder) -> Result<()> {
     let title = format!(
         "{} {} {}",
         o.no,

@@ -1,13 +1,13 @@
-//! The audit log: append-only and hash-chained.
+//! The audit log: append-only and hash-chained, one chain per desk (`desk_id`; this desk's own
+//! chain is `''`, entries of other desks keep theirs, see docs/sync.md).
 //!
-//! Each entry's hash covers its own fields and the previous entry's hash, so changing, removing or
+//! Each entry's hash covers its own fields and the previous entry's hash of the same desk, so changing, removing or
 //! inserting an entry anywhere breaks every later link; [`verify_audit_chain`] finds the first one
 //! and [`describe`] names it as a person reads it (its number, when, who, what, and the record
 //! by its human number).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::error::Result;
 use crate::time;
@@ -30,10 +30,10 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
-    /// The entry's SHA-256 over its link and every field (not `seq`), lowercase hex.
+    /// The entry's SHA-256 over its link and every field (not `seq`), lowercase hex: the one
+    /// hash of the audit chain, shared with the sync server ([`frontdesk_sync_proto::chain_hash`]).
     pub fn compute_hash(&self) -> String {
-        let mut h = Sha256::new();
-        for part in [
+        frontdesk_sync_proto::chain_hash(
             &self.prev_hash,
             &self.at,
             &self.actor_id,
@@ -42,17 +42,7 @@ impl AuditEntry {
             &self.entity,
             &self.entity_id,
             &self.detail,
-        ] {
-            h.update((part.len() as u64).to_le_bytes());
-            h.update(part.as_bytes());
-        }
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = String::with_capacity(64);
-        for b in h.finalize() {
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        }
-        out
+        )
     }
 }
 
@@ -83,22 +73,25 @@ pub struct ChainCheck {
     pub first_broken: Option<i64>,
 }
 
-/// Walks the whole audit log in order and reports the first entry whose link or hash is wrong.
+/// Walks each desk's chain (this desk's own is desk `''`) and reports the first entry, in the
+/// order written, whose link or hash is wrong.
 pub fn verify_audit_chain(conn: &Connection) -> Result<ChainCheck> {
     let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY seq"))?;
     let mut rows = stmt.query([])?;
-    let mut prev = String::new();
+    let mut prev: std::collections::HashMap<String, String> = Default::default();
     let mut entries = 0;
     while let Some(r) = rows.next()? {
         entries += 1;
         let e = entry_row(r)?;
-        if e.prev_hash != prev || e.compute_hash() != e.hash {
+        let desk: String = r.get(10)?;
+        let before = prev.entry(desk).or_default();
+        if e.prev_hash != *before || e.compute_hash() != e.hash {
             return Ok(ChainCheck {
                 entries,
                 first_broken: Some(e.seq),
             });
         }
-        prev = e.hash;
+        *before = e.hash;
     }
     Ok(ChainCheck {
         entries,
@@ -116,8 +109,8 @@ pub fn history(conn: &Connection, entity: &str, entity_id: &str) -> Result<Vec<A
 }
 
 const SELECT: &str =
-    "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash
-    FROM audit_log";
+    "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash,
+    desk_id FROM audit_log";
 
 fn entry_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {

@@ -56,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_repair_prints.sql"),
     include_str!("migrations/0016_household_visits.sql"),
     include_str!("migrations/0017_notice_escalations.sql"),
+    include_str!("migrations/0018_sync.sql"),
 ];
 
 /// How long a write waits for another program's write to finish before it gives up with `busy`.
@@ -279,6 +280,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Under the lock: a desk enrolled by another program since this connection opened
+        // captures this write too.
+        crate::sync::capture::ensure(&tx)?;
         let now = self.clock.now();
         Ok(Write {
             tx,
@@ -420,7 +424,8 @@ pub struct Write<'a> {
     pub now: DateTime<Utc>,
     /// `now` in the stored form.
     pub now_db: String,
-    last_hash: Option<String>,
+    /// This desk's last audit link written in this transaction: its hash and chain_seq.
+    last_hash: Option<(String, i64)>,
 }
 
 impl Write<'_> {
@@ -460,7 +465,8 @@ impl Write<'_> {
         uuid::Uuid::now_v7().to_string()
     }
 
-    /// The next human number for an estate and year: `LH-TS2026-0001` for prefix `TS`, width 4.
+    /// The next human number for an estate and year: `LH-TS2026-0001` for prefix `TS`, width 4
+    /// (`LH-TS2026-B0001` on a desk with prefix `B`).
     pub fn human_no(
         &self,
         estate_id: &str,
@@ -486,6 +492,19 @@ impl Write<'_> {
             .tx
             .prepare_cached("SELECT code FROM estates WHERE id = ?1")?
             .query_row(params![estate_id], |r| r.get(0))?;
+        // A desk enrolled after the estate's first one numbers with its own letter and counter
+        // (`LH-TS2026-B0001`, docs/sync.md); the first desk and an unenrolled one have none.
+        let desk: String = self
+            .tx
+            .prepare_cached("SELECT desk_prefix FROM sync_state")?
+            .query_row([], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default();
+        let scope = if desk.is_empty() {
+            format!("{prefix}:{code}:{year}")
+        } else {
+            format!("{prefix}:{code}:{year}:{desk}")
+        };
         let last: i64 = self
             .tx
             .prepare_cached(
@@ -493,12 +512,9 @@ impl Write<'_> {
                  ON CONFLICT(scope) DO UPDATE SET value = value + ?2
                  RETURNING value",
             )?
-            .query_row(
-                params![format!("{prefix}:{code}:{year}"), count as i64],
-                |r| r.get(0),
-            )?;
+            .query_row(params![scope, count as i64], |r| r.get(0))?;
         Ok(HumanNumbers {
-            head: format!("{code}-{prefix}{year}-"),
+            head: format!("{code}-{prefix}{year}-{desk}"),
             width,
             next: last - count as i64 + 1,
             end: last + 1,
@@ -578,12 +594,16 @@ impl Write<'_> {
         entity_id: &str,
         detail: serde_json::Value,
     ) -> Result<()> {
-        let prev = match self.last_hash.take() {
-            Some(h) => h,
+        // This desk's own chain is desk_id '' (see docs/sync.md).
+        let (prev, prev_seq) = match self.last_hash.take() {
+            Some(link) => link,
             None => self
                 .tx
-                .prepare_cached("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-                .query_row([], |r| r.get(0))
+                .prepare_cached(
+                    "SELECT hash, chain_seq FROM audit_log WHERE desk_id = '' \
+                     ORDER BY chain_seq DESC LIMIT 1",
+                )?
+                .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
                 .unwrap_or_default(),
         };
@@ -600,8 +620,8 @@ impl Write<'_> {
             hash: String::new(),
         };
         let hash = entry.compute_hash();
-        self.tx.prepare_cached("INSERT INTO audit_log(at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(params![
+        self.tx.prepare_cached("INSERT INTO audit_log(at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash, chain_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")?.execute(params![
                 entry.at,
                 entry.actor_id,
                 entry.actor_name,
@@ -610,10 +630,11 @@ impl Write<'_> {
                 entry.entity_id,
                 entry.detail,
                 entry.prev_hash,
-                hash
+                hash,
+                prev_seq + 1
             ],
         )?;
-        self.last_hash = Some(hash);
+        self.last_hash = Some((hash, prev_seq + 1));
         Ok(())
     }
 }

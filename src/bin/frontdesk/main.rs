@@ -5,7 +5,8 @@
 //! `--data-dir`, else `FRONTDESK_DATA_DIR`, else the user's data directory (`directories`).
 //! Writes run as the staff member named by `--user`/`FRONTDESK_USER` with the password from
 //! `FRONTDESK_PASSWORD` (or `--password`). Output is readable text, or JSON with `--json`.
-//! Errors print in Chinese on stderr and exit non-zero (2 for bad input, 1 otherwise).
+//! Errors print in Chinese on stderr and exit non-zero (2 for bad input, 1 otherwise; a sync run
+//! that finds the server unreachable exits 3).
 
 mod attachments;
 mod claim;
@@ -20,6 +21,7 @@ mod output;
 mod pdf;
 mod queues;
 mod repairs;
+mod sync;
 mod xlsx;
 
 use std::io::Read;
@@ -140,6 +142,12 @@ enum Command {
     /// Excel (XLSX) documents: registers, logs, the month-end workbook.
     #[command(subcommand)]
     Xlsx(xlsx::Command),
+    /// Sync with the company's server: enrol this desk, run (push and pull; the default),
+    /// status, the changes set aside.
+    Sync {
+        #[command(subcommand)]
+        command: Option<sync::Command>,
+    },
     /// Month end in one go: the workbook (XLSX) and the manager's report (PDF) of a month.
     MonthEnd {
         /// The month, YYYY-MM.
@@ -560,6 +568,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Visit(c) => household_visits::run(&mut signed_in(cli)?, c),
         Command::Notice(c) => notices::run(&mut signed_in(cli)?, c),
         Command::Claim(c) => claim::run(&mut signed_in(cli)?, c),
+        Command::Sync { command } => sync::run(cli, &paths(cli)?, command.as_ref()),
     }
 }
 
@@ -609,5 +618,13 @@ pub fn period(
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    output::print(run(&cli), cli.json_output)
+    let outcome = run(&cli);
+    let offline = matches!(cli.command, Command::Sync { .. })
+        && matches!(&outcome, Ok(v) if v["offline"] == true || v["first_sync"]["offline"] == true);
+    let code = output::print(outcome, cli.json_output);
+    if offline {
+        ExitCode::from(sync::OFFLINE_EXIT)
+    } else {
+        code
+    }
 }
