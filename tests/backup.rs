@@ -347,6 +347,8 @@ fn kill_harness_loses_nothing() {
     assert_eq!(v["tamper cases tried"], 200, "{v}");
     assert_eq!(v["tamper cases detected"], 200, "{v}");
     assert!(v["records reported committed"].as_u64().unwrap() > 0, "{v}");
+    // ~200 MB of trial databases: kept only when the test fails, to look at.
+    let _ = std::fs::remove_dir_all(&root);
 }
 
 /// The backup folder chosen in the policy (a USB stick, a share): checked for writing, saved as a

@@ -67,6 +67,14 @@ impl FakeServer {
         }
     }
 
+    /// The link of the desk enrolled as `desk_id`.
+    fn desk_for(&self, desk_id: &str) -> Link<'_> {
+        Link {
+            server: self,
+            desk_id: desk_id.to_string(),
+        }
+    }
+
     fn set_offline(&self, offline: bool) {
         self.0.borrow_mut().offline = offline;
     }
@@ -883,4 +891,144 @@ fn a_desk_enrolled_by_another_program_captures_this_ones_next_write() {
     assert_eq!(after.changes.last().unwrap().table, "intakes");
     drop((app, cli));
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn joining_checks_the_form_asks_the_server_and_enrols_by_right() {
+    let server = FakeServer::default();
+    let mut a = desk();
+    let eid = a.estate.id.clone();
+    let ok = |_: &str, r: &frontdesk_sync_proto::EnrolRequest| {
+        assert_eq!(r.code, "ABCD-1234");
+        Ok(server.enrol(&eid))
+    };
+    // Each field named.
+    for (server_url, code, name, field) in [
+        ("sync.example.com", "ABCD-1234", "前台1", "server"),
+        ("https://sync.example.com", " ", "前台1", "code"),
+        ("https://sync.example.com", "ABCD-1234", "", "name"),
+    ] {
+        let e = sync::join(
+            &mut a.store,
+            Some(&a.supervisor),
+            server_url,
+            code,
+            name,
+            ok,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, frontdesk::Error::Invalid { field: f, .. } if *f == field),
+            "{e:?}"
+        );
+    }
+    // A desk in use: a clerk may not, nobody signed in may not.
+    let clerk = a.clerk.clone();
+    let e = sync::join(
+        &mut a.store,
+        Some(&clerk),
+        "https://sync.example.com",
+        "ABCD-1234",
+        "前台1",
+        ok,
+    );
+    assert!(matches!(e, Err(frontdesk::Error::Denied(_))), "{e:?}");
+    let e = sync::join(
+        &mut a.store,
+        None,
+        "https://sync.example.com",
+        "ABCD-1234",
+        "前台1",
+        ok,
+    );
+    assert!(matches!(e, Err(frontdesk::Error::SignedOut)), "{e:?}");
+    // An unreachable server or a used code: said in Chinese, nothing enrolled.
+    let down = |_: &str, _: &frontdesk_sync_proto::EnrolRequest| {
+        Err(TransportError::Unreachable("connection refused".into()))
+    };
+    let e = sync::join(
+        &mut a.store,
+        Some(&a.supervisor),
+        "https://sync.example.com",
+        "ABCD-1234",
+        "前台1",
+        down,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("无法连接同步服务器"), "{e}");
+    let used = |_: &str, _: &frontdesk_sync_proto::EnrolRequest| {
+        Err(TransportError::Refused(ErrorReply {
+            code: "bad_code".into(),
+            message: "加入码无效或已用过".into(),
+            entry: None,
+        }))
+    };
+    let e = sync::join(
+        &mut a.store,
+        Some(&a.supervisor),
+        "https://sync.example.com",
+        "ABCD-1234",
+        "前台1",
+        used,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("同步服务器拒绝加入：加入码无效或已用过"),
+        "{e}"
+    );
+    assert!(sync::state(a.store.conn()).unwrap().is_none());
+    // The supervisor joins; the address is kept without its trailing slash.
+    let r = sync::join(
+        &mut a.store,
+        Some(&a.supervisor),
+        "https://sync.example.com/",
+        "ABCD-1234",
+        "前台1",
+        ok,
+    )
+    .unwrap();
+    assert_eq!(r.desk_prefix, "");
+    let st = sync::state(a.store.conn()).unwrap().unwrap();
+    assert_eq!(
+        (st.server_url.as_str(), st.desk_name.as_str()),
+        ("https://sync.example.com", "前台1")
+    );
+    let again = sync::join(
+        &mut a.store,
+        Some(&a.supervisor),
+        "https://sync.example.com",
+        "ABCD-1234",
+        "前台1",
+        ok,
+    );
+    assert!(
+        matches!(again, Err(frontdesk::Error::State(_))),
+        "{again:?}"
+    );
+    // A new computer with no estate joins with nobody signed in; its first run brings the register.
+    let mut b = empty_desk();
+    let r = sync::join(
+        &mut b,
+        None,
+        "https://sync.example.com",
+        "ABCD-1234",
+        "前台2",
+        ok,
+    )
+    .unwrap();
+    assert_eq!(r.desk_prefix, "B");
+    run(&server, &mut a.store).unwrap();
+    let report = sync::run_enrolled(&mut b, |url, token| {
+        assert_eq!((url, token), ("https://sync.example.com", "token"));
+        server.desk_for(&r.desk_id)
+    })
+    .unwrap();
+    assert!(report.pulled.applied > 0);
+    assert!(
+        report.words().starts_with("同步完成：上传"),
+        "{}",
+        report.words()
+    );
+    assert!(!estate::estates(b.conn()).unwrap().is_empty());
 }

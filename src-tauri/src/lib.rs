@@ -19,7 +19,7 @@ use crate::state::{AppState, Paths};
 pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::{
         attachments, claims, customers, desk, documents, duty, household_visits, intake,
-        repair_visits, repairs, rules, session, settings,
+        repair_visits, repairs, rules, session, settings, sync,
     };
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         session::app_status,
@@ -30,6 +30,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         session::logout,
         session::recovery_backups,
         session::recovery_restore,
+        sync::sync_status,
+        sync::sync_now,
+        sync::sync_join,
+        sync::sync_refused,
         intake::intake_lookup,
         intake::intake_record,
         intake::intake_list,

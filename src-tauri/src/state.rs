@@ -15,6 +15,10 @@
 //! [`TICK_EVERY`] while the app is open, each time on a connection of its own (writers queue in
 //! the store, so the clerk's saves are not refused meanwhile). A desk that is not set up, or
 //! whose database is broken or being restored, is skipped.
+//!
+//! Sync (docs/sync.md) runs the same way on a desk that is enrolled: a thread of its own pushes and
+//! pulls every [`SYNC_EVERY`] on a connection of its own; a desk that is offline keeps working and
+//! the next run catches up. One sync at a time ([`AppState::sync_now`] waits for a running one).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -29,6 +33,9 @@ use crate::error::{WireError, WireResult};
 
 /// How often the open app runs the time tick. Deadlines are minutes to days; the tick is cheap.
 pub const TICK_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// How often an enrolled desk syncs while the app is open.
+pub const SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The mutable part: the session (the store, none when broken, and the signed-in clerk).
 pub struct Desk {
@@ -47,6 +54,8 @@ pub struct AppState {
     backup_warning: Arc<Mutex<Option<String>>>,
     /// Set by the start-up check while attachment files are missing or altered.
     attachments_warning: Arc<Mutex<Option<String>>>,
+    /// Held while a sync runs.
+    syncing: Arc<Mutex<()>>,
 }
 
 impl AppState {
@@ -67,9 +76,11 @@ impl AppState {
             checking: Arc::default(),
             backup_warning: Arc::default(),
             attachments_warning: Arc::default(),
+            syncing: Arc::default(),
         };
         state.start_up_check();
         state.start_ticker();
+        state.start_syncer();
         state
     }
 
@@ -88,13 +99,50 @@ impl AppState {
         }
     }
 
+    /// Starts the sync's thread (see the module documentation).
+    fn start_syncer(&self) {
+        let syncer = self.clone();
+        let started = std::thread::Builder::new()
+            .name("sync".into())
+            .spawn(move || loop {
+                syncer.checked();
+                if syncer.usable() {
+                    match syncer.sync_now() {
+                        Ok(Some(r)) => tracing::info!(words = %r.words(), "sync"),
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(error = %e.message, "sync failed"),
+                    }
+                }
+                std::thread::sleep(SYNC_EVERY);
+            });
+        if let Err(e) = started {
+            tracing::error!(error = %e, "sync not started");
+        }
+    }
+
+    /// Whether the desk's database is open and passed its check.
+    fn usable(&self) -> bool {
+        let desk = self.desk();
+        desk.problem.is_none() && desk.session.is_some()
+    }
+
+    /// One push and pull on a connection of its own, after any sync running now; `None` when the
+    /// desk is not enrolled. Offline is a report, not an error.
+    pub fn sync_now(&self) -> WireResult<Option<frontdesk::sync::SyncReport>> {
+        let _one = self.syncing.lock().unwrap_or_else(|p| p.into_inner());
+        let mut store = Store::open(&self.paths.database)?;
+        if frontdesk::sync::state(store.conn())?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(frontdesk::sync::run_enrolled(
+            &mut store,
+            frontdesk_sync_client::Client::new,
+        )?))
+    }
+
     /// One time tick as the program itself, when the database is usable.
     fn tick(&self) {
-        let usable = {
-            let desk = self.desk();
-            desk.problem.is_none() && desk.session.is_some()
-        };
-        if !usable {
+        if !self.usable() {
             return;
         }
         match upkeep::tick(&self.paths) {
@@ -226,6 +274,19 @@ impl AppState {
     /// data ([`Plain`]); personal data goes through [`AppState::seen`].
     pub fn read<T: Plain>(&self, f: impl FnOnce(&Store, &str) -> Result<T>) -> WireResult<T> {
         self.session(|s| s.read(f))
+    }
+
+    /// A read of personal data by a core function that checks who reads it (its role), as the
+    /// signed-in clerk may see it.
+    pub fn seen_by<T: Redact>(
+        &self,
+        view: View,
+        f: impl FnOnce(&Store, &Actor) -> Result<T>,
+    ) -> WireResult<T> {
+        self.session(|s| {
+            let clerk = s.clerk()?.clone();
+            s.seen(view, |store, _| f(store, &clerk))
+        })
     }
 
     /// A read of personal data, as the signed-in clerk may see it ([`frontdesk::privacy`]).

@@ -28,8 +28,8 @@ pub mod capture;
 use std::collections::{BTreeMap, BTreeSet};
 
 use frontdesk_sync_proto::{
-    Access, AuditLink, EnrolReply, PullReply, PullRequest, PushReply, PushRequest, RowChange,
-    RowOp, Transport, TransportError, PROTOCOL,
+    Access, AuditLink, EnrolReply, EnrolRequest, PullReply, PullRequest, PushReply, PushRequest,
+    RowChange, RowOp, Transport, TransportError, PROTOCOL,
 };
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -105,6 +105,65 @@ pub fn enrol(
     })
 }
 
+/// Joins the company's sync: checks the form (server address, the one-time code, this desk's
+/// name, each refused naming its field), asks the server through `ask` (the HTTP of
+/// `frontdesk-sync-client`, or a test's), then [`enrol`]s with its reply. A desk with no estate yet
+/// (a new computer of the office, whose first pull brings the register) is enrolled by the program
+/// itself; a desk in use by a supervisor (`clerk`). Returns the server's reply.
+pub fn join<A>(
+    store: &mut Store,
+    clerk: Option<&Actor>,
+    server: &str,
+    code: &str,
+    desk_name: &str,
+    ask: A,
+) -> Result<EnrolReply>
+where
+    A: FnOnce(&str, &EnrolRequest) -> std::result::Result<EnrolReply, TransportError>,
+{
+    let server = server.trim().trim_end_matches('/');
+    if !(server.starts_with("http://") || server.starts_with("https://")) || server.len() < 10 {
+        return Err(Error::invalid(
+            "server",
+            "服务器地址",
+            "请填写公司同步服务器的地址，如 https://sync.example.com",
+        ));
+    }
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(Error::invalid(
+            "code",
+            "加入码",
+            "请填写公司 IT 给的一次性加入码",
+        ));
+    }
+    let desk_name =
+        crate::validate::TextRule::text("name", "本机名称", 40).required(Some(desk_name))?;
+    let fresh = crate::estate::estates(store.conn())?.is_empty();
+    let actor = match (fresh, clerk) {
+        (true, _) => Actor::system(),
+        (false, Some(a)) => a.clone(),
+        (false, None) => return Err(Error::SignedOut),
+    };
+    actor.require(crate::auth::SUPERVISORS, "为本机加入同步")?;
+    if state(store.conn())?.is_some() {
+        return Err(Error::State("本机已加入同步，不能重复加入".into()));
+    }
+    let request = EnrolRequest {
+        protocol: PROTOCOL,
+        code: code.to_string(),
+        desk_name: desk_name.clone(),
+    };
+    let reply = ask(server, &request).map_err(|e| match e {
+        TransportError::Unreachable(why) => Error::State(format!(
+            "无法连接同步服务器（{why}）：请检查地址和网络后重试"
+        )),
+        TransportError::Refused(e) => Error::State(format!("同步服务器拒绝加入：{}", e.message)),
+    })?;
+    enrol(store, &actor, &reply, server, &desk_name)?;
+    Ok(reply)
+}
+
 fn access_word(a: Access) -> &'static str {
     match a {
         Access::Write => "write",
@@ -169,8 +228,40 @@ pub struct SyncStatus {
     pub pending_audit: i64,
     /// Changes set aside (refused on push or not applicable on pull).
     pub refused: i64,
+    /// One line for the desk's side bar; `None` when the desk is not enrolled.
+    pub summary: Option<String>,
 }
 
+impl SyncStatus {
+    fn summary_line(&self) -> Option<String> {
+        let state = self.state.as_ref()?;
+        let waiting = if self.pending_changes > 0 {
+            format!("，{} 条待上传", self.pending_changes)
+        } else {
+            String::new()
+        };
+        Some(if self.refused > 0 {
+            format!("同步：{} 条未能同步，请主管查看{waiting}", self.refused)
+        } else if state
+            .last_result
+            .as_deref()
+            .is_some_and(|r| r.starts_with("offline"))
+        {
+            format!("同步：离线{waiting}")
+        } else if let Some(at) = state
+            .last_sync_at
+            .as_deref()
+            .and_then(|a| crate::time::from_db(a).ok())
+        {
+            let local = at.with_timezone(&crate::time::beijing());
+            format!("同步：{} 已同步{waiting}", local.format("%m-%d %H:%M"))
+        } else {
+            format!("同步：尚未同步{waiting}")
+        })
+    }
+}
+
+/// Enrolment, cursors, what waits to be pushed, what was set aside.
 pub fn status(store: &Store) -> Result<SyncStatus> {
     let conn = store.conn();
     let state = state(conn)?;
@@ -178,7 +269,7 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
         Ok(conn.query_row(sql, rusqlite::params_from_iter(p), |r| r.get(0))?)
     };
     let audit_through = state.as_ref().map_or(0, |s| s.audit_through);
-    Ok(SyncStatus {
+    let mut status = SyncStatus {
         estates: conn
             .prepare("SELECT estate_id, access FROM sync_estates ORDER BY estate_id")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -194,7 +285,10 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
         },
         refused: count("SELECT count(*) FROM sync_refused", &[])?,
         state,
-    })
+        summary: None,
+    };
+    status.summary = status.summary_line();
+    Ok(status)
 }
 
 /// One change set aside, for a supervisor.
@@ -590,6 +684,36 @@ pub struct SyncReport {
     /// Pushed changes the server refused (set aside).
     pub push_refused: i64,
     pub pulled: Applied,
+}
+
+impl SyncReport {
+    /// The run in the desk's words.
+    pub fn words(&self) -> String {
+        if self.offline {
+            format!(
+                "无法连接同步服务器（{}）：本机照常工作，更改已保留，联网后再同步",
+                self.offline_reason.clone().unwrap_or_default()
+            )
+        } else {
+            format!(
+                "同步完成：上传 {} 条更改，下载 {} 条更改，{} 条被拒绝",
+                self.pushed,
+                self.pulled.applied,
+                self.push_refused + self.pulled.refused
+            )
+        }
+    }
+}
+
+/// [`run`] through the transport this desk's enrolment names: `connect(server_url, token)`
+/// (`frontdesk_sync_client::Client::new`).
+pub fn run_enrolled<T: Transport>(
+    store: &mut Store,
+    connect: impl FnOnce(&str, &str) -> T,
+) -> Result<SyncReport> {
+    let state = state(store.conn())?.ok_or_else(not_enrolled)?;
+    let transport = connect(&state.server_url, &state.token);
+    run(store, &transport)
 }
 
 /// One sync: pushes the whole outbox in batches, then pulls until the server has no more. A

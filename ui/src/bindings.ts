@@ -85,6 +85,51 @@ async recoveryRestore(file: string) : Promise<Result<RestoreInfo, WireError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Enrolment, cursors, what waits to be pushed, what was set aside, the last run.
+ */
+async syncStatus() : Promise<Result<SyncStatus, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * 立即同步: pushes and pulls now, on a connection of its own (the desk works on meanwhile).
+ */
+async syncNow() : Promise<Result<SyncReport, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Joins the company's sync with the one-time code, then syncs once (on a new computer this
+ * brings the whole register, and the desk is set up).
+ */
+async syncJoin(server: string, code: string, name: string) : Promise<Result<SyncReport, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_join", { server, code, name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The changes set aside: refused by the server, or not applicable here (supervisors).
+ */
+async syncRefused() : Promise<Result<RefusedChange[], WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_refused") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async intakeLookup(query: string) : Promise<Result<Lookup, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("intake_lookup", { query }) };
@@ -1579,6 +1624,22 @@ attachments_warning: string | null;
  */
 checking: boolean }
 /**
+ * What one [`apply`] did.
+ */
+export type Applied = { 
+/**
+ * Changes that wrote something (a new row or a changed field).
+ */
+applied: number; 
+/**
+ * Changes that found everything as they say (this desk's own, echoed back; a repeat).
+ */
+unchanged: number; 
+/**
+ * Changes set aside.
+ */
+refused: number }
+/**
  * One area in the quarter.
  */
 export type AreaProgress = { name: string; 
@@ -2960,6 +3021,18 @@ repairer: string | null;
  */
 reason: string | null }
 /**
+ * One change set aside, for a supervisor.
+ */
+export type RefusedChange = { 
+/**
+ * `push` (the server refused this desk's change) or `pull` (this desk could not apply it).
+ */
+direction: string; 
+/**
+ * The desk's `desk_seq` (push) or the server's `server_seq` (pull).
+ */
+seq: number; estate_id: string; table: string; row_id: string; op: string; fields: string; at: string; reason: string; refused_at: string }
+/**
  * The desk's registers, each exported for any period (the month workbook holds the first four
  * for a month).
  */
@@ -3320,6 +3393,54 @@ export type SubjectKind = "complaint" | "repair"
  * What a pause stops.
  */
 export type SubjectKind = "complaint" | "repair" | "slip"
+/**
+ * What one [`run`] did.
+ */
+export type SyncReport = { 
+/**
+ * The server could not be reached; whatever was done before stays done.
+ */
+offline: boolean; 
+/**
+ * Why, when offline.
+ */
+offline_reason: string | null; pushed: number; pushed_audit: number; 
+/**
+ * Pushed changes the server refused (set aside).
+ */
+push_refused: number; pulled: Applied }
+/**
+ * The desk's enrolment as stored.
+ */
+export type SyncState = { desk_id: string; desk_name: string; desk_prefix: string; server_url: string; pulled: number; acked_through: number; audit_through: number; enrolled_at: string; last_sync_at: string | null; last_result: string | null }
+/**
+ * What `frontdesk sync status` shows.
+ */
+export type SyncStatus = { 
+/**
+ * `None`: not enrolled.
+ */
+state: SyncState | null; 
+/**
+ * The estates the credential covers: (estate id, `write` or `read`).
+ */
+estates: ([string, string])[]; 
+/**
+ * Changes waiting to be pushed.
+ */
+pending_changes: number; 
+/**
+ * Audit entries of this desk's chain the server does not hold yet.
+ */
+pending_audit: number; 
+/**
+ * Changes set aside (refused on push or not applicable on pull).
+ */
+refused: number; 
+/**
+ * One line for the desk's side bar; `None` when the desk is not enrolled.
+ */
+summary: string | null }
 export type TAURI_CHANNEL<TSend> = null
 /**
  * What one time tick did.

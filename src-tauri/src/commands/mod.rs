@@ -14,6 +14,7 @@ pub mod repairs;
 pub mod rules;
 pub mod session;
 pub mod settings;
+pub mod sync;
 
 /// A period of dates (YYYY-MM-DD, Beijing time, inclusive) as the UI sends it; empty = today.
 #[derive(Clone, Debug, Default, serde::Deserialize, specta::Type)]

@@ -9,8 +9,7 @@
 use frontdesk::app::{Paths, Session};
 use frontdesk::privacy::View;
 use frontdesk::sync;
-use frontdesk::{Actor, Error, Result};
-use frontdesk_sync_proto::{EnrolRequest, TransportError, PROTOCOL};
+use frontdesk::Result;
 
 use crate::{seen, signed_in, to_json, Cli};
 
@@ -72,25 +71,10 @@ pub fn run(cli: &Cli, paths: &Paths, c: Option<&Command>) -> Result<serde_json::
 
 /// One push and pull; offline is a report, not an error.
 fn sync_once(store: &mut frontdesk::Store) -> Result<serde_json::Value> {
-    let state = sync::state(store.conn())?.ok_or_else(sync::not_enrolled)?;
-    let client = frontdesk_sync_client::Client::new(&state.server_url, &state.token);
-    let report = sync::run(store, &client)?;
-    let message = if report.offline {
-        format!(
-            "无法连接同步服务器（{}）：本机照常工作，更改已保留，联网后再同步",
-            report.offline_reason.clone().unwrap_or_default()
-        )
-    } else {
-        format!(
-            "同步完成：上传 {} 条更改，下载 {} 条更改，{} 条被拒绝",
-            report.pushed,
-            report.pulled.applied,
-            report.push_refused + report.pulled.refused
-        )
-    };
+    let report = sync::run_enrolled(store, frontdesk_sync_client::Client::new)?;
     Ok(serde_json::json!({
         "offline": report.offline,
-        "message": message,
+        "message": report.words(),
         "report": to_json(report)?,
     }))
 }
@@ -105,35 +89,21 @@ fn enrol(
     let fresh = !paths.database.exists()
         || Session::open(paths)
             .and_then(|s| Ok(frontdesk::estate::estates(s.store().conn())?.is_empty()))?;
-    let (mut session, actor) = if fresh {
-        (Session::open(paths)?, Actor::system())
+    let (mut session, clerk) = if fresh {
+        (Session::open(paths)?, None)
     } else {
         let ctx = signed_in(cli)?;
-        let actor = ctx.clerk()?.clone();
-        (ctx, actor)
+        let clerk = ctx.clerk()?.clone();
+        (ctx, Some(clerk))
     };
-    if sync::state(session.store().conn())?.is_some() {
-        return Err(Error::State("本机已加入同步，不能重复加入".into()));
-    }
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::invalid("name", "本机名称", "不能为空"));
-    }
-    let reply = frontdesk_sync_client::enrol(
+    let reply = sync::join(
+        session.store_mut(),
+        clerk.as_ref(),
         server,
-        &EnrolRequest {
-            protocol: PROTOCOL,
-            code: code.trim().to_string(),
-            desk_name: name.to_string(),
-        },
-    )
-    .map_err(|e| match e {
-        TransportError::Unreachable(why) => Error::State(format!(
-            "无法连接同步服务器（{why}）：请检查地址和网络后重试"
-        )),
-        TransportError::Refused(e) => Error::State(format!("同步服务器拒绝加入：{}", e.message)),
-    })?;
-    sync::enrol(session.store_mut(), &actor, &reply, server, name)?;
+        code,
+        name,
+        frontdesk_sync_client::enrol,
+    )?;
     let first = sync_once(session.store_mut())?;
     Ok(serde_json::json!({
         "enrolled": true,
