@@ -29,8 +29,9 @@ pub enum DbError {
     NewerSchema { found: i32, known: i32 },
 }
 
-/// A pool of at most `size` connections; a checkout waits at most 5 s, so a database that is
-/// down turns into `503 unavailable` quickly rather than a hung desk.
+/// A pool of at most `size` connections. Opening a connection gives up after 5 s, so a database
+/// that is down turns into `503 unavailable` quickly rather than a hung desk; waiting for a free
+/// connection under load may take up to 30 s (then 503 too).
 pub fn pool(url: &str, size: usize) -> Result<Pool, DbError> {
     let mut cfg = tokio_postgres::Config::from_str(url).map_err(|e| DbError::Url(e.to_string()))?;
     cfg.connect_timeout(Duration::from_secs(5));
@@ -47,7 +48,7 @@ pub fn pool(url: &str, size: usize) -> Result<Pool, DbError> {
     Ok(Pool::builder(manager)
         .max_size(size)
         .runtime(Runtime::Tokio1)
-        .wait_timeout(Some(Duration::from_secs(5)))
+        .wait_timeout(Some(Duration::from_secs(30)))
         .create_timeout(Some(Duration::from_secs(5)))
         .recycle_timeout(Some(Duration::from_secs(5)))
         .build()?)
