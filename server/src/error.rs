@@ -65,6 +65,15 @@ impl ApiError {
         Self::new(StatusCode::CONFLICT, "broken_chain", message, Some(entry))
     }
 
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "地址：服务器没有这个接口，请检查同步服务器地址",
+            None,
+        )
+    }
+
     pub fn unavailable() -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,

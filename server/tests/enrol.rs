@@ -76,6 +76,12 @@ fn a_wrong_protocol_or_credential_is_refused() {
         "unauthorised",
     );
     let desk = Desk::enrol(&server.base, &issue_code(&db, &[&new_id()], false));
+    let nowhere = format!("{}/v1/nowhere", server.base);
+    err(
+        post(&agent(), &nowhere, None, &req).unwrap(),
+        404,
+        "not_found",
+    );
     let old = PullRequest {
         protocol: 99,
         after: 0,
