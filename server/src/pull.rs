@@ -21,11 +21,19 @@ pub async fn pull(
     let desk = authenticate(client, token, false).await?;
     let limit = req.limit.clamp(1, MAX_LIMIT);
     let estates = desk.readable();
+    // Per estate, an ordered range scan of `changes (estate_id, server_seq)`, then merged: a
+    // plain `estate_id = ANY($1)` gets a generic plan that walks the whole log in seq order
+    // and filters (40 ms instead of 1.5 ms at 60,000 changes, growing with the log).
     let stmt = client
         .prepare_cached(
-            "SELECT server_seq, desk_id, desk_seq, estate_id, tbl, row_id, op, fields, at
-             FROM changes WHERE estate_id = ANY($1) AND server_seq > $2
-             ORDER BY server_seq LIMIT $3",
+            "SELECT c.server_seq, c.desk_id, c.desk_seq, c.estate_id, c.tbl, c.row_id, c.op,
+                    c.fields, c.at
+             FROM unnest($1::text[]) AS e(id)
+             CROSS JOIN LATERAL (
+                 SELECT * FROM changes WHERE estate_id = e.id AND server_seq > $2
+                 ORDER BY server_seq LIMIT $3
+             ) c
+             ORDER BY c.server_seq LIMIT $3",
         )
         .await?;
     let rows = client
