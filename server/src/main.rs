@@ -133,8 +133,8 @@ async fn run(command: Command, url: &str) -> Result<(), BoxError> {
                     uuid::Uuid::try_parse(e).map_err(|_| format!("--estate {e}: not a UUID"))?;
                 ids.push(id.hyphenated().to_string());
             }
-            if expires_hours == 0 {
-                return Err("--expires-hours: must be at least 1".into());
+            if !(1..=24 * 366).contains(&expires_hours) {
+                return Err("--expires-hours: from 1 to 8784 (a year)".into());
             }
             let pool = db::pool(url, 1)?;
             db::migrate(&pool).await?;
