@@ -73,6 +73,9 @@ pub fn refusal(desk: &Desk, change: &RowChange) -> Option<String> {
         if value.is_array() || value.is_object() {
             return Some(format!("字段：「{name}」的值须为文字、数字或空"));
         }
+        if value.as_str().is_some_and(|t| t.contains('\0')) {
+            return Some(format!("字段：「{name}」含有空字符（\\0），无法保存"));
+        }
     }
     None
 }
@@ -134,6 +137,30 @@ pub fn check_batch<'a>(
         .iter()
         .take_while(|l| l.chain_seq <= desk.audit_through)
         .count()..];
+    // PostgreSQL text cannot hold NUL: such a link could never be stored.
+    if let Some(link) = new_links.iter().find(|l| {
+        [
+            &l.at,
+            &l.actor_id,
+            &l.actor_name,
+            &l.action,
+            &l.entity,
+            &l.entity_id,
+            &l.detail,
+            &l.prev_hash,
+            &l.hash,
+        ]
+        .iter()
+        .any(|t| t.contains('\0'))
+    }) {
+        return Err(ApiError::bad_batch(
+            format!(
+                "审计记录：第 {} 条含有空字符（\\0），无法保存",
+                link.chain_seq
+            ),
+            Some(link.chain_seq),
+        ));
+    }
     let mut prev_hash = desk.audit_last_hash.as_str();
     for (expected_seq, link) in (desk.audit_through + 1..).zip(new_links) {
         if link.chain_seq != expected_seq {
@@ -166,6 +193,24 @@ pub fn check_batch<'a>(
         prev_hash = &link.hash;
     }
     Ok((new_changes, new_links))
+}
+
+/// Text as PostgreSQL can store it: a refused change is kept whatever it holds, NUL included.
+fn scrub(text: &str) -> String {
+    text.replace('\0', "\u{FFFD}")
+}
+
+fn scrub_value(value: &Value) -> Value {
+    match value {
+        Value::String(t) => Value::String(scrub(t)),
+        Value::Array(items) => Value::Array(items.iter().map(scrub_value).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (scrub(k), scrub_value(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// (estate_id, table, row_id): a row of `current_rows`.
@@ -238,7 +283,8 @@ pub async fn push(
                      $6::text[], $7::jsonb[], $8::text[], $9::text[])",
             )
             .await?;
-        let c = |f: fn(&RowChange) -> &str| refused.iter().map(|r| f(r.0)).collect::<Vec<_>>();
+        let c =
+            |f: fn(&RowChange) -> &str| refused.iter().map(|r| scrub(f(r.0))).collect::<Vec<_>>();
         tx.execute(
             &stmt,
             &[
@@ -250,10 +296,10 @@ pub async fn push(
                 &c(|c| op_text(c.op)),
                 &refused
                     .iter()
-                    .map(|r| Value::Object(r.0.fields.clone()))
+                    .map(|r| scrub_value(&Value::Object(r.0.fields.clone())))
                     .collect::<Vec<_>>(),
                 &c(|c| &c.at),
-                &refused.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(),
+                &refused.iter().map(|r| scrub(&r.1)).collect::<Vec<_>>(),
             ],
         )
         .await?;

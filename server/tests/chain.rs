@@ -43,6 +43,17 @@ fn a_tampered_link_breaks_the_chain_and_nothing_is_stored() {
     assert_eq!(e.entry, Some(4));
     assert_eq!(store_counts(&db), before);
 
+    // A link PostgreSQL could not store (NUL in its text) is a bad batch naming it.
+    let mut nul = links.clone();
+    nul[2].detail = "a\0b".into();
+    let e = err(
+        desk.push_raw(&server.base, &changes, &nul).unwrap(),
+        400,
+        "bad_batch",
+    );
+    assert_eq!(e.entry, Some(5));
+    assert_eq!(store_counts(&db), before);
+
     // The true links go through.
     let mut honest = Desk {
         next_link: 3,

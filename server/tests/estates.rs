@@ -39,10 +39,19 @@ fn a_desk_of_estate_b_cannot_push_or_pull_estate_a() {
         json!({"x": [1]}),
     ));
     batch.extend(desk_b.inserts(&b, 1));
+    // Text PostgreSQL cannot store (NUL) is refused, and the refusal is still recorded.
+    batch.push(desk_b.change(&b, "t\0", &new_id(), RowOp::Insert, json!({"x": 1})));
+    batch.push(desk_b.change(
+        &b,
+        "complaints",
+        &new_id(),
+        RowOp::Insert,
+        json!({"x": "a\0b"}),
+    ));
     let reply = desk_b.push(&server.base, &batch, &[]);
-    assert_eq!(reply.acked_through, 6, "refused changes count as acked");
+    assert_eq!(reply.acked_through, 8, "refused changes count as acked");
     let refused: Vec<i64> = reply.refused.iter().map(|r| r.desk_seq).collect();
-    assert_eq!(refused, vec![1, 3, 4, 5]);
+    assert_eq!(refused, vec![1, 3, 4, 5, 7, 8]);
     assert!(
         reply.refused[0].reason.contains("小区"),
         "{:?}",
@@ -51,7 +60,7 @@ fn a_desk_of_estate_b_cannot_push_or_pull_estate_a() {
     assert!(reply.refused[1].reason.contains("表名"));
     assert!(reply.refused[2].reason.contains("记录编号"));
     assert!(reply.refused[3].reason.contains("字段"));
-    assert_eq!(scalar(&db, "SELECT count(*) FROM refused_changes"), 4);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM refused_changes"), 6);
     assert_eq!(
         scalar(
             &db,
