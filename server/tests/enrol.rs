@@ -104,3 +104,21 @@ fn a_wrong_protocol_or_credential_is_refused() {
         "bad_batch",
     );
 }
+
+#[test]
+fn desks_enrolling_at_once_get_distinct_prefixes() {
+    let db = fresh_db!();
+    let server = Server::start(&db);
+    let estate = new_id();
+    let codes: Vec<String> = (0..6).map(|_| issue_code(&db, &[&estate], false)).collect();
+    let threads: Vec<_> = codes
+        .into_iter()
+        .map(|code| {
+            let base = server.base.clone();
+            std::thread::spawn(move || Desk::enrol(&base, &code).prefix)
+        })
+        .collect();
+    let mut prefixes: Vec<String> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    prefixes.sort();
+    assert_eq!(prefixes, ["", "B", "C", "D", "E", "F"]);
+}

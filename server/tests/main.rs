@@ -14,3 +14,4 @@ mod estates;
 mod multi;
 mod pg_restart;
 mod push_pull;
+mod schema;

@@ -144,3 +144,27 @@ fn a_gap_in_desk_seq_is_a_bad_batch_and_stores_nothing() {
     assert_eq!(store_counts(&db), (0, 0, 0, 0, 0));
     assert_eq!(desk.push(&server.base, &changes, &[]).acked_through, 4);
 }
+
+#[test]
+fn a_retry_racing_its_first_try_stores_the_batch_once() {
+    let db = fresh_db!();
+    let server = Server::start(&db);
+    let estate = new_id();
+    let mut desk = Desk::enrol(&server.base, &issue_code(&db, &[&estate], false));
+    let changes = desk.inserts(&estate, 2000);
+    let links = desk.links(2000);
+    let tries: Vec<_> = (0..3)
+        .map(|_| {
+            let (base, token) = (server.base.clone(), desk.token.clone());
+            let (changes, links) = (changes.clone(), links.clone());
+            std::thread::spawn(move || Desk::with_token(token).push(&base, &changes, &links))
+        })
+        .collect();
+    for t in tries {
+        let reply = t.join().unwrap();
+        assert_eq!((reply.acked_through, reply.audit_through), (2000, 2000));
+    }
+    assert_eq!(store_counts(&db).0, 2000);
+    assert_eq!(store_counts(&db).2, 2000);
+    assert_eq!(scalar(&db, "SELECT last_seq FROM server_order"), 2000);
+}
