@@ -68,6 +68,8 @@ fn postgres_down_is_503_then_recovers_and_nothing_is_lost_or_doubled() {
         503,
         "unavailable",
     );
+    let health = format!("{}/v1/health", server.base);
+    assert_eq!(agent().get(&health).call().unwrap().status(), 503);
     pg(&["up", &cluster.0]);
     let deadline = Instant::now() + Duration::from_secs(30);
     let reply = loop {
@@ -86,6 +88,7 @@ fn postgres_down_is_503_then_recovers_and_nothing_is_lost_or_doubled() {
         }
     };
     assert_eq!((reply.acked_through, reply.audit_through), (20, 2));
+    assert_eq!(agent().get(&health).call().unwrap().status(), 200);
 
     // Restart (pg_ctl restart) while a desk pushes batch after batch, retrying on any failure.
     let batches: Vec<_> = (0..30)
