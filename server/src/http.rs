@@ -22,8 +22,10 @@ const BODY_LIMIT: usize = 64 * 1024 * 1024;
 type Body = Result<Bytes, BytesRejection>;
 
 fn parse<T: DeserializeOwned>(body: Body) -> Result<T, ApiError> {
-    let body = body.map_err(|e| {
-        ApiError::bad_batch(
+    let body = body.map_err(|e| ApiError {
+        // 413 for a body over the limit, 400 otherwise.
+        status: e.status(),
+        ..ApiError::bad_batch(
             format!(
                 "请求：内容无法读取（{e}），每次请求最多 {} MB",
                 BODY_LIMIT >> 20

@@ -28,8 +28,12 @@ fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-fn is_uuid(s: &str) -> bool {
-    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
+/// A row key: "UUID-ish" — a UUIDv7 for almost every desk table, but a composite key joined by
+/// ':' (e.g. `handover_id:entry_id`) must pass too: 1–100 letters, digits, '-', '_', ':', '.'.
+fn is_row_key(s: &str) -> bool {
+    (1..=100).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.'))
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`
@@ -57,8 +61,11 @@ pub fn refusal(desk: &Desk, change: &RowChange) -> Option<String> {
     if !is_identifier(&change.table) {
         return Some(format!("表名：「{}」不是有效的表名", change.table));
     }
-    if !is_uuid(&change.row_id) {
-        return Some(format!("记录编号：「{}」不是有效的 UUID", change.row_id));
+    if !is_row_key(&change.row_id) {
+        return Some(format!(
+            "记录编号：「{}」须为 1 至 100 个字母、数字或 - _ : .",
+            change.row_id
+        ));
     }
     if !is_timestamp(&change.at) {
         return Some(format!("时间：「{}」不是 UTC 时间格式", change.at));
@@ -449,8 +456,13 @@ mod tests {
         assert!(!is_identifier("Complaints"));
         assert!(!is_identifier("x; drop table"));
         assert!(!is_identifier(""));
-        assert!(is_uuid("01890a5d-ac96-774b-bcce-b302099a8057"));
-        assert!(!is_uuid("01890a5dac96774bbcceb302099a8057"));
+        assert!(is_row_key("01890a5d-ac96-774b-bcce-b302099a8057"));
+        assert!(is_row_key(
+            "01890a5d-ac96-774b-bcce-b302099a8057:01890a5d-ac96-774b-bcce-b302099a8058"
+        ));
+        assert!(!is_row_key(""));
+        assert!(!is_row_key("1' OR '1'='1"));
+        assert!(!is_row_key(&"a".repeat(101)));
         assert!(is_timestamp("2026-12-07T14:30:00.123Z"));
         assert!(!is_timestamp("2026-12-07 14:30:00"));
     }

@@ -27,7 +27,7 @@ fn a_desk_of_estate_b_cannot_push_or_pull_estate_a() {
     batch.push(desk_b.change(
         &b,
         "complaints",
-        "not-a-uuid",
+        "not a key; drop",
         RowOp::Insert,
         json!({"x": 1}),
     ));
