@@ -82,7 +82,7 @@ pub struct AuditLink {
 /// The SHA-256 of a link (lowercase hex) over its `prev_hash` and every field but `chain_seq` and
 /// `hash`, each preceded by its length, so that no two different links hash alike by shifting text
 /// between fields. The desk's audit log and the server compute it with this one function.
-#[allow(clippy::too_many_arguments)] // one argument per hashed field, in hashing order
+#[allow(clippy::too_many_arguments)] // one argument per hashed field, in the hashed order
 pub fn chain_hash(
     prev_hash: &str,
     at: &str,
