@@ -203,7 +203,7 @@ function helpers(b) {
       await this.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='${channel}']`)
       await this.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='${kind}']`)
       await this.type('content', content)
-      const no = await this.numberAfter(() => b.keys(['Control', 'Enter']), '已登记', /LH-DJ\d{4}-\d+/)
+      const no = await this.numberAfter(() => b.keys(['Control', 'Enter']), '已登记', /LH-DJ\d{4}-[A-Z]?\d+/)
       await visible('#intake-result')
       return no
     },

@@ -66,7 +66,7 @@ enum Command {
     Demo,
     /// Check the database (integrity, foreign keys, the audit chain) and the attachment files.
     Verify,
-    /// Show where the data lives and the schema version.
+    /// Show where the data lives, the schema version and the estates (their ids name them for sync).
     Info,
     /// Full-text search (Chinese, 1 character and up), newest first; signed in, phones masked as
     /// the role may see them.
@@ -409,11 +409,21 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Command::Info => {
             let paths = paths(cli)?;
+            // The estates on this desk, by id: what the company's IT names when it issues a sync
+            // enrolment code (`frontdesk-server code --estate ID`).
+            let estates = match paths.database.exists() {
+                true => frontdesk::estate::estates(Session::open_existing(&paths)?.store().conn())?
+                    .into_iter()
+                    .map(|e| serde_json::json!({ "id": e.id, "name": e.name, "code": e.code }))
+                    .collect(),
+                false => Vec::new(),
+            };
             Ok(serde_json::json!({
                 "data_dir": to_json(&paths.data_dir)?,
                 "database": to_json(&paths.database)?,
                 "exists": paths.database.exists(),
                 "schema_version": frontdesk::store::schema_version(),
+                "estates": estates,
             }))
         }
         Command::Search { query, kind, limit } => {
