@@ -9,39 +9,10 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { deflateSync } from 'node:zlib'
-import { APP, launch } from '../lib.mjs'
+import { APP, launch, png } from '../lib.mjs'
 
 const CLI = resolve(APP, '..', 'frontdesk')
 
-/** A small valid PNG (a grey 8×8 square). */
-function png() {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    return c >>> 0
-  })
-  const crc = (buf) => {
-    let c = 0xffffffff
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8)
-    return (c ^ 0xffffffff) >>> 0
-  }
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4)
-    len.writeUInt32BE(data.length)
-    const body = Buffer.concat([Buffer.from(type), data])
-    const sum = Buffer.alloc(4)
-    sum.writeUInt32BE(crc(body))
-    return Buffer.concat([len, body, sum])
-  }
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(8, 0)
-  ihdr.writeUInt32BE(8, 4)
-  ihdr[8] = 8
-  ihdr[9] = 0
-  const rows = Buffer.concat(Array.from({ length: 8 }, () => Buffer.from([0, ...Array(8).fill(128)])))
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))])
-}
 
 /** Every file under `dir`. */
 function files(dir) {
@@ -53,7 +24,7 @@ const app = await launch('lost-file', (dataDir) => {
   cli('demo')
   const complaint = JSON.parse(cli('complaint', 'list'))[0].no
   const photo = join(dataDir, '..', '楼道渗水.png')
-  writeFileSync(photo, png())
+  writeFileSync(photo, png(8, 8))
   cli('attach', 'add', 'complaint', complaint, photo, '--note', '楼道渗水')
   for (const f of files(join(dataDir, 'attachments'))) rmSync(f)
 })
