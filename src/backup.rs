@@ -18,7 +18,8 @@
 //!
 //! Invariants:
 //! - Rotation keeps the newest [`BackupPolicy::keep_daily`] daily, [`BackupPolicy::keep_monthly`]
-//!   monthly and [`BackupPolicy::keep_on_exit`] on-exit backups; manual backups are never removed.
+//!   monthly and [`BackupPolicy::keep_on_exit`] on-exit backups; manual and pre-migration backups
+//!   are never removed.
 //! - [`restore`] refuses a backup whose database fails verification and then changes nothing;
 //!   attachment files the backup lacks are restored without, and named. Before
 //!   replacing the database it keeps a copy of it (`frontdesk-before-restore-<time>.sqlite3`, in the
@@ -60,15 +61,20 @@ pub enum BackupKind {
     /// Taken when the app closes.
     #[serde(rename = "onexit")]
     OnExit,
+    /// The database as an older FrontDesk left it, taken before a newer one migrates it; never
+    /// rotated away.
+    #[serde(rename = "premigration")]
+    PreMigration,
 }
 
 impl BackupKind {
     /// Every kind, in display order.
-    pub const ALL: [BackupKind; 4] = [
+    pub const ALL: [BackupKind; 5] = [
         BackupKind::Daily,
         BackupKind::Monthly,
         BackupKind::Manual,
         BackupKind::OnExit,
+        BackupKind::PreMigration,
     ];
 
     /// The word in the file name and on the wire.
@@ -78,6 +84,7 @@ impl BackupKind {
             BackupKind::Monthly => "monthly",
             BackupKind::Manual => "manual",
             BackupKind::OnExit => "onexit",
+            BackupKind::PreMigration => "premigration",
         }
     }
 
@@ -88,6 +95,7 @@ impl BackupKind {
             BackupKind::Monthly => "每月",
             BackupKind::Manual => "手动",
             BackupKind::OnExit => "退出时",
+            BackupKind::PreMigration => "升级前",
         }
     }
 
@@ -215,13 +223,40 @@ pub fn backup_now(
     kind: BackupKind,
     now: DateTime<Utc>,
 ) -> Result<BackupInfo> {
+    backup_conn(store.conn(), dir, kind, now)
+}
+
+/// Makes a verified backup of the database file at `db_path` as it is on disk, without opening
+/// it as a [`Store`] (which would migrate it): the copy a newer FrontDesk takes before it
+/// migrates a database an older one wrote.
+pub fn backup_file(
+    db_path: &Path,
+    dir: &Path,
+    kind: BackupKind,
+    now: DateTime<Utc>,
+) -> Result<BackupInfo> {
+    let conn = Connection::open_with_flags(
+        store::sqlite_path(db_path),
+        OpenFlags::SQLITE_OPEN_READ_WRITE,
+    )
+    .map_err(|e| db_failure("打开数据库", db_path, e))?;
+    conn.busy_timeout(store::BUSY_TIMEOUT)?;
+    backup_conn(&conn, dir, kind, now)
+}
+
+fn backup_conn(
+    conn: &Connection,
+    dir: &Path,
+    kind: BackupKind,
+    now: DateTime<Utc>,
+) -> Result<BackupInfo> {
     fs::create_dir_all(dir).map_err(|e| io_failure("创建备份文件夹", dir, e))?;
     let name = file_name(kind, now);
     let taken_at = parse_name(&name)
         .map(|(_, at)| at)
         .ok_or_else(|| Error::State(format!("备份文件名无法识别：{name}")))?;
     let target = dir.join(name);
-    let lost_files = copy_verified(store.conn(), &target, "备份")?;
+    let lost_files = copy_verified(conn, &target, "备份")?;
     let size_bytes = fs::metadata(&target)
         .map_err(|e| io_failure("读取备份文件", &target, e))?
         .len();
@@ -353,8 +388,8 @@ pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
     Ok(out)
 }
 
-/// Removes the oldest daily, monthly and on-exit backups beyond the policy's numbers. Manual
-/// backups are never removed. Returns the removed files.
+/// Removes the oldest daily, monthly and on-exit backups beyond the policy's numbers. Manual and
+/// pre-migration backups are never removed. Returns the removed files.
 pub fn rotate(dir: &Path, policy: &BackupPolicy) -> Result<Vec<PathBuf>> {
     let all = list(dir)?;
     let mut removed = Vec::new();

@@ -3,8 +3,10 @@
 use std::fs;
 
 use chrono::Duration;
+use frontdesk::app::{Paths, Session};
 use frontdesk::backup::{self, BackupKind, BackupPolicy};
 use frontdesk::intake;
+use frontdesk::store;
 use frontdesk::{Error, Store};
 
 use crate::common::*;
@@ -458,4 +460,102 @@ fn backup_folder_is_chosen_in_the_policy_checked_and_audited() {
     assert_rejected(&mut d.store, &sup2, "backup.keep_daily", "1–1000", |w| {
         frontdesk::policy::save(w, &eid, &policy, None)
     });
+}
+
+/// A database file as the FrontDesk before this one left it: every migration but the newest,
+/// applied from `src/store/migrations/` as that version applied them, with one estate in it.
+/// Returns its schema version.
+fn older_database(db: &std::path::Path) -> i64 {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/migrations");
+    let mut sql: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    sql.sort();
+    assert_eq!(sql.len() as i64, store::schema_version());
+    let older = sql.len() - 1;
+    fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
+        .unwrap();
+    for file in &sql[..older] {
+        conn.execute_batch(&fs::read_to_string(file).unwrap())
+            .unwrap();
+    }
+    conn.execute_batch(&format!(
+        "PRAGMA user_version = {older}; PRAGMA application_id = {};
+         INSERT INTO estates (id, name, code, slip_title, created_at, created_by, updated_at, updated_by)
+         VALUES ('e1', '龙湖花园', 'LH', '龙湖花园协调单', '2026-11-01T00:00:00.000Z', 'system',
+                 '2026-11-01T00:00:00.000Z', 'system');",
+        store::APPLICATION_ID
+    ))
+    .unwrap();
+    older as i64
+}
+
+fn estate_names(db: &std::path::Path) -> Vec<String> {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .prepare("SELECT name FROM estates")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn an_older_database_is_backed_up_before_it_is_migrated() {
+    let paths = Paths::under(&scratch("premigration").join("data"));
+    let older = older_database(&paths.database);
+    let session = Session::open(&paths).unwrap();
+    let up = session.upgraded().expect("an upgrade").clone();
+    assert_eq!((up.from, up.to), (older, store::schema_version()));
+    assert!(up.warning.is_none());
+    // The copy is the database as the older FrontDesk left it, verified, in the desk's backups.
+    assert_eq!(up.backup.kind, BackupKind::PreMigration);
+    assert_eq!(up.backup.file.parent().unwrap(), paths.backups);
+    let name = up.backup.file.file_name().unwrap().to_str().unwrap();
+    assert!(name.ends_with("-premigration.sqlite3"), "{name}");
+    backup::verify_file(&up.backup.file).unwrap();
+    assert_eq!(
+        store::file_schema_version(&up.backup.file).unwrap(),
+        Some(older)
+    );
+    assert_eq!(estate_names(&up.backup.file), ["龙湖花园"]);
+    // The live database is migrated and kept its rows.
+    assert_eq!(
+        store::file_schema_version(&paths.database).unwrap(),
+        Some(store::schema_version())
+    );
+    drop(session);
+    assert_eq!(estate_names(&paths.database), ["龙湖花园"]);
+    // Once migrated, opening it again copies nothing; rotation never removes the copy.
+    assert!(Session::open(&paths).unwrap().upgraded().is_none());
+    backup::rotate(&paths.backups, &BackupPolicy::default()).unwrap();
+    let listed = backup::list(&paths.backups).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].kind, BackupKind::PreMigration);
+    // A new desk has nothing to copy.
+    let fresh = Paths::under(&scratch("premigration-fresh").join("data"));
+    assert!(Session::open(&fresh).unwrap().upgraded().is_none());
+    assert!(backup::list(&fresh.backups).unwrap().is_empty());
+}
+
+#[test]
+fn without_the_backup_an_older_database_is_not_migrated() {
+    let root = scratch("premigration-refused");
+    let mut paths = Paths::under(&root.join("data"));
+    let older = older_database(&paths.database);
+    // The backup folder cannot be made: a file stands where it would be.
+    paths.backups = root.join("backups-is-a-file");
+    fs::write(&paths.backups, "not a folder").unwrap();
+    let e = Session::open(&paths).err().expect("refused");
+    assert_chinese(&e, "升级前的备份失败，数据库未改动");
+    assert_eq!(
+        store::file_schema_version(&paths.database).unwrap(),
+        Some(older)
+    );
+    assert_eq!(estate_names(&paths.database), ["龙湖花园"]);
 }

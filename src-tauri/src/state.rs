@@ -62,9 +62,17 @@ impl AppState {
     /// Opens the desk's database (if any) and starts its check and the start-up backup on a
     /// thread of their own; a failure is kept as the problem, never raised.
     pub fn open(paths: Paths) -> AppState {
+        let mut upgrade_warning = None;
         let (session, problem) = match paths.database.exists().then(|| Session::open(&paths)) {
             None => (None, None),
-            Some(Ok(session)) => (Some(session), None),
+            Some(Ok(session)) => {
+                // A database an older FrontDesk wrote: copied (kind premigration), then migrated.
+                if let Some(u) = session.upgraded() {
+                    tracing::info!(from = u.from, to = u.to, backup = %u.backup.file.display(), "database upgraded");
+                    upgrade_warning.clone_from(&u.warning);
+                }
+                (Some(session), None)
+            }
             Some(Err(e)) => {
                 tracing::error!(error = %e, "database unusable");
                 (None, Some(e.to_string()))
@@ -74,7 +82,7 @@ impl AppState {
             paths,
             desk: Arc::new(Mutex::new(Desk { session, problem })),
             checking: Arc::default(),
-            backup_warning: Arc::default(),
+            backup_warning: Arc::new(Mutex::new(upgrade_warning)),
             attachments_warning: Arc::default(),
             syncing: Arc::default(),
         };

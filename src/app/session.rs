@@ -18,24 +18,40 @@ use crate::estate::{self, Estate};
 use crate::privacy::{self, Plain, Redact, View};
 use crate::store::{Store, Write};
 
+use super::upkeep::{self, Upgrade};
 use super::Paths;
 
 /// The open database and who is signed in.
 pub struct Session {
     store: Store,
     clerk: Option<Actor>,
+    upgraded: Option<Upgrade>,
 }
 
 impl Session {
     /// A session on an open store, nobody signed in.
     pub fn new(store: Store) -> Session {
-        Session { store, clerk: None }
+        Session {
+            store,
+            clerk: None,
+            upgraded: None,
+        }
     }
 
-    /// Opens (creating the data folder and the database when missing) the desk's database.
+    /// Opens (creating the data folder and the database when missing) the desk's database; one
+    /// an older FrontDesk wrote is backed up and then migrated ([`upkeep::open_store`]).
     pub fn open(paths: &Paths) -> Result<Session> {
         std::fs::create_dir_all(&paths.data_dir)?;
-        Ok(Session::new(Store::open(&paths.database)?))
+        let (store, upgraded) = upkeep::open_store(paths)?;
+        Ok(Session {
+            upgraded,
+            ..Session::new(store)
+        })
+    }
+
+    /// The upgrade this session's opening made (the schema versions and the backup before it).
+    pub fn upgraded(&self) -> Option<&Upgrade> {
+        self.upgraded.as_ref()
     }
 
     /// Opens the desk's database, which must already exist (a command that needs a desk set up).

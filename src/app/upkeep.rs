@@ -1,7 +1,11 @@
-//! Looking after a desk's database: the full check before anyone works on it, the automatic
-//! backups, and the time tick.
+//! Looking after a desk's database: opening it (with the backup before an upgrade migrates it),
+//! the full check before anyone works on it, the automatic backups, and the time tick.
 //!
 //! Invariants:
+//! - A database an older FrontDesk wrote is never migrated without a verified copy of it as it
+//!   was ([`open_store`]: kind [`BackupKind::PreMigration`], in the desk's backup folder, else the
+//!   data folder's `backups`); when no copy can be made the database is left as it is and the
+//!   error says why.
 //! - [`verified`] fails with [`Error::Corrupt`] naming the first problem (file integrity,
 //!   foreign keys, the audit chain's first break, an attachment file missing or altered).
 //!   [`check`] is the same check as a report. [`fit_for_work`], the start-up check of the faces,
@@ -20,9 +24,74 @@ use crate::backup::{self, BackupInfo, BackupKind, BackupPolicy, DueReport};
 use crate::error::{Error, Result};
 use crate::estate;
 use crate::queues::{self, Tick};
-use crate::store::{Store, VerifyReport};
+use crate::store::{self, Store, VerifyReport};
 
 use super::Paths;
+
+/// A database written by an older FrontDesk, copied and then migrated by this one.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Upgrade {
+    /// The schema version found on disk and the one it was migrated to.
+    pub from: i64,
+    pub to: i64,
+    /// The verified copy of the database as it was (kind `premigration`).
+    pub backup: BackupInfo,
+    /// Set when the chosen backup folder failed and the copy went to the data folder instead.
+    pub warning: Option<String>,
+}
+
+/// Opens the desk's database ([`Store::open`], which creates and migrates it). When the file on
+/// disk was written by an older FrontDesk (an older schema), first makes a verified backup of it
+/// as it is, kind [`BackupKind::PreMigration`], in the desk's backup folder (with the fallback to
+/// the data folder's `backups`); without that backup nothing is migrated.
+pub fn open_store(paths: &Paths) -> Result<(Store, Option<Upgrade>)> {
+    let to = store::schema_version();
+    let upgrade = match store::file_schema_version(&paths.database)? {
+        Some(from) if from > 0 && from < to => {
+            Some(backup_before_migration(paths, from, to).map_err(|e| {
+                Error::State(format!(
+                    "数据库需要从版本 {from} 升级到 {to}，但升级前的备份失败，数据库未改动：{e}"
+                ))
+            })?)
+        }
+        _ => None,
+    };
+    Ok((Store::open(&paths.database)?, upgrade))
+}
+
+fn backup_before_migration(paths: &Paths, from: i64, to: i64) -> Result<Upgrade> {
+    let now = chrono::Utc::now();
+    let make =
+        |dir: &Path| backup::backup_file(&paths.database, dir, BackupKind::PreMigration, now);
+    // The chosen folder is read from the old database itself; if its policy cannot be read
+    // (an older layout), the data folder's `backups` is used.
+    let chosen = rusqlite::Connection::open_with_flags(
+        store::sqlite_path(&paths.database),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .ok()
+    .and_then(|conn| backup::desk_policy(&conn).ok())
+    .map_or_else(
+        || paths.backups.clone(),
+        |policy| paths.backup_folder(None, &policy),
+    );
+    let (backup, warning) = match make(&chosen) {
+        Err(e) if chosen != paths.backups => (
+            make(&paths.backups)?,
+            Some(format!(
+                "备份文件夹不可用（{e}），升级前的备份已改为备份到本机：{}",
+                paths.backups.display()
+            )),
+        ),
+        made => (made?, None),
+    };
+    Ok(Upgrade {
+        from,
+        to,
+        backup,
+        warning,
+    })
+}
 
 /// The full check of a desk: the database (integrity, foreign keys, the audit hash chain) and
 /// every attachment file it refers to (present, with the content it was stored with).
@@ -147,7 +216,7 @@ fn with_fallback<T>(
 /// One time tick (grades that rise with age, overdue escalations) as the program itself, on a
 /// connection of its own; `None` when the desk is not set up.
 pub fn tick(paths: &Paths) -> Result<Option<Tick>> {
-    let mut store = Store::open(&paths.database)?;
+    let (mut store, _) = open_store(paths)?;
     let Ok(estate) = estate::only_estate(store.conn()) else {
         return Ok(None);
     };

@@ -76,7 +76,7 @@ pub struct ChainCheck {
 /// Walks each desk's chain (this desk's own is desk `''`) and reports the first entry, in the
 /// order written, whose link or hash is wrong.
 pub fn verify_audit_chain(conn: &Connection) -> Result<ChainCheck> {
-    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY seq"))?;
+    let mut stmt = conn.prepare(&format!("{} ORDER BY seq", select(conn)?))?;
     let mut rows = stmt.query([])?;
     let mut prev: std::collections::HashMap<String, String> = Default::default();
     let mut entries = 0;
@@ -111,6 +111,26 @@ pub fn history(conn: &Connection, entity: &str, entity_id: &str) -> Result<Vec<A
 const SELECT: &str =
     "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash,
     desk_id FROM audit_log";
+
+/// The same for a database from before sync (a backup an older FrontDesk made, or the file a
+/// newer one backs up before migrating it): one chain, this desk's.
+const SELECT_BEFORE_SYNC: &str =
+    "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, detail, prev_hash, hash,
+    '' AS desk_id FROM audit_log";
+
+/// The entries' query for this database's schema: a backup file is read as it is, unmigrated.
+fn select(conn: &Connection) -> Result<&'static str> {
+    let per_desk: i64 = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'desk_id'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(if per_desk > 0 {
+        SELECT
+    } else {
+        SELECT_BEFORE_SYNC
+    })
+}
 
 fn entry_row(r: &rusqlite::Row) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
@@ -226,7 +246,7 @@ fn short_id(id: &str) -> String {
 /// entry's own fields are shown as stored, even where the entry is the one that was altered.
 pub fn describe(conn: &Connection, seq: i64) -> Result<String> {
     let entry = conn
-        .prepare_cached(&format!("{SELECT} WHERE seq = ?1"))?
+        .prepare_cached(&format!("{} WHERE seq = ?1", select(conn)?))?
         .query_row(params![seq], entry_row)
         .optional()?;
     let Some(e) = entry else {

@@ -25,7 +25,9 @@ mod audit;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{
+    params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+};
 use serde::Serialize;
 
 pub use audit::{history as audit_history, record_name, verify_audit_chain, AuditEntry};
@@ -66,6 +68,18 @@ pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10)
 /// The schema version this binary writes.
 pub fn schema_version() -> i64 {
     MIGRATIONS.len() as i64
+}
+
+/// The schema version of the database file at `path` as it is on disk, read without creating,
+/// locking or migrating anything (`None` when there is no file; 0 for an empty one).
+pub fn file_schema_version(path: &Path) -> Result<Option<i64>> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let conn = Connection::open_with_flags(sqlite_path(path), OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    Ok(Some(
+        conn.query_row("PRAGMA user_version", [], |r| r.get(0))?,
+    ))
 }
 
 /// The form of `path` to hand to SQLite. Windows refuses a path of 260 characters or more

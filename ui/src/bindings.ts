@@ -1777,7 +1777,12 @@ export type BackupKind =
 /**
  * Taken when the app closes.
  */
-"onexit"
+"onexit" | 
+/**
+ * The database as an older FrontDesk left it, taken before a newer one migrates it; never
+ * rotated away.
+ */
+"premigration"
 /**
  * A year of the estate's calendar: its special days (national and the estate's own) and the
  * estate's overrides with who set them.

@@ -341,8 +341,35 @@ fn password(cli: &Cli) -> Option<String> {
         .or_else(|| std::env::var("FRONTDESK_PASSWORD").ok())
 }
 
+/// Opens the desk's database, creating it when missing ([`Session::open`]).
+fn open(paths: &Paths) -> Result<Session> {
+    Ok(reported(Session::open(paths)?))
+}
+
+/// Opens the desk's database, which must exist ([`Session::open_existing`]).
+fn open_existing(paths: &Paths) -> Result<Session> {
+    Ok(reported(Session::open_existing(paths)?))
+}
+
+/// Says on stderr what opening the database upgraded (a database an older FrontDesk wrote,
+/// backed up and then migrated).
+fn reported(session: Session) -> Session {
+    if let Some(u) = session.upgraded() {
+        eprintln!(
+            "数据库已从版本 {} 升级到 {}；升级前的备份：{}",
+            u.from,
+            u.to,
+            u.backup.file.display()
+        );
+        if let Some(w) = &u.warning {
+            eprintln!("警告：{w}");
+        }
+    }
+    session
+}
+
 fn signed_in(cli: &Cli) -> Result<Session> {
-    let mut session = Session::open_existing(&paths(cli)?)?;
+    let mut session = open_existing(&paths(cli)?)?;
     let login = cli
         .user
         .clone()
@@ -369,7 +396,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
     match &cli.command {
         Command::Init(a) => {
             let paths = paths(cli)?;
-            let mut session = Session::open(&paths)?;
+            let mut session = open(&paths)?;
             let pw = a
                 .admin_password
                 .clone()
@@ -394,7 +421,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Command::Demo => {
             let paths = paths(cli)?;
-            let mut session = Session::open(&paths)?;
+            let mut session = open(&paths)?;
             let summary = frontdesk::demo::load(session.store_mut(), frontdesk::demo::DEMO_SEED)?;
             Ok(
                 serde_json::json!({ "demo": to_json(summary)?, "data_dir": to_json(paths.data_dir)? }),
@@ -402,10 +429,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Command::Verify => {
             let paths = paths(cli)?;
-            to_json(upkeep::verified(
-                &paths,
-                Session::open_existing(&paths)?.store(),
-            )?)
+            to_json(upkeep::verified(&paths, open_existing(&paths)?.store())?)
         }
         Command::Info => {
             let paths = paths(cli)?;
@@ -527,7 +551,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         }
         Command::Backup { dir, kind, if_due } => {
             let paths = paths(cli)?;
-            let session = Session::open_existing(&paths)?;
+            let session = open_existing(&paths)?;
             let store = session.store();
             if *if_due && dir.is_none() {
                 // The scheduled backup: like the app's, it falls back to the data folder when
@@ -559,7 +583,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
         Command::Backups { dir } => {
             // Also for a damaged database (to find a backup to restore): then the default folder.
             let paths = paths(cli)?;
-            let policy = Session::open_existing(&paths)
+            let policy = open_existing(&paths)
                 .and_then(|s| frontdesk::backup::desk_policy(s.store().conn()))
                 .unwrap_or_default();
             to_json(frontdesk::backup::list(
