@@ -137,8 +137,14 @@ function helpers(b) {
     /** Picks an option by its text in the drop-down that is open. */
     async choose(text) {
       const xp = `//li[contains(@class,'el-select-dropdown__item')][normalize-space(.)='${text}' or starts-with(normalize-space(.), '${text}')]`
+      // A click that lands while the drop-down is still opening (its entrance animation) is lost
+      // and the list stays open: the option is clicked again until the list has closed.
       await b.waitUntil(async () => {
-        for (const el of await b.$$(xp)) if (await el.isDisplayed()) return (await el.click(), true)
+        for (const el of await b.$$(xp)) {
+          if (!(await el.isDisplayed())) continue
+          await el.click().catch(() => {})
+          return el.waitForDisplayed({ reverse: true, timeout: 1500 }).then(() => true, () => false)
+        }
         return false
       }, { timeout: 20000, timeoutMsg: `no option ${text}` })
     },
