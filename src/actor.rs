@@ -30,9 +30,14 @@ impl Actor {
         }
     }
 
+    /// The program itself ([`Actor::system`]), not a staff member.
+    pub fn is_system(&self) -> bool {
+        self.staff_id == "system"
+    }
+
     /// Whether the actor has one of `roles` (the program itself has every role).
     pub fn has(&self, roles: &[Role]) -> bool {
-        self.staff_id == "system" || roles.contains(&self.role)
+        self.is_system() || roles.contains(&self.role)
     }
 
     /// Refuses unless the actor has one of `roles`.

@@ -8,7 +8,7 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 use crate::actor::Actor;
 use crate::error::{Error, Result};
@@ -53,27 +53,53 @@ fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// Logs a staff member in. Counts failures; a locked or voided account cannot log in.
+///
+/// A login is unique within its estate. On a desk holding several estates (the head office) a
+/// login found in more than one must be written `小区代码/登录名` (`LH/wang`); `/` is never part
+/// of a login.
 pub fn login(store: &mut Store, login: &str, password: &str) -> Result<Actor> {
     let denied = || Error::Denied("用户名或密码错误".into());
-    let row = store
+    let (code, login) = match login.trim().split_once('/') {
+        Some((code, login)) => (Some(code.trim()), login.trim()),
+        None => (None, login.trim()),
+    };
+    let mut rows = store
         .conn()
-        .query_row(
-            "SELECT id, name, role, estate_id, password_hash, failed_logins, voided_at
-             FROM staff WHERE login = ?1",
-            params![login.trim()],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Role>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                ))
-            },
-        )
-        .optional()?;
+        .prepare(
+            "SELECT s.id, s.name, s.role, s.estate_id, s.password_hash, s.failed_logins,
+                    s.voided_at, e.code
+             FROM staff s JOIN estates e ON e.id = s.estate_id
+             WHERE s.login = ?1 AND (?2 IS NULL OR e.code = upper(?2))
+             ORDER BY e.code",
+        )?
+        .query_map(params![login, code], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Role>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if rows.len() > 1 {
+        let codes: Vec<&str> = rows.iter().map(|r| r.7.as_str()).collect();
+        return Err(Error::invalid(
+            "login",
+            "登录名",
+            format!(
+                "{}都有“{login}”，请写作 小区代码/登录名，如 {}/{login}",
+                codes.join("、"),
+                codes[0]
+            ),
+        ));
+    }
+    let row = rows
+        .pop()
+        .map(|(a, b, c, d, e, f, g, _)| (a, b, c, d, e, f, g));
     let Some((id, name, role, estate_id, hash, failed, voided)) = row else {
         return Err(denied());
     };
@@ -100,7 +126,7 @@ pub fn login(store: &mut Store, login: &str, password: &str) -> Result<Actor> {
         }
         Ok(actor)
     } else {
-        store.write(&actor, |w| {
+        store.write_own(&actor, |w| {
             w.tx.execute(
                 "UPDATE staff SET failed_logins = failed_logins + 1 WHERE id = ?1",
                 params![id],

@@ -1,7 +1,7 @@
 //! Estate set-up: the estate (小区/项目), its departments, staff and units (楼栋-单元-室).
 //!
 //! Invariants: an estate's code is unique and prefixes its human numbers; department names are
-//! unique per estate among live departments; logins are unique; a unit's canonical code
+//! unique per estate among live departments; logins are unique per estate; a unit's canonical code
 //! (`3-2-1201`) is unique per estate. Nothing here is deleted: staff and departments are voided.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -282,8 +282,8 @@ pub fn add_staff(w: &mut Write, estate_id: &str, input: &StaffInput) -> Result<S
     let hash = auth::hash_password(password)?;
     let taken =
         w.tx.query_row(
-            "SELECT 1 FROM staff WHERE login = ?1",
-            params![login],
+            "SELECT 1 FROM staff WHERE estate_id = ?1 AND login = ?2",
+            params![estate_id, login],
             |_| Ok(()),
         )
         .optional()?

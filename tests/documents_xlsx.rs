@@ -118,7 +118,7 @@ fn out(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// Every sheet's cells as text (dates as Excel serials), by sheet name.
-fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
+pub fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
     let mut wb: Xlsx<_> = calamine::open_workbook(path).unwrap();
     let range = wb.worksheet_range(name).unwrap();
     // calamine's range starts at the first used cell; the title is always at A1.
@@ -126,7 +126,7 @@ fn sheet(path: &Path, name: &str) -> Vec<Vec<Data>> {
     range.rows().map(|r| r.to_vec()).collect()
 }
 
-fn text(d: &Data) -> String {
+pub fn text(d: &Data) -> String {
     match d {
         Data::Empty => String::new(),
         Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
@@ -142,7 +142,7 @@ fn member(path: &Path, name: &str) -> String {
     s
 }
 
-fn sheet_names(path: &Path) -> Vec<String> {
+pub fn sheet_names(path: &Path) -> Vec<String> {
     let wb: Xlsx<_> = calamine::open_workbook(path).unwrap();
     wb.sheet_names()
 }

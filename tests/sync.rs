@@ -1032,3 +1032,263 @@ fn joining_checks_the_form_asks_the_server_and_enrols_by_right() {
     );
     assert!(!estate::estates(b.conn()).unwrap().is_empty());
 }
+
+impl FakeServer {
+    /// Enrols a read-only desk (the head office) for `estates`; it reserves no prefix.
+    fn enrol_read_only(&self, estates: &[&str]) -> EnrolReply {
+        let desk_id = uuid::Uuid::now_v7().to_string();
+        let estates: Vec<EstateGrant> = estates
+            .iter()
+            .map(|e| EstateGrant {
+                estate_id: e.to_string(),
+                access: Access::Read,
+            })
+            .collect();
+        self.0
+            .borrow_mut()
+            .grants
+            .insert(desk_id.clone(), estates.clone());
+        EnrolReply {
+            desk_id,
+            desk_prefix: String::new(),
+            token: "token".into(),
+            estates,
+        }
+    }
+}
+
+/// Data rows of a register sheet (below its title, scope and header), as text by header.
+fn sheet_rows(path: &std::path::Path, name: &str) -> Vec<BTreeMap<String, String>> {
+    use crate::documents_xlsx::{sheet, text};
+    let rows = sheet(path, name);
+    let header: Vec<String> = rows[2].iter().map(text).collect();
+    rows[3..]
+        .iter()
+        .filter(|r| text(&r[0]).parse::<u64>().is_ok())
+        .map(|r| header.iter().cloned().zip(r.iter().map(text)).collect())
+        .collect()
+}
+
+#[test]
+fn the_head_office_reads_every_estate_writes_nothing_and_its_company_month_is_their_sum() {
+    let server = FakeServer::default();
+    // Estate LH: the demo desk.
+    let mut lh = empty_desk();
+    frontdesk::demo::load(&mut lh, frontdesk::demo::DEMO_SEED).unwrap();
+    let lh_estate = estate::only_estate(lh.conn()).unwrap();
+    sync::enrol(
+        &mut lh,
+        &Actor::system(),
+        &server.enrol(&lh_estate.id),
+        "s",
+        "龙湖前台",
+    )
+    .unwrap();
+    // Estate XY on a desk of its own, whose supervisor has LH's supervisor's login.
+    let mut xy = empty_desk();
+    frontdesk::setup::init(&mut xy, "心怡苑", "XY", None, "wang", "王经理", "xy-secret").unwrap();
+    let xy_estate = estate::only_estate(xy.conn()).unwrap();
+    let boss = frontdesk::auth::login(&mut xy, "wang", "xy-secret").unwrap();
+    xy.write(&boss, |w| {
+        estate::add_unit(w, &xy_estate.id, UNITS[0], None)
+    })
+    .unwrap();
+    for (content, category) in [
+        ("电梯停运半天", "物业管理"),
+        ("保安态度差", "物业管理"),
+        ("墙面开裂", "工程质量"),
+    ] {
+        let i = record(&mut xy, &boss, content);
+        let eid = xy_estate.id.clone();
+        xy.write(&boss, |w| {
+            complaints::open(
+                w,
+                &eid,
+                &ComplaintInput {
+                    intake: Some(i.no.clone()),
+                    category: Some(category.into()),
+                    ..ComplaintInput::default()
+                },
+            )
+        })
+        .unwrap();
+    }
+    sync::enrol(
+        &mut xy,
+        &boss,
+        &server.enrol(&xy_estate.id),
+        "s",
+        "心怡苑前台",
+    )
+    .unwrap();
+    run(&server, &mut lh).unwrap();
+    run(&server, &mut xy).unwrap();
+
+    // The head office, read-only for both, pulls both registers whole.
+    let mut ho = empty_desk();
+    let grants = server.enrol_read_only(&[&lh_estate.id, &xy_estate.id]);
+    sync::enrol(&mut ho, &Actor::system(), &grants, "s", "总部").unwrap();
+    let report = run(&server, &mut ho).unwrap();
+    assert_eq!(
+        report.pulled.refused,
+        0,
+        "{:?}",
+        sync::refused(&ho, &Actor::system()).unwrap().first()
+    );
+    assert!(sync::read_only(ho.conn()).unwrap());
+    assert!(!sync::read_only(lh.conn()).unwrap());
+    let (on_ho, on_lh, on_xy) = (register(&ho), register(&lh), register(&xy));
+    for table in [
+        "estates",
+        "staff",
+        "intakes",
+        "complaints",
+        "events",
+        "customers",
+    ] {
+        let both: BTreeMap<_, _> = on_lh[table]
+            .iter()
+            .chain(&on_xy[table])
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        assert_eq!(on_ho[table], both, "{table}");
+    }
+    assert!(ho.verify().unwrap().ok());
+
+    // Signing in: a login both estates have needs the estate's code.
+    assert_invalid(
+        frontdesk::auth::login(&mut ho, "wang", "xy-secret"),
+        "login",
+        "LH、XY都有“wang”，请写作 小区代码/登录名，如 LH/wang",
+    );
+    let lh_boss =
+        frontdesk::auth::login(&mut ho, "LH/wang", frontdesk::demo::DEMO_PASSWORD).unwrap();
+    assert_eq!(lh_boss.estate_id, lh_estate.id);
+    let xy_boss = frontdesk::auth::login(&mut ho, "xy/wang", "xy-secret").unwrap();
+    assert_eq!(xy_boss.estate_id, xy_estate.id);
+
+    // It writes nothing: a registration is refused in Chinese and nothing changes.
+    let before = snapshot(&ho);
+    let refused = ho.write(&xy_boss, |w| {
+        intake::record(w, &xy_estate.id, &intake_call("总部想登记"))
+    });
+    assert!(
+        matches!(&refused, Err(frontdesk::Error::Denied(m)) if m.contains("总部只读")),
+        "{refused:?}"
+    );
+    assert_eq!(snapshot(&ho), before);
+    assert_eq!(sync::status(&ho).unwrap().pending_changes, 0);
+
+    // The company's month: a summary per estate with the 合计, the company's figures, a sheet
+    // per estate; each estate's figures equal its own desk's month workbook, the company's their
+    // sum.
+    let dir = scratch("head-office-month");
+    let month = frontdesk::time::Period::month(&t0().format("%Y-%m").to_string()).unwrap();
+    let now = ho.now();
+    let company = frontdesk::documents::company_month_end(ho.conn(), &lh_boss, &month, now, &dir)
+        .unwrap()
+        .path;
+    assert_eq!(
+        crate::documents_xlsx::sheet_names(&company),
+        ["全公司", "全公司分项", "LH 龙湖花园", "XY 心怡苑"]
+    );
+    let own = |store: &Store, eid: &str, name: &str| {
+        frontdesk::documents::xlsx::month_workbook(
+            store.conn(),
+            eid,
+            &month,
+            now,
+            frontdesk::documents::Disclosure::Masked,
+            &dir.join(name),
+            &mut |_, _| {},
+        )
+        .unwrap()
+        .path
+    };
+    let figures = |sheet: &str| -> BTreeMap<(String, String), i64> {
+        sheet_rows(&company, sheet)
+            .into_iter()
+            .map(|r| {
+                (
+                    (r["分组"].clone(), r["项目"].clone()),
+                    r["件数"].parse().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let mut summed: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let summary = sheet_rows(&company, "全公司");
+    for (store, e, sheet) in [
+        (&lh, &lh_estate, "LH 龙湖花园"),
+        (&xy, &xy_estate, "XY 心怡苑"),
+    ] {
+        let own = own(store, &e.id, &format!("{}.xlsx", e.code));
+        let in_company = figures(sheet);
+        let mut complaints = 0;
+        for (own_sheet, group) in [
+            ("按等级", "投诉·等级"),
+            ("按类别", "投诉·类别"),
+            ("按部门", "投诉·责任部门"),
+            ("按渠道", "登记·渠道"),
+        ] {
+            let key = sheet_rows(&own, own_sheet)[0]
+                .keys()
+                .find(|k| !["序号", "件数", "占比", "平均处理时长（小时）"].contains(&k.as_str()))
+                .unwrap()
+                .clone();
+            for r in sheet_rows(&own, own_sheet) {
+                let n: i64 = r["件数"].parse().unwrap();
+                assert_eq!(
+                    in_company[&(group.to_string(), r[&key].clone())],
+                    n,
+                    "{sheet} {group} {}",
+                    r[&key]
+                );
+                if group == "投诉·等级" {
+                    complaints += n;
+                }
+            }
+        }
+        assert!(complaints > 0, "{sheet} has complaints this month");
+        let line = summary.iter().find(|l| l["小区"] == e.name).unwrap();
+        assert_eq!(line["投诉"], complaints.to_string(), "{sheet}");
+        for (k, n) in in_company {
+            *summed.entry(k).or_default() += n;
+        }
+    }
+    assert_eq!(figures("全公司分项"), summed);
+    let total = summary.iter().find(|l| l["小区"] == "合计").unwrap();
+    for column in [
+        "户数",
+        "登记",
+        "投诉",
+        "一般",
+        "重要",
+        "热点",
+        "重大",
+        "已结案",
+        "升级上报",
+    ] {
+        let sum: i64 = summary
+            .iter()
+            .filter(|l| l["小区"] != "合计")
+            .map(|l| l[column].parse::<i64>().unwrap())
+            .sum();
+        assert_eq!(total[column], sum.to_string(), "合计 {column}");
+    }
+
+    // Its session views either estate; a desk of one estate views no other.
+    let mut s = frontdesk::app::Session::new(ho);
+    s.sign_in("LH/wang", frontdesk::demo::DEMO_PASSWORD)
+        .unwrap();
+    assert_eq!(s.estate().unwrap().code, "LH");
+    assert_eq!(s.view_estate("XY").unwrap().name, "心怡苑");
+    let listed = s
+        .seen(frontdesk::privacy::View::List, |st, eid| {
+            complaints::list(st.conn(), eid, &complaints::ComplaintFilter::default())
+        })
+        .unwrap();
+    assert_eq!(listed.len(), 3);
+    assert!(s.write(|_, _| Ok(())).is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

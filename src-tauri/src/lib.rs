@@ -23,6 +23,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     };
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         session::app_status,
+        session::view_estate,
         session::vocabulary,
         session::setup_init,
         session::demo_load,
@@ -71,6 +72,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         documents::repair_print,
         documents::complaint_record_print,
         documents::month_export,
+        documents::company_month_export,
         documents::register_export,
         documents::slip_form_export,
         documents::kpi_report,

@@ -340,12 +340,12 @@ impl AppState {
         })
     }
 
-    /// The estate of the database, if it is set up.
+    /// The estate the desk shows ([`Session::shown_estate`]), if it is set up.
     pub fn estate(&self) -> Option<Estate> {
         let desk = self.desk();
         desk.session
             .as_ref()
-            .and_then(|s| estate::only_estate(s.store().conn()).ok())
+            .and_then(|s| s.shown_estate().ok().flatten())
     }
 
     /// The on-exit backup (`BackupKind::OnExit`), when the app closes with a usable database.
@@ -354,7 +354,7 @@ impl AppState {
         if let Some(s) = desk
             .session
             .as_ref()
-            .filter(|s| estate::only_estate(s.store().conn()).is_ok())
+            .filter(|s| matches!(s.shown_estate(), Ok(Some(_))))
         {
             match upkeep::backup_on_exit(&self.paths, s.store()).made {
                 Ok(b) => tracing::info!(file = %b.file.display(), "on-exit backup"),
@@ -381,7 +381,7 @@ impl AppState {
 /// The day's (and month's) backup if not made yet. Never fails the caller: a failure is logged,
 /// and a chosen folder that cannot be used leaves a warning for the clerk.
 fn daily_backup(paths: &Paths, store: &Store, warning: &Mutex<Option<String>>) {
-    if estate::only_estate(store.conn()).is_err() {
+    if !matches!(estate::estates(store.conn()).as_deref(), Ok([_, ..])) {
         return;
     }
     let backed = upkeep::backup_if_due(paths, store);

@@ -3,7 +3,8 @@
 //!
 //! Invariants:
 //! - Every read or write for a clerk goes through the session, as that clerk, in that clerk's
-//!   estate; without a clerk it fails with [`Error::SignedOut`].
+//!   estate (on a read-only head office, the estate the clerk chose to view,
+//!   [`Session::view_estate`]); without a clerk it fails with [`Error::SignedOut`].
 //! - Personal data leaves only redacted for the clerk's role ([`Session::seen`],
 //!   [`Session::write_seen`]); [`Session::read`] and [`Session::write`] take only values with
 //!   none ([`Plain`]). Full phone numbers in a document need [`Session::disclosure`], which the
@@ -98,9 +99,34 @@ impl Session {
         &mut self.store
     }
 
-    /// The clerk's estate.
+    /// The clerk's estate (on the head office, the one viewed).
     pub fn estate(&self) -> Result<Estate> {
         estate::estate(self.store.conn(), &self.clerk()?.estate_id)
+    }
+
+    /// The estate the desk shows: the clerk's (on the head office, the one viewed), else the
+    /// desk's only estate, else its first (a head office before sign-in); `None` before set-up.
+    pub fn shown_estate(&self) -> Result<Option<Estate>> {
+        if self.clerk.is_some() {
+            return self.estate().map(Some);
+        }
+        Ok(estate::estates(self.store.conn())?.into_iter().next())
+    }
+
+    /// Views another estate this desk holds: on a read-only desk (the head office,
+    /// [`crate::sync::read_only`]) the signed-in staff member reads any of them, and every read
+    /// after is that estate's; elsewhere only the clerk's own estate may be chosen.
+    pub fn view_estate(&mut self, id_or_code: &str) -> Result<Estate> {
+        let e = estate::estate(self.store.conn(), id_or_code)?;
+        let read_only = crate::sync::read_only(self.store.conn())?;
+        let clerk = self.clerk.as_mut().ok_or(Error::SignedOut)?;
+        if e.id != clerk.estate_id && !read_only {
+            return Err(Error::Denied(
+                "只有总部只读桌面可以查看其他小区的数据".into(),
+            ));
+        }
+        clerk.estate_id = e.id.clone();
+        Ok(e)
     }
 
     /// A read as the clerk, with the store and the estate id; only values without personal data.

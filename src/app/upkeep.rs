@@ -214,12 +214,16 @@ fn with_fallback<T>(
 }
 
 /// One time tick (grades that rise with age, overdue escalations) as the program itself, on a
-/// connection of its own; `None` when the desk is not set up.
+/// connection of its own; `None` when the desk is not set up, or is read-only (the head office:
+/// the estates' own desks raise their grades and escalations, which the sync brings).
 pub fn tick(paths: &Paths) -> Result<Option<Tick>> {
     let (mut store, _) = open_store(paths)?;
     let Ok(estate) = estate::only_estate(store.conn()) else {
         return Ok(None);
     };
+    if crate::sync::read_only(store.conn())? {
+        return Ok(None);
+    }
     store
         .write(&Actor::system(), |w| queues::tick(w, &estate.id))
         .map(Some)

@@ -57,6 +57,28 @@ pub fn month_end(
     Ok(MonthEnd { workbook, report })
 }
 
+/// Writes the company's month workbook over every estate this desk holds (the head office, #19)
+/// into `dir` as `全公司客服月报<YYYY-MM>.xlsx` ([`xlsx::company_workbook`]); supervisors only.
+/// It holds counts only, no personal data.
+pub fn company_month_end(
+    conn: &rusqlite::Connection,
+    actor: &crate::Actor,
+    month: &Period,
+    now: chrono::DateTime<chrono::Utc>,
+    dir: &Path,
+) -> Result<xlsx::Written> {
+    actor.require(crate::auth::SUPERVISORS, "导出全公司月报")?;
+    let estates = crate::estate::estates(conn)?;
+    let stem = format!("全公司客服月报{}", month.from.format("%Y-%m"));
+    xlsx::company_workbook(
+        conn,
+        &estates,
+        month,
+        now,
+        &dir.join(format!("{stem}.xlsx")),
+    )
+}
+
 impl Register {
     /// Writes the register of `period` to `out`, as a workbook or printed pages (the complaint
     /// register with its own chosen columns, the others with their workbook's columns).

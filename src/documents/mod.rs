@@ -1,5 +1,5 @@
 //! Documents the desk prints and files: the 协调单, the 派工单, the 《客户投诉处理记录表》, the
-//! 《维修有偿服务项目及收费标准》 ([`price_list`]), the desk's logs and the month-end workbook and report, as PDF ([`pdf`]) and XLSX ([`xlsx`]).
+//! 《维修有偿服务项目及收费标准》 ([`price_list`]), the desk's logs, the month-end workbook and report and the head office's company workbook, as PDF ([`pdf`]) and XLSX ([`xlsx`]).
 //! The CLI and the desktop app call these functions and nothing else, so both produce the same files.
 //!
 //! Invariants:
@@ -19,6 +19,6 @@ mod register;
 pub mod xlsx;
 
 pub use disclosure::{unmask, Disclosure};
-pub use export::{month_end, MonthEnd};
+pub use export::{company_month_end, month_end, MonthEnd};
 pub use io::write_atomic;
 pub use register::{Exported, Format, Register};

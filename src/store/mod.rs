@@ -59,6 +59,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_household_visits.sql"),
     include_str!("migrations/0017_notice_escalations.sql"),
     include_str!("migrations/0018_sync.sql"),
+    include_str!("migrations/0019_staff_login_per_estate.sql"),
 ];
 
 /// How long a write waits for another program's write to finish before it gives up with `busy`.
@@ -277,7 +278,28 @@ impl Store {
 
     /// Runs one operation as one transaction on behalf of `actor`. An error rolls everything back.
     /// The write lock is taken first, waiting up to [`BUSY_TIMEOUT`] for another writer.
+    ///
+    /// A read-only desk (the head office, [`crate::sync::read_only`]) refuses every write of a
+    /// staff member: it only looks, counts and exports. The program's own writes (系统: sync,
+    /// set-up) go on.
     pub fn write<T>(
+        &mut self,
+        actor: &Actor,
+        f: impl FnOnce(&mut Write) -> Result<T>,
+    ) -> Result<T> {
+        self.write_own(actor, |w| {
+            if !w.actor.is_system() && crate::sync::read_only(&w.tx)? {
+                return Err(Error::Denied(
+                    "本机是总部只读桌面：只能查看、统计和导出，不能登记或修改".into(),
+                ));
+            }
+            f(w)
+        })
+    }
+
+    /// A write of the desk's own bookkeeping about `actor` that a read-only desk makes too (a
+    /// failed sign-in counted towards the lock-out); otherwise like [`Store::write`].
+    pub fn write_own<T>(
         &mut self,
         actor: &Actor,
         f: impl FnOnce(&mut Write) -> Result<T>,

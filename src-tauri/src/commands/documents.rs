@@ -360,6 +360,33 @@ pub async fn month_export(
     off_thread(run).await
 }
 
+/// The company's month workbook of `month` (YYYY-MM) over every estate this desk holds (the
+/// head office) into `月末导出/<month>/`; supervisors; read off the UI thread.
+#[tauri::command]
+#[specta::specta]
+pub async fn company_month_export(
+    state: State<'_, AppState>,
+    month: String,
+) -> WireResult<DocumentFile> {
+    let period = Period::month(&month)?;
+    let dir = state
+        .paths
+        .documents
+        .join("月末导出")
+        .join(period.from.format("%Y-%m").to_string());
+    let (actor, store) = state.reader()?;
+    let run = move || -> frontdesk::Result<DocumentFile> {
+        std::fs::create_dir_all(&dir)?;
+        let w = documents::company_month_end(store.conn(), &actor, &period, store.now(), &dir)?;
+        Ok(DocumentFile {
+            path: w.path.display().to_string(),
+            count: w.rows,
+            bytes: w.bytes,
+        })
+    };
+    off_thread(run).await
+}
+
 /// A register of the days `from`–`to` (YYYY-MM-DD) into `登记表/`, named by the core
 /// (`<小区><register><period>.xlsx`); read on its own connection, off the UI thread.
 #[tauri::command]

@@ -31,6 +31,10 @@ pub struct AppStatus {
     /// Why the database is unusable (phase `broken`).
     pub problem: Option<String>,
     pub estate: Option<Estate>,
+    /// Every estate the desk holds when there are several (the head office); empty otherwise.
+    pub estates: Vec<Estate>,
+    /// A read-only desk (the head office): it looks, counts and exports, and writes nothing.
+    pub read_only: bool,
     pub actor: Option<Actor>,
     /// Minutes without input before the desk locks (policy `session.idle_minutes`).
     pub idle_minutes: i64,
@@ -65,6 +69,18 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
         (Some(s), Some(e)) => policy::current(s.store().conn(), &e.id)?.policy,
         _ => policy::Policy::default(),
     };
+    let (estates, read_only) = match (&desk.session, &desk.problem) {
+        (Some(s), None) => (
+            frontdesk::estate::estates(s.store().conn())?,
+            frontdesk::sync::read_only(s.store().conn())?,
+        ),
+        _ => (Vec::new(), false),
+    };
+    let estates = if estates.len() > 1 {
+        estates
+    } else {
+        Vec::new()
+    };
     let phase = match (&desk.problem, &estate) {
         (Some(_), _) => Phase::Broken,
         (None, None) => Phase::Setup,
@@ -74,6 +90,8 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
         phase,
         problem: desk.problem.clone(),
         estate,
+        estates,
+        read_only,
         actor: desk.session.as_ref().and_then(|s| s.signed_in().cloned()),
         idle_minutes: policy.session.idle_minutes,
         categories: policy.complaint_categories,
@@ -84,6 +102,13 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
         attachments_warning: state.attachments_warning(),
         checking: state.checking(),
     })
+}
+
+/// Views another estate the desk holds (the head office): every screen then reads that estate.
+#[tauri::command]
+#[specta::specta]
+pub fn view_estate(state: State<'_, AppState>, estate: String) -> WireResult<Estate> {
+    state.with_session(|s| s.view_estate(&estate))
 }
 
 /// The desk's whole vocabulary: every code's label, the roles, the supervisors. It needs neither

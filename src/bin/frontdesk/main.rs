@@ -158,6 +158,10 @@ enum Command {
         /// Full phone numbers in the workbook (supervisors only; audited).
         #[arg(long)]
         full_phones: bool,
+        /// The company's workbook instead, over every estate this desk holds (the head office:
+        /// a summary per estate with the 合计, the company's figures, a sheet per estate).
+        #[arg(long, conflicts_with = "full_phones")]
+        company: bool,
     },
 }
 
@@ -533,9 +537,21 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             month,
             dir,
             full_phones,
+            company,
         } => {
             let mut ctx = signed_in(cli)?;
             let m = frontdesk::time::Period::month(month)?;
+            if *company {
+                std::fs::create_dir_all(dir)?;
+                let now = ctx.store().now();
+                return to_json(frontdesk::documents::company_month_end(
+                    ctx.store().conn(),
+                    ctx.clerk()?,
+                    &m,
+                    now,
+                    dir,
+                )?);
+            }
             let d = ctx.disclosure(*full_phones, &format!("客服月报 {}", m.label()))?;
             std::fs::create_dir_all(dir)?;
             let (eid, now) = (ctx.clerk()?.estate_id.clone(), ctx.store().now());

@@ -792,6 +792,86 @@ pub fn month_workbook(
     })
 }
 
+/// The company's month (the head office, #19): a summary of every estate's month with the
+/// company's 合计 (sheet 全公司), the company's figures summed over the estates (全公司分项), and
+/// one sheet of figures per estate, each estate's from the same KPI report and statistics rows as
+/// its own month workbook ([`tables::figure_rows`]).
+pub fn company_workbook(
+    conn: &Connection,
+    estates: &[estate::Estate],
+    month: &Period,
+    now: DateTime<Utc>,
+    out: &Path,
+) -> Result<Written> {
+    let _snapshot = read_snapshot(conn)?;
+    let mut lines = Vec::new();
+    let mut figures = Vec::new();
+    for e in estates {
+        let report = kpi::compute(conn, &e.id, month.from, month.to + Duration::days(1), now)?;
+        lines.push(tables::EstateMonth::of(&e.name, &report));
+        figures.push(tables::figure_rows(&report));
+    }
+    let company = tables::company_figures(&figures);
+    lines.push(tables::EstateMonth::total(&lines));
+    let title = format!("全公司客服月报 {}", month.label());
+    let heading = |sheet, title| Heading {
+        sheet,
+        title,
+        estate: "全公司",
+        scope: month.label(),
+        made_at: now,
+    };
+    let names: Vec<String> = estates.iter().map(company_sheet_name).collect();
+    save(out, &title, "全公司", now, |wb, f| {
+        let mut rows = 0;
+        let n = lines.len() as u64;
+        rows += sheet::write_register(
+            sheet::add_sheet(wb)?,
+            f,
+            &heading("全公司", "各小区汇总"),
+            &tables::estate_month_columns(),
+            lines.into_iter().map(Ok),
+            n,
+            Disclosure::Masked,
+            &mut |_, _| {},
+        )?;
+        let parts = std::iter::once(("全公司分项", "全公司", company)).chain(
+            names
+                .iter()
+                .zip(estates)
+                .zip(figures)
+                .map(|((sheet, e), rows)| (sheet.as_str(), e.name.as_str(), rows)),
+        );
+        for (sheet_name, estate, figure_rows) in parts {
+            let n = figure_rows.len() as u64;
+            rows += sheet::write_register(
+                sheet::add_sheet(wb)?,
+                f,
+                &Heading {
+                    estate,
+                    ..heading(sheet_name, "本月统计")
+                },
+                &tables::figure_columns(),
+                figure_rows.into_iter().map(Ok),
+                n,
+                Disclosure::Masked,
+                &mut |_, _| {},
+            )?;
+        }
+        Ok(rows)
+    })
+}
+
+/// An estate's sheet name in the company workbook: its code and name, within Excel's 31
+/// characters and without the characters Excel refuses in a sheet name.
+fn company_sheet_name(e: &estate::Estate) -> String {
+    format!("{} {}", e.code, e.name)
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .take(31)
+        .collect()
+}
+
 /// One 协调单 as a one-sheet workbook laid out like the paper form (title after the estate,
 /// labelled boxes, long text split over continuation rows), on the estate's slip paper.
 pub fn slip_form(

@@ -10,7 +10,7 @@ use crate::deadlines::{self, ComplaintClock};
 use crate::documents::register::Register;
 use crate::error::Result;
 use crate::intake::Intake;
-use crate::kpi::{Comparison, Count, HandlingTime, Kpi};
+use crate::kpi::{Comparison, Count, HandlingTime, Kpi, KpiReport};
 use crate::repair_visits::QuotaRow;
 use crate::repairs::PriceItem;
 use crate::slips::RegisterRow;
@@ -1190,6 +1190,214 @@ pub fn stat_columns(group: &'static str) -> Vec<Column<StatRow>> {
             width: Width::Fit(12.0),
             value: |r, _| r.average_hours.map_or(Cell::Empty, Cell::Hours),
         },
+    ]
+}
+
+/// One line of a month's figures in the company workbook: the statistics of the month workbook's
+/// sheets (the same [`stat_rows`]) in one table, each under its grouping, with the number of
+/// closed complaints its average handling time is taken over (so estates' averages combine).
+pub struct FigureRow {
+    pub group: &'static str,
+    pub stat: StatRow,
+    pub closed: i64,
+}
+
+/// The month's figures of one estate, from its KPI report: registrations by kind and channel,
+/// complaints by grade, category, responsible department and status, escalations by kind.
+pub fn figure_rows(report: &KpiReport) -> Vec<FigureRow> {
+    let t = &report.handling_time;
+    let c = &report.complaints;
+    let groups: [(&'static str, &[Count], &[HandlingTime]); 7] = [
+        ("登记·类型", &report.intakes.by_kind, &[]),
+        ("登记·渠道", &report.intakes.by_channel, &[]),
+        ("投诉·等级", &c.by_grade, &t.by_grade),
+        ("投诉·类别", &c.by_category, &t.by_category),
+        ("投诉·责任部门", &c.by_department, &t.by_department),
+        ("投诉·状态", &c.by_status, &[]),
+        ("升级上报", &report.escalations, &[]),
+    ];
+    groups
+        .into_iter()
+        .flat_map(|(group, counts, times)| {
+            stat_rows(counts, times)
+                .into_iter()
+                .zip(counts)
+                .map(move |(stat, count)| FigureRow {
+                    group,
+                    stat,
+                    closed: times
+                        .iter()
+                        .find(|h| h.key == count.key)
+                        .map_or(0, |h| h.count),
+                })
+        })
+        .collect()
+}
+
+/// The company's figures: each line summed over the estates' (matched by grouping and label, in
+/// the order first met), shares recomputed within each grouping, average handling times weighted
+/// by the closed complaints behind them.
+pub fn company_figures(estates: &[Vec<FigureRow>]) -> Vec<FigureRow> {
+    let mut out: Vec<FigureRow> = Vec::new();
+    let mut hours: Vec<f64> = Vec::new();
+    for r in estates.iter().flatten() {
+        let i = match out
+            .iter()
+            .position(|o| o.group == r.group && o.stat.label == r.stat.label)
+        {
+            Some(i) => i,
+            None => {
+                out.push(FigureRow {
+                    group: r.group,
+                    stat: StatRow {
+                        label: r.stat.label.clone(),
+                        count: 0,
+                        share: None,
+                        average_hours: None,
+                    },
+                    closed: 0,
+                });
+                hours.push(0.0);
+                out.len() - 1
+            }
+        };
+        out[i].stat.count += r.stat.count;
+        out[i].closed += r.closed;
+        hours[i] += r.stat.average_hours.unwrap_or(0.0) * r.closed as f64;
+    }
+    let totals: Vec<(&'static str, i64)> = out.iter().fold(Vec::new(), |mut acc, r| {
+        match acc.iter_mut().find(|(g, _)| *g == r.group) {
+            Some((_, n)) => *n += r.stat.count,
+            None => acc.push((r.group, r.stat.count)),
+        }
+        acc
+    });
+    for (r, h) in out.iter_mut().zip(hours) {
+        let total = totals
+            .iter()
+            .find(|(g, _)| *g == r.group)
+            .map_or(0, |t| t.1);
+        r.stat.share = (total > 0).then(|| r.stat.count as f64 * 100.0 / total as f64);
+        r.stat.average_hours = (r.closed > 0).then(|| h / r.closed as f64);
+    }
+    out
+}
+
+/// The columns of a figures sheet of the company workbook: a statistics sheet's
+/// ([`stat_columns`]) after the grouping.
+pub fn figure_columns() -> Vec<Column<FigureRow>> {
+    vec![
+        Column {
+            header: "分组",
+            width: Width::Fit(14.0),
+            value: |r, _| Cell::str(r.group),
+        },
+        Column {
+            header: "项目",
+            width: Width::Fit(20.0),
+            value: |r, _| Cell::str(&r.stat.label),
+        },
+        Column {
+            header: "件数",
+            width: Width::Fit(10.0),
+            value: |r, _| Cell::Int(r.stat.count),
+        },
+        Column {
+            header: "占比",
+            width: Width::Fit(10.0),
+            value: |r, _| r.stat.share.map_or(Cell::Empty, |v| Cell::Pct(v, None)),
+        },
+        Column {
+            header: "平均处理时长（小时）",
+            width: Width::Fit(12.0),
+            value: |r, _| r.stat.average_hours.map_or(Cell::Empty, Cell::Hours),
+        },
+    ]
+}
+
+/// One estate's month on the company workbook's summary sheet (or the company's 合计).
+pub struct EstateMonth {
+    pub estate: String,
+    pub households: i64,
+    pub intakes: i64,
+    pub complaints: i64,
+    /// 一般, 重要, 热点, 重大.
+    pub grades: [i64; 4],
+    pub closed: i64,
+    pub escalations: i64,
+}
+
+impl EstateMonth {
+    /// An estate's line, from its KPI report.
+    pub fn of(estate: &str, report: &KpiReport) -> EstateMonth {
+        let sum = |counts: &[Count]| counts.iter().map(|c| c.count).sum::<i64>();
+        let grade = |g: Grade| {
+            report
+                .complaints
+                .by_grade
+                .iter()
+                .find(|c| c.key == g.code())
+                .map_or(0, |c| c.count)
+        };
+        EstateMonth {
+            estate: estate.to_string(),
+            households: report.households,
+            intakes: sum(&report.intakes.by_kind),
+            complaints: sum(&report.complaints.by_grade),
+            grades: [Grade::General, Grade::Important, Grade::Hot, Grade::Major].map(grade),
+            closed: report
+                .complaints
+                .by_status
+                .iter()
+                .filter(|c| c.key == ComplaintStatus::Closed.code())
+                .map(|c| c.count)
+                .sum(),
+            escalations: sum(&report.escalations),
+        }
+    }
+
+    /// The 合计 line of `lines`.
+    pub fn total(lines: &[EstateMonth]) -> EstateMonth {
+        let sum = |f: fn(&EstateMonth) -> i64| lines.iter().map(f).sum();
+        EstateMonth {
+            estate: "合计".into(),
+            households: sum(|l| l.households),
+            intakes: sum(|l| l.intakes),
+            complaints: sum(|l| l.complaints),
+            grades: [
+                sum(|l| l.grades[0]),
+                sum(|l| l.grades[1]),
+                sum(|l| l.grades[2]),
+                sum(|l| l.grades[3]),
+            ],
+            closed: sum(|l| l.closed),
+            escalations: sum(|l| l.escalations),
+        }
+    }
+}
+
+/// The columns of the company workbook's summary: one estate a row.
+pub fn estate_month_columns() -> Vec<Column<EstateMonth>> {
+    let int = |header, value: for<'a> fn(&'a EstateMonth, _) -> Cell<'a>| Column {
+        header,
+        width: Width::Fit(8.0),
+        value,
+    };
+    vec![
+        Column {
+            header: "小区",
+            width: Width::Fit(16.0),
+            value: |r, _| Cell::str(&r.estate),
+        },
+        int("户数", |r, _| Cell::Int(r.households)),
+        int("登记", |r, _| Cell::Int(r.intakes)),
+        int("投诉", |r, _| Cell::Int(r.complaints)),
+        int("一般", |r, _| Cell::Int(r.grades[0])),
+        int("重要", |r, _| Cell::Int(r.grades[1])),
+        int("热点", |r, _| Cell::Int(r.grades[2])),
+        int("重大", |r, _| Cell::Int(r.grades[3])),
+        int("已结案", |r, _| Cell::Int(r.closed)),
+        int("升级上报", |r, _| Cell::Int(r.escalations)),
     ]
 }
 
