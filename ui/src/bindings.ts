@@ -16,6 +16,17 @@ async appStatus() : Promise<Result<AppStatus, WireError>> {
 }
 },
 /**
+ * Views another estate the desk holds (the head office): every screen then reads that estate.
+ */
+async viewEstate(estate: string) : Promise<Result<Estate, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("view_estate", { estate }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The desk's whole vocabulary: every code's label, the roles, the supervisors. It needs neither
  * a clerk nor a usable database: set-up, sign-in and recovery show roles and backup kinds.
  */
@@ -475,6 +486,18 @@ async complaintRecordPrint(no: string, fullPhones: boolean) : Promise<Result<Doc
 async monthExport(month: string, fullPhones: boolean, onProgress: TAURI_CHANNEL<ExportProgress>) : Promise<Result<MonthExport, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("month_export", { month, fullPhones, onProgress }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The company's month workbook of `month` (YYYY-MM) over every estate this desk holds (the
+ * head office) into `月末导出/<month>/`; supervisors; read off the UI thread.
+ */
+async companyMonthExport(month: string) : Promise<Result<DocumentFile, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("company_month_export", { month }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1592,7 +1615,15 @@ export type AppStatus = { phase: Phase;
 /**
  * Why the database is unusable (phase `broken`).
  */
-problem: string | null; estate: Estate | null; actor: Actor | null; 
+problem: string | null; estate: Estate | null; 
+/**
+ * Every estate the desk holds when there are several (the head office); empty otherwise.
+ */
+estates: Estate[]; 
+/**
+ * A read-only desk (the head office): it looks, counts and exports, and writes nothing.
+ */
+read_only: boolean; actor: Actor | null; 
 /**
  * Minutes without input before the desk locks (policy `session.idle_minutes`).
  */
