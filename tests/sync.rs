@@ -1135,8 +1135,8 @@ fn the_head_office_reads_every_estate_writes_nothing_and_its_company_month_is_th
         "{:?}",
         sync::refused(&ho, &Actor::system()).unwrap().first()
     );
-    assert!(sync::read_only(ho.conn()).unwrap());
-    assert!(!sync::read_only(lh.conn()).unwrap());
+    assert!(frontdesk::store::read_only(ho.conn()).unwrap());
+    assert!(!frontdesk::store::read_only(lh.conn()).unwrap());
     let (on_ho, on_lh, on_xy) = (register(&ho), register(&lh), register(&xy));
     for table in [
         "estates",

@@ -133,6 +133,14 @@ async fn run(command: Command, url: &str) -> Result<(), BoxError> {
                     uuid::Uuid::try_parse(e).map_err(|_| format!("--estate {e}: not a UUID"))?;
                 ids.push(id.hyphenated().to_string());
             }
+            // A desk that writes numbers and events for one estate (the desk's events carry
+            // its one write estate); only the head office reads many.
+            if ids.len() > 1 && !read_only {
+                return Err(
+                    "a desk writes for one estate: give one --estate, or --read-only for a head office of several"
+                        .into(),
+                );
+            }
             if !(1..=24 * 366).contains(&expires_hours) {
                 return Err("--expires-hours: from 1 to 8784 (a year)".into());
             }

@@ -28,6 +28,15 @@ fn a_code_works_once_and_prefixes_follow_per_estate() {
         .replace('-', "");
     assert_eq!(Desk::enrol(&server.base, &code).prefix, "B");
 
+    // Several estates only for a read-only desk: a desk writes for one.
+    let several = std::process::Command::new(BIN)
+        .args(["code", "--estate", &a, "--estate", &b])
+        .env("FRONTDESK_SERVER_DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    assert!(!several.status.success());
+    assert!(String::from_utf8_lossy(&several.stderr).contains("--read-only"));
+
     let head_office: EnrolReply = ok(enrol_reply(&server.base, &issue_code(&db, &[&a, &b], true)));
     assert_eq!(head_office.desk_prefix, "");
     assert!(head_office.estates.iter().all(|g| g.access == Access::Read));

@@ -114,11 +114,11 @@ impl Session {
     }
 
     /// Views another estate this desk holds: on a read-only desk (the head office,
-    /// [`crate::sync::read_only`]) the signed-in staff member reads any of them, and every read
+    /// [`crate::store::read_only`]) the signed-in staff member reads any of them, and every read
     /// after is that estate's; elsewhere only the clerk's own estate may be chosen.
     pub fn view_estate(&mut self, id_or_code: &str) -> Result<Estate> {
         let e = estate::estate(self.store.conn(), id_or_code)?;
-        let read_only = crate::sync::read_only(self.store.conn())?;
+        let read_only = crate::store::read_only(self.store.conn())?;
         let clerk = self.clerk.as_mut().ok_or(Error::SignedOut)?;
         if e.id != clerk.estate_id && !read_only {
             return Err(Error::Denied(

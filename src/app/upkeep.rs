@@ -221,7 +221,7 @@ pub fn tick(paths: &Paths) -> Result<Option<Tick>> {
     let Ok(estate) = estate::only_estate(store.conn()) else {
         return Ok(None);
     };
-    if crate::sync::read_only(store.conn())? {
+    if crate::store::read_only(store.conn())? {
         return Ok(None);
     }
     store

@@ -62,6 +62,18 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_staff_login_per_estate.sql"),
 ];
 
+/// Whether this desk is read-only: enrolled, and granted no estate to write (the head office).
+/// Its staff only look, count and export: [`Store::write`] refuses their writes. The grants are
+/// the sync's (`sync_estates`, written at enrolment, `crate::sync`).
+pub fn read_only(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sync_estates)
+                AND NOT EXISTS (SELECT 1 FROM sync_estates WHERE access = 'write')",
+        )?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// How long a write waits for another program's write to finish before it gives up with `busy`.
 /// Long enough for a register import or a backup's final step; a clerk's form waits at most this.
 pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -279,7 +291,7 @@ impl Store {
     /// Runs one operation as one transaction on behalf of `actor`. An error rolls everything back.
     /// The write lock is taken first, waiting up to [`BUSY_TIMEOUT`] for another writer.
     ///
-    /// A read-only desk (the head office, [`crate::sync::read_only`]) refuses every write of a
+    /// A read-only desk (the head office, [`read_only`]) refuses every write of a
     /// staff member: it only looks, counts and exports. The program's own writes (系统: sync,
     /// set-up) go on.
     pub fn write<T>(
@@ -288,7 +300,7 @@ impl Store {
         f: impl FnOnce(&mut Write) -> Result<T>,
     ) -> Result<T> {
         self.write_own(actor, |w| {
-            if !w.actor.is_system() && crate::sync::read_only(&w.tx)? {
+            if !w.actor.is_system() && read_only(&w.tx)? {
                 return Err(Error::Denied(
                     "本机是总部只读桌面：只能查看、统计和导出，不能登记或修改".into(),
                 ));

@@ -261,17 +261,6 @@ impl SyncStatus {
     }
 }
 
-/// Whether this desk is read-only: enrolled, and granted no estate to write (the head office).
-/// Its staff only look, count and export; see [`Store::write`].
-pub fn read_only(conn: &Connection) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM sync_estates)
-                AND NOT EXISTS (SELECT 1 FROM sync_estates WHERE access = 'write')",
-        )?
-        .query_row([], |r| r.get(0))?)
-}
-
 /// Enrolment, cursors, what waits to be pushed, what was set aside.
 pub fn status(store: &Store) -> Result<SyncStatus> {
     let conn = store.conn();

@@ -72,7 +72,7 @@ pub fn app_status(state: State<'_, AppState>) -> WireResult<AppStatus> {
     let (estates, read_only) = match (&desk.session, &desk.problem) {
         (Some(s), None) => (
             frontdesk::estate::estates(s.store().conn())?,
-            frontdesk::sync::read_only(s.store().conn())?,
+            frontdesk::store::read_only(s.store().conn())?,
         ),
         _ => (Vec::new(), false),
     };
