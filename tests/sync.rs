@@ -583,6 +583,56 @@ fn a_refused_change_is_set_aside_and_the_rest_goes_on() {
     run(&server, &mut b).unwrap();
     assert!(intake::get(b.conn(), &i.no).is_ok(), "the rest went on");
     assert!(estate::estate(b.conn(), &other.id).is_err());
+
+    // A supervisor settles it with a note: still listed, no longer counted.
+    let id = set_aside[0].id;
+    let before = snapshot(&a.store);
+    assert!(sync::settle(&mut a.store, &a.clerk, id, Some("已处理")).is_err());
+    assert_invalid(
+        sync::settle(&mut a.store, &a.supervisor, id, Some("  ")),
+        "note",
+        "处理说明",
+    );
+    assert!(sync::settle(&mut a.store, &a.supervisor, id + 100, Some("已处理")).is_err());
+    assert_eq!(
+        snapshot(&a.store),
+        before,
+        "refused attempts change nothing"
+    );
+    sync::settle(
+        &mut a.store,
+        &a.supervisor,
+        id,
+        Some("别的小区是误建的，已停用"),
+    )
+    .unwrap();
+    assert_eq!(sync::status(&a.store).unwrap().refused, 0);
+    let listed = sync::refused(&a.store, &a.supervisor).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        listed[0].settled_by.as_deref(),
+        Some(a.supervisor.name.as_str())
+    );
+    assert_eq!(
+        listed[0].settle_note.as_deref(),
+        Some("别的小区是误建的，已停用")
+    );
+    assert!(listed[0].settled_at.is_some());
+    assert!(
+        sync::settle(&mut a.store, &a.supervisor, id, Some("再次")).is_err(),
+        "settled once"
+    );
+    let audited: i64 = a
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'sync_settled' AND entity_id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(audited, 1);
+    assert!(a.store.verify().unwrap().ok());
 }
 
 #[test]
@@ -1291,4 +1341,37 @@ fn the_head_office_reads_every_estate_writes_nothing_and_its_company_month_is_th
     assert_eq!(listed.len(), 3);
     assert!(s.write(|_, _| Ok(())).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_unit_added_on_both_desks_is_set_aside_in_words_and_each_keeps_its_own() {
+    let server = FakeServer::default();
+    let (mut a, mut b) = two_desks(&server);
+    let eid = a.estate.id.clone();
+    let sup = a.supervisor.clone();
+    for store in [&mut a.store, &mut b] {
+        store
+            .write(&sup, |w| estate::add_unit(w, &eid, "9-9-909", None))
+            .unwrap();
+    }
+    sync_both(&server, &mut a.store, &mut b);
+    for store in [&a.store, &b] {
+        let aside = sync::refused(store, &sup).unwrap();
+        assert_eq!(aside.len(), 1, "{aside:?}");
+        assert_eq!(aside[0].table, "units");
+        assert!(
+            aside[0].reason.contains("与本机已有的记录重复")
+                && aside[0].reason.contains("units.code"),
+            "{}",
+            aside[0].reason
+        );
+        assert_eq!(
+            estate::units(store.conn(), &eid)
+                .unwrap()
+                .iter()
+                .filter(|u| u.code == "9-9-909")
+                .count(),
+            1
+        );
+    }
 }

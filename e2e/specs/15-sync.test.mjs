@@ -4,7 +4,9 @@
 // PostgreSQL (scripts/app-test runs the specs under scripts/pg): the office's first desk (the CLI,
 // with demo data) has joined; this computer joins with its own one-time code, the first sync brings
 // the whole register, the supervisor signs in with the password from the first desk, the side bar
-// says 已同步, and a contact registered here reaches the first desk.
+// says 已同步, and a contact registered here reaches the first desk. Then, while the server is down,
+// both desks add the same unit: back together, this desk sets the first desk's aside (a unique
+// rule holds per desk), and the supervisor settles it with a note.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
@@ -18,6 +20,18 @@ const BIN = dirname(APP)
 const DB = process.env.FRONTDESK_TEST_DATABASE_URL
 const app = await launch('sync')
 let server
+/** The server on `port`, once it listens. */
+async function serve(port) {
+  server = spawn(join(BIN, 'frontdesk-server'), ['--database-url', DB, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise((resolve, reject) => {
+    let out = ''
+    server.stdout.on('data', (d) => (out += d) && out.includes('listening') && resolve())
+    server.once('exit', () => reject(new Error('frontdesk-server exited')))
+  })
+}
+let port
+/** The office's first desk (the CLI), once the second test has set it up. */
+let cli
 after(async () => {
   server?.kill('SIGTERM')
   await app.stop()
@@ -51,18 +65,13 @@ function freePort() {
 
 test('a new computer joins with a one-time code, pulls the office\'s register, signs in, and its contact reaches the first desk',
   { skip: !DB && 'FRONTDESK_TEST_DATABASE_URL is not set (scripts/app-test runs the specs under scripts/pg)' }, async () => {
-    const port = await freePort()
+    port = await freePort()
     const url = `http://127.0.0.1:${port}`
     const srv = (...args) => execFileSync(join(BIN, 'frontdesk-server'), ['--database-url', DB, ...args], { encoding: 'utf8' }).trim()
-    server = spawn(join(BIN, 'frontdesk-server'), ['--database-url', DB, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'inherit'] })
-    await new Promise((resolve, reject) => {
-      let out = ''
-      server.stdout.on('data', (d) => (out += d) && out.includes('listening') && resolve())
-      server.once('exit', () => reject(new Error('frontdesk-server exited')))
-    })
+    await serve(port)
     // The office's first desk: demo data, joined through the CLI.
     const first = join(mkdtempSync(join(tmpdir(), 'fd-e2e-desk1-')), 'data')
-    const cli = (...args) => execFileSync(join(BIN, 'frontdesk'), ['--data-dir', first, '--user', 'wang', '--password', 'demo1234', '--json', ...args], { encoding: 'utf8' })
+    cli = (...args) => execFileSync(join(BIN, 'frontdesk'), ['--data-dir', first, '--user', 'wang', '--password', 'demo1234', '--json', ...args], { encoding: 'utf8' })
     cli('demo')
     const estate = JSON.parse(cli('info')).estates[0].id
     cli('sync', 'enrol', '--server', url, '--code', srv('code', '--estate', estate), '--name', '前台1')
@@ -92,4 +101,36 @@ test('a new computer joins with a one-time code, pulls the office\'s register, s
     const intakes = JSON.parse(cli('intake', 'list', '--limit', '100000'))
     assert.ok(intakes.some((i) => i.no === no), `${no} reached the first desk`)
     await app.browser.saveScreenshot('/tmp/fd-e2e-sync.png')
+  })
+
+test('a unit added on both desks while apart is set aside here, and the supervisor settles it with a note',
+  { skip: !DB && 'FRONTDESK_TEST_DATABASE_URL is not set (scripts/app-test runs the specs under scripts/pg)' }, async () => {
+    assert.ok(cli, 'the second test set up the first desk')
+    // Apart: the server is down, and both desks add 9-9-909.
+    const stopped = new Promise((resolve) => server.once('exit', resolve))
+    server.kill('SIGTERM')
+    await stopped
+    cli('estate', 'add-unit', '9-9-909')
+    await app.screen('settings')
+    await app.type('unit_code', '9-9-909')
+    await app.click('#unit-add-save')
+    await app.success('已添加房号 9-9-909')
+    // Together again: both sync; this desk keeps its own unit and sets the other aside.
+    await serve(port)
+    cli('sync')
+    await app.click(`//div[contains(@class,'el-tabs__item')][normalize-space(.)='同步']`)
+    await app.visible('#sync-state')
+    await app.keys(['Control', 'y'])
+    await app.success('条未能同步')
+    await app.waitText('#sync-refused', '与本机已有的记录重复')
+    await app.waitText('#sync-state', '1 条')
+    await app.click('#sync-refused .sync-settle')
+    const note = await app.visible('.el-message-box input')
+    await note.click()
+    await note.addValue('两台都加了 9-9-909，保留本机的')
+    await app.click('.el-message-box__btns .el-button--primary')
+    await app.success('已标记为已处理')
+    await app.waitText('#sync-refused', '王主管：两台都加了 9-9-909，保留本机的')
+    await app.waitText('#sync-state', '0 条')
+    await app.browser.saveScreenshot('/tmp/fd-e2e-sync-settled.png')
   })

@@ -35,6 +35,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         sync::sync_now,
         sync::sync_join,
         sync::sync_refused,
+        sync::sync_settle,
         intake::intake_lookup,
         intake::intake_record,
         intake::intake_list,

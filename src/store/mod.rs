@@ -60,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0017_notice_escalations.sql"),
     include_str!("migrations/0018_sync.sql"),
     include_str!("migrations/0019_staff_login_per_estate.sql"),
+    include_str!("migrations/0020_sync_settled.sql"),
 ];
 
 /// Whether this desk is read-only: enrolled, and granted no estate to write (the head office).

@@ -6,7 +6,7 @@
 //! [`enrol`] (once: the desk's id, prefix and credential, and a snapshot of its whole register into
 //! the outbox), [`pending`] (the next batch to push), [`acknowledge`] (drop what the server holds,
 //! set aside what it refused), [`apply`] (pulled changes, in server order), [`status`],
-//! [`refused`].
+//! [`refused`], [`settle`] (a supervisor marks a change set aside as dealt with).
 //!
 //! Invariants:
 //! - The outbox is filled by the capture triggers ([`capture`]) in the transaction of the change
@@ -226,7 +226,7 @@ pub struct SyncStatus {
     pub pending_changes: i64,
     /// Audit entries of this desk's chain the server does not hold yet.
     pub pending_audit: i64,
-    /// Changes set aside (refused on push or not applicable on pull).
+    /// Changes set aside (refused on push or not applicable on pull) and not yet settled.
     pub refused: i64,
     /// One line for the desk's side bar; `None` when the desk is not enrolled.
     pub summary: Option<String>,
@@ -283,7 +283,10 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
         } else {
             0
         },
-        refused: count("SELECT count(*) FROM sync_refused", &[])?,
+        refused: count(
+            "SELECT count(*) FROM sync_refused WHERE settled_at IS NULL",
+            &[],
+        )?,
         state,
         summary: None,
     };
@@ -295,6 +298,8 @@ pub fn status(store: &Store) -> Result<SyncStatus> {
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RefusedChange {
+    /// The set-aside entry's number on this desk (what [`settle`] takes).
+    pub id: i64,
     /// `push` (the server refused this desk's change) or `pull` (this desk could not apply it).
     pub direction: String,
     /// The desk's `desk_seq` (push) or the server's `server_seq` (pull).
@@ -307,32 +312,96 @@ pub struct RefusedChange {
     pub at: String,
     pub reason: String,
     pub refused_at: String,
+    /// When a supervisor settled it ([`settle`]), who, and how.
+    pub settled_at: Option<String>,
+    pub settled_by: Option<String>,
+    pub settle_note: Option<String>,
 }
 
-/// Every change set aside, newest first (supervisors: the fields may hold anything).
+/// Every change set aside, the unsettled first, newest first (supervisors: the fields may hold
+/// anything).
 pub fn refused(store: &Store, viewer: &Actor) -> Result<Vec<RefusedChange>> {
     viewer.require(crate::auth::SUPERVISORS, "查看未同步的更改")?;
     Ok(store
         .conn()
         .prepare(
-            "SELECT direction, seq, estate_id, tbl, row_id, op, fields, at, reason, refused_at
-             FROM sync_refused ORDER BY id DESC",
+            "SELECT r.id, direction, seq, r.estate_id, tbl, row_id, op, fields, at, reason,
+                    refused_at, settled_at, s.name, settle_note
+             FROM sync_refused r LEFT JOIN staff s ON s.id = r.settled_by
+             ORDER BY settled_at IS NOT NULL, r.id DESC",
         )?
         .query_map([], |r| {
             Ok(RefusedChange {
-                direction: r.get(0)?,
-                seq: r.get(1)?,
-                estate_id: r.get(2)?,
-                table: r.get(3)?,
-                row_id: r.get(4)?,
-                op: r.get(5)?,
-                fields: r.get(6)?,
-                at: r.get(7)?,
-                reason: r.get(8)?,
-                refused_at: r.get(9)?,
+                id: r.get(0)?,
+                direction: r.get(1)?,
+                seq: r.get(2)?,
+                estate_id: r.get(3)?,
+                table: r.get(4)?,
+                row_id: r.get(5)?,
+                op: r.get(6)?,
+                fields: r.get(7)?,
+                at: r.get(8)?,
+                reason: r.get(9)?,
+                refused_at: r.get(10)?,
+                settled_at: r.get(11)?,
+                settled_by: r.get(12)?,
+                settle_note: r.get(13)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+const SETTLE_NOTE: crate::validate::TextRule =
+    crate::validate::TextRule::text("note", "处理说明", 500);
+
+/// Settles the change set aside as `id` (supervisors), with a note of how (voided the duplicate,
+/// saved the policy again…): it stays listed with who settled it and when, and no longer counts
+/// as waiting. The desk's own bookkeeping, so a read-only desk settles too ([`Store::write_own`]);
+/// audited.
+pub fn settle(store: &mut Store, actor: &Actor, id: i64, note: Option<&str>) -> Result<()> {
+    actor.require(crate::auth::SUPERVISORS, "处理未同步的更改")?;
+    let note = SETTLE_NOTE.required(note)?;
+    store.write_own(actor, |w| {
+        let settled: Option<Option<String>> =
+            w.tx.query_row(
+                "SELECT settled_at FROM sync_refused WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match settled {
+            None => return Err(Error::not_found("未同步的更改", id.to_string())),
+            Some(Some(_)) => return Err(Error::State(format!("未同步的更改 {id} 已处理过"))),
+            Some(None) => {}
+        }
+        w.tx.execute(
+            "UPDATE sync_refused SET settled_at = ?2, settled_by = ?3, settle_note = ?4
+             WHERE id = ?1",
+            params![id, w.now_db, w.actor.staff_id, note],
+        )?;
+        w.audit(
+            "sync_settled",
+            "sync_refused",
+            &id.to_string(),
+            serde_json::json!({ "note": note }),
+        )
+    })
+}
+
+/// Why this desk's database would not take a pulled change, in words for a supervisor.
+fn refusal_words(e: &rusqlite::Error) -> String {
+    use rusqlite::ffi;
+    let detail = e.to_string();
+    let columns = detail.rsplit_once(": ").map_or("", |(_, c)| c);
+    match e.sqlite_error().map(|f| f.extended_code) {
+        Some(ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY) => {
+            format!("与本机已有的记录重复（{columns}），保留本机的；请核对后处理")
+        }
+        Some(ffi::SQLITE_CONSTRAINT_FOREIGNKEY) => {
+            "所属的上级记录本机没有（它本身也未能同步），请先处理那一条".into()
+        }
+        _ => format!("本机数据库拒绝：{detail}"),
+    }
 }
 
 fn op_word(op: RowOp) -> &'static str {
@@ -577,7 +646,7 @@ fn apply_one(
     if key.len() != table.key.len() || key.iter().any(|k| k.is_empty()) {
         return Err(format!("记录编号格式错误：{}", c.row_id));
     }
-    let db = |e: rusqlite::Error| format!("本机数据库拒绝：{e}");
+    let db = |e: rusqlite::Error| refusal_words(&e);
     let key_where: Vec<String> = table
         .key
         .iter()

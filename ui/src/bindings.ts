@@ -141,6 +141,17 @@ async syncRefused() : Promise<Result<RefusedChange[], WireError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Settles a change set aside with a note of how it was dealt with (supervisors).
+ */
+async syncSettle(id: number, note: string) : Promise<Result<null, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("sync_settle", { id, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async intakeLookup(query: string) : Promise<Result<Lookup, WireError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("intake_lookup", { query }) };
@@ -3061,13 +3072,21 @@ reason: string | null }
  */
 export type RefusedChange = { 
 /**
+ * The set-aside entry's number on this desk (what [`settle`] takes).
+ */
+id: number; 
+/**
  * `push` (the server refused this desk's change) or `pull` (this desk could not apply it).
  */
 direction: string; 
 /**
  * The desk's `desk_seq` (push) or the server's `server_seq` (pull).
  */
-seq: number; estate_id: string; table: string; row_id: string; op: string; fields: string; at: string; reason: string; refused_at: string }
+seq: number; estate_id: string; table: string; row_id: string; op: string; fields: string; at: string; reason: string; refused_at: string; 
+/**
+ * When a supervisor settled it ([`settle`]), who, and how.
+ */
+settled_at: string | null; settled_by: string | null; settle_note: string | null }
 /**
  * The desk's registers, each exported for any period (the month workbook holds the first four
  * for a month).
@@ -3470,7 +3489,7 @@ pending_changes: number;
  */
 pending_audit: number; 
 /**
- * Changes set aside (refused on push or not applicable on pull).
+ * Changes set aside (refused on push or not applicable on pull) and not yet settled.
  */
 refused: number; 
 /**

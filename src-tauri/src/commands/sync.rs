@@ -55,3 +55,10 @@ pub fn sync_join(
 pub fn sync_refused(state: State<'_, AppState>) -> WireResult<Vec<RefusedChange>> {
     state.seen_by(View::List, sync::refused)
 }
+
+/// Settles a change set aside with a note of how it was dealt with (supervisors).
+#[tauri::command]
+#[specta::specta]
+pub fn sync_settle(state: State<'_, AppState>, id: i64, note: String) -> WireResult<()> {
+    state.signed_in_store(|s, a| sync::settle(s, a, id, Some(&note)))
+}

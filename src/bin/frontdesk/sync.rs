@@ -33,6 +33,14 @@ pub enum Command {
     Status,
     /// Changes set aside: refused by the server, or not applicable here (supervisors).
     Refused,
+    /// Settle a change set aside, with a note of how it was dealt with (supervisors).
+    Settle {
+        /// Its number in `frontdesk sync refused` (`id`).
+        id: i64,
+        /// How it was dealt with (voided the duplicate, saved the policy again…).
+        #[arg(long)]
+        note: String,
+    },
 }
 
 /// The process exit code of a run that found the server unreachable.
@@ -65,6 +73,12 @@ pub fn run(cli: &Cli, paths: &Paths, c: Option<&Command>) -> Result<serde_json::
             let ctx = signed_in(cli)?;
             let list = sync::refused(ctx.store(), ctx.clerk()?)?;
             seen(&ctx, list, View::List)
+        }
+        Command::Settle { id, note } => {
+            let mut ctx = signed_in(cli)?;
+            let actor = ctx.clerk()?.clone();
+            sync::settle(ctx.store_mut(), &actor, *id, Some(note))?;
+            Ok(serde_json::json!({ "settled": id }))
         }
     }
 }
