@@ -322,11 +322,7 @@ pub async fn month_export(
 ) -> WireResult<MonthExport> {
     let period = Period::month(&month)?;
     let d = state.disclosure(full_phones, &format!("客服月报 {}", period.label()))?;
-    let dir = state
-        .paths
-        .documents
-        .join("月末导出")
-        .join(period.from.format("%Y-%m").to_string());
+    let dir = month_folder(&state, &period);
     let (actor, store) = state.reader()?;
     let run = move || -> frontdesk::Result<MonthExport> {
         std::fs::create_dir_all(&dir)?;
@@ -360,6 +356,15 @@ pub async fn month_export(
     off_thread(run).await
 }
 
+/// Where a month's exports go: `月末导出/<YYYY-MM>/` in the documents folder.
+fn month_folder(state: &AppState, month: &Period) -> std::path::PathBuf {
+    state
+        .paths
+        .documents
+        .join("月末导出")
+        .join(month.from.format("%Y-%m").to_string())
+}
+
 /// The company's month workbook of `month` (YYYY-MM) over every estate this desk holds (the
 /// head office) into `月末导出/<month>/`; supervisors; read off the UI thread.
 #[tauri::command]
@@ -369,11 +374,7 @@ pub async fn company_month_export(
     month: String,
 ) -> WireResult<DocumentFile> {
     let period = Period::month(&month)?;
-    let dir = state
-        .paths
-        .documents
-        .join("月末导出")
-        .join(period.from.format("%Y-%m").to_string());
+    let dir = month_folder(&state, &period);
     let (actor, store) = state.reader()?;
     let run = move || -> frontdesk::Result<DocumentFile> {
         std::fs::create_dir_all(&dir)?;
