@@ -33,7 +33,9 @@ fn compress(bytes: &[u8]) -> Vec<u8> {
     options.nice_len = LzmaOptions::NICE_LEN_MAX;
     options.depth_limit = 512;
     // A larger dictionary gains nothing and would make the decoder allocate it.
-    options.dict_size = u32::try_from(bytes.len()).expect("a font below 4 GB").max(4096);
+    options.dict_size = u32::try_from(bytes.len())
+        .expect("a font below 4 GB")
+        .max(4096);
     let size = u64::try_from(bytes.len()).expect("length");
     let mut writer =
         LzmaWriter::new_use_header(Vec::new(), &options, Some(size)).expect("an LZMA encoder");
