@@ -231,7 +231,7 @@ pub(crate) fn read(path: &Path) -> Read {
     }
 }
 
-const FONT_FILE_BYTES: usize = 10_559_284;
+const FONT_FILE_BYTES: usize = 9_867_196;
 
 /// The checks every document must pass: the font embedded and subset, metadata, page size.
 #[track_caller]

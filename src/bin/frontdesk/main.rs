@@ -440,7 +440,7 @@ fn run(cli: &Cli) -> Result<serde_json::Value> {
             // The estates on this desk, by id: what the company's IT names when it issues a sync
             // enrolment code (`frontdesk-server code --estate ID`).
             let estates = match paths.database.exists() {
-                true => frontdesk::estate::estates(Session::open_existing(&paths)?.store().conn())?
+                true => frontdesk::estate::estates(open_existing(&paths)?.store().conn())?
                     .into_iter()
                     .map(|e| serde_json::json!({ "id": e.id, "name": e.name, "code": e.code }))
                     .collect(),

@@ -28,7 +28,7 @@ use printpdf::{
 
 use crate::error::{Error, Result};
 
-// `FONTS`: the chain's font files (assets/fonts), main font first, deflated by the build script.
+// `FONTS`: the chain's font files (assets/fonts), main font first, LZMA-compressed by the build script.
 include!(concat!(env!("OUT_DIR"), "/fonts.rs"));
 
 /// How many fonts the chain has.
@@ -47,7 +47,7 @@ const NO_START: &str = "，。、；：？！）」』》】〕〉”’…,.;:?
 /// Opening marks that never end a line.
 const NO_END: &str = "（「『《【〔〈“‘([{";
 
-/// One font of the chain: the inflated file and its parse.
+/// One font of the chain: the decoded file and its parse.
 struct Font {
     bytes: Vec<u8>,
     parsed: ParsedFont,
@@ -55,9 +55,11 @@ struct Font {
 }
 
 impl Font {
-    /// Inflates and parses font `i` of the chain; `None` if its data are damaged.
+    /// Decodes and parses font `i` of the chain; `None` if its data are damaged.
     fn load(i: usize) -> Option<Font> {
-        let bytes = miniz_oxide::inflate::decompress_to_vec(FONTS[i].1).ok()?;
+        let mut reader = lzma_rust2::LzmaReader::new_mem_limit(FONTS[i].1, u32::MAX, None).ok()?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut reader, &mut bytes).ok()?;
         let parsed = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())?;
         let units_per_em = f32::from(parsed.font_metrics.units_per_em.max(1));
         Some(Font {
@@ -80,7 +82,7 @@ pub struct Face {
 }
 
 impl Face {
-    /// The process-wide face (inflating and parsing 10 MB of font takes a while, so it is done
+    /// The process-wide face (decoding and parsing 10 MB of font takes a while, so it is done
     /// once).
     pub fn get() -> Result<&'static Face> {
         static FACE: OnceLock<Option<Face>> = OnceLock::new();
@@ -905,7 +907,7 @@ impl<'a> Flow<'a> {
         }
         let mut out = Vec::new();
         for (i, chars) in chars.iter().enumerate() {
-            // A font the document does not draw with is not even loaded (inflating and parsing
+            // A font the document does not draw with is not even loaded (decoding and parsing
             // a fallback costs tens of milliseconds).
             if chars.is_empty() {
                 continue;
