@@ -10,7 +10,7 @@
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import net from 'node:net'
@@ -32,9 +32,12 @@ async function serve(port) {
 let port
 /** The office's first desk (the CLI), once the second test has set it up. */
 let cli
+/** The first desk's scratch folder, removed at the end. */
+let firstDesk
 after(async () => {
   server?.kill('SIGTERM')
   await app.stop()
+  if (firstDesk) rmSync(firstDesk, { recursive: true, force: true })
 })
 
 test('set-up screen: joining the company\'s sync refuses a bad address and says when the server is unreachable', async () => {
@@ -70,7 +73,8 @@ test('a new computer joins with a one-time code, pulls the office\'s register, s
     const srv = (...args) => execFileSync(join(BIN, 'frontdesk-server'), ['--database-url', DB, ...args], { encoding: 'utf8' }).trim()
     await serve(port)
     // The office's first desk: demo data, joined through the CLI.
-    const first = join(mkdtempSync(join(tmpdir(), 'fd-e2e-desk1-')), 'data')
+    firstDesk = mkdtempSync(join(tmpdir(), 'fd-e2e-desk1-'))
+    const first = join(firstDesk, 'data')
     cli = (...args) => execFileSync(join(BIN, 'frontdesk'), ['--data-dir', first, '--user', 'wang', '--password', 'demo1234', '--json', ...args], { encoding: 'utf8' })
     cli('demo')
     const estate = JSON.parse(cli('info')).estates[0].id

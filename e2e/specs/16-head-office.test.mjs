@@ -9,7 +9,7 @@
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import net from 'node:net'
@@ -20,9 +20,17 @@ const DB = process.env.FRONTDESK_TEST_DATABASE_URL
 const XLSX_ROWS = resolve(import.meta.dirname, '..', '..', 'scripts', 'xlsx-rows')
 const app = await launch('head-office')
 let server
+/** Scratch folders of the estates' desks and their month workbooks, removed at the end. */
+const scratch = []
+const scratchDir = (name) => {
+  const dir = mkdtempSync(join(tmpdir(), `fd-e2e-${name}-`))
+  scratch.push(dir)
+  return dir
+}
 after(async () => {
   server?.kill('SIGTERM')
   await app.stop()
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true })
 })
 
 /** A free port on localhost. */
@@ -50,7 +58,7 @@ test('head office: joins read-only for two estates, signs in as 代码/登录名
       server.once('exit', () => reject(new Error('frontdesk-server exited')))
     })
     // Two estates' desks, each joined with its own code.
-    const folder = (name) => join(mkdtempSync(join(tmpdir(), `fd-e2e-${name}-`)), 'data')
+    const folder = (name) => join(scratchDir(name), 'data')
     const [lh, xy] = [folder('lh'), folder('xy')]
     const cli = (dir, password, ...args) => execFileSync(join(BIN, 'frontdesk'), ['--data-dir', dir, '--user', 'wang', '--password', password, '--json', ...args], { encoding: 'utf8' })
     cli(lh, 'demo1234', 'demo')
@@ -100,7 +108,7 @@ test('head office: joins read-only for two estates, signs in as 代码/登录名
     const dir = join(app.dataDir, 'documents', '月末导出', month)
     const company = join(dir, `全公司客服月报${month}.xlsx`)
     const own = (desk, password) => {
-      const out = mkdtempSync(join(tmpdir(), 'fd-e2e-month-'))
+      const out = scratchDir('month')
       cli(desk, password, 'month-end', month, '--dir', out)
       const file = join(out, readdirSync(out).find((f) => f.endsWith('.xlsx')))
       return sheetRows(file, '按等级').reduce((n, r) => n + Number(r['件数']), 0)
