@@ -130,6 +130,17 @@ function helpers(b) {
       }
       await el.click()
     },
+    /** Clicks `sel` until `shows` is visible (a dialog it opens): a click that lands while a
+     * message slides in over the target is lost (WebDriver reports it intercepted, scrolls and
+     * clicks again, and that second click can go to the re-laid-out page). At most three tries. */
+    async clickUntil(sel, shows) {
+      for (let i = 0; ; i++) {
+        await this.click(sel)
+        const shown = await b.$(shows).waitForDisplayed({ timeout: 3000 }).then(() => true, () => false)
+        if (shown) return
+        if (i === 2) throw new Error(`clicking ${sel} never showed ${shows}`)
+      }
+    },
     /** Presses keys (e.g. 'F8', ['Control', 'Enter']). */
     async keys(k) {
       await b.keys(k)

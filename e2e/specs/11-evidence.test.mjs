@@ -77,7 +77,7 @@ test('附件: a photo on a complaint, listed with its thumbnail, printed on the 
   assert.match(bytes.toString('latin1'), /\/Subtype\s*\/Image/)
 
   // Voided with a reason: off the list (the file stays in the store).
-  await app.click('#attachments-complaint .attach-void')
+  await app.clickUntil('#attachments-complaint .attach-void', '#attach-void-save')
   await app.click('#attach-void-save')
   await app.waitText('.el-dialog .el-form-item__error', '原因')
   await app.type('attach_void_reason', '照片拍错了楼层')
