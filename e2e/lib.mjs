@@ -121,18 +121,21 @@ function helpers(b) {
     },
     async click(sel) {
       const el = await visible(sel)
-      // Success messages can pile up over a dialog's buttons (their timers do not always run in
-      // the test window); when one covers the target, the messages are moved out of the way.
-      const clickable = await el.waitForClickable({ timeout: 5000 }).then(() => true, () => false)
-      if (!clickable) {
-        await b.execute(() => document.querySelectorAll('.el-message').forEach((m) => (m.style.pointerEvents = 'none')))
-        await el.waitForClickable({ timeout: 15000 })
-      }
+      // Messages slide in over the top of the screen and pile up over a dialog's buttons (their
+      // timers do not always run in the test window); a spec never clicks one, so every message
+      // lets clicks through to what lies under it (a click that hit one was lost).
+      await b.execute(() => {
+        if (document.getElementById('e2e-messages-pass')) return
+        const style = document.createElement('style')
+        style.id = 'e2e-messages-pass'
+        style.textContent = '.el-message { pointer-events: none !important; }'
+        document.head.appendChild(style)
+      })
+      await el.waitForClickable({ timeout: 20000 })
       await el.click()
     },
-    /** Clicks `sel` until `shows` is visible (a dialog it opens): a click that lands while a
-     * message slides in over the target is lost (WebDriver reports it intercepted, scrolls and
-     * clicks again, and that second click can go to the re-laid-out page). At most three tries. */
+    /** Clicks `sel` until `shows` is visible (a dialog it opens; a click on a list re-laid out
+     * under it can be lost). At most three tries. */
     async clickUntil(sel, shows) {
       for (let i = 0; ; i++) {
         await this.click(sel)
