@@ -1359,8 +1359,9 @@ fn a_unit_added_on_both_desks_is_set_aside_in_words_and_each_keeps_its_own() {
         let aside = sync::refused(store, &sup).unwrap();
         assert_eq!(aside.len(), 1, "{aside:?}");
         assert_eq!(aside[0].table, "units");
+        assert_eq!(aside[0].table_label, "房号");
         assert!(
-            aside[0].reason.contains("与本机已有的记录重复")
+            aside[0].reason.contains("与本机已有的房号重复")
                 && aside[0].reason.contains("units.code"),
             "{}",
             aside[0].reason

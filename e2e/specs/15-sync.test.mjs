@@ -126,7 +126,7 @@ test('a unit added on both desks while apart is set aside here, and the supervis
     await app.visible('#sync-state')
     await app.keys(['Control', 'y'])
     await app.success('条未能同步')
-    await app.waitText('#sync-refused', '与本机已有的记录重复')
+    await app.waitText('#sync-refused', '与本机已有的房号重复')
     await app.waitText('#sync-state', '1 条')
     await app.click('#sync-refused .sync-settle')
     const note = await app.visible('.el-message-box input')

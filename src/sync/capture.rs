@@ -46,6 +46,47 @@ pub fn is_local_table(name: &str) -> bool {
         || matches!(name, "counters" | "audit_log" | "attachments")
 }
 
+/// What a synced table holds, in words for a supervisor (the list of changes set aside); a
+/// table this list does not know shows its own name.
+pub fn table_label(name: &str) -> &str {
+    match name {
+        "estates" => "小区",
+        "departments" => "部门",
+        "staff" => "员工",
+        "units" => "房号",
+        "policies" => "政策",
+        "customers" => "客户档案",
+        "vip_cards" => "VIP卡",
+        "intakes" => "前台登记",
+        "complaints" => "投诉",
+        "complaint_attempts" => "投诉沟通记录",
+        "complaint_issues" => "投诉问题",
+        "escalations" => "升级上报",
+        "slips" => "协调单",
+        "slip_prints" => "协调单打印",
+        "followups" => "回访",
+        "followup_attempts" => "回访记录",
+        "price_items" => "维修价目",
+        "repair_orders" => "维修派工单",
+        "repair_prints" => "派工单打印",
+        "repair_visits" => "维修回访",
+        "repair_visit_checks" => "维修回访检查项",
+        "rectification_notices" => "整改通知单",
+        "calendar_days" => "工作日历",
+        "deadline_pauses" => "期限暂停",
+        "duty_shifts" => "值班",
+        "duty_entries" => "值班记录",
+        "duty_handovers" => "交接班",
+        "duty_handover_matters" => "交接事项",
+        "duty_lent_items" => "借出物品",
+        "claims" => "赔付",
+        "household_visits" => "住户回访",
+        "household_visit_items" => "住户回访事项",
+        "events" => "状态变更",
+        other => other,
+    }
+}
+
 /// One synced table as this schema has it.
 #[derive(Clone, Debug)]
 pub struct Table {

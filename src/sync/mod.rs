@@ -306,6 +306,8 @@ pub struct RefusedChange {
     pub seq: i64,
     pub estate_id: String,
     pub table: String,
+    /// What the table holds, in words ([`capture::table_label`]).
+    pub table_label: String,
     pub row_id: String,
     pub op: String,
     pub fields: String,
@@ -337,6 +339,7 @@ pub fn refused(store: &Store, viewer: &Actor) -> Result<Vec<RefusedChange>> {
                 seq: r.get(2)?,
                 estate_id: r.get(3)?,
                 table: r.get(4)?,
+                table_label: capture::table_label(&r.get::<_, String>(4)?).to_string(),
                 row_id: r.get(5)?,
                 op: r.get(6)?,
                 fields: r.get(7)?,
@@ -388,14 +391,18 @@ pub fn settle(store: &mut Store, actor: &Actor, id: i64, note: Option<&str>) -> 
     })
 }
 
-/// Why this desk's database would not take a pulled change, in words for a supervisor.
-fn refusal_words(e: &rusqlite::Error) -> String {
+/// Why this desk's database would not take a pulled change to `table`, in words for a
+/// supervisor.
+fn refusal_words(e: &rusqlite::Error, table: &str) -> String {
     use rusqlite::ffi;
     let detail = e.to_string();
     let columns = detail.rsplit_once(": ").map_or("", |(_, c)| c);
     match e.sqlite_error().map(|f| f.extended_code) {
         Some(ffi::SQLITE_CONSTRAINT_UNIQUE | ffi::SQLITE_CONSTRAINT_PRIMARYKEY) => {
-            format!("与本机已有的记录重复（{columns}），保留本机的；请核对后处理")
+            format!(
+                "与本机已有的{}重复（{columns}），保留本机的；请核对后处理",
+                capture::table_label(table)
+            )
         }
         Some(ffi::SQLITE_CONSTRAINT_FOREIGNKEY) => {
             "所属的上级记录本机没有（它本身也未能同步），请先处理那一条".into()
@@ -646,7 +653,7 @@ fn apply_one(
     if key.len() != table.key.len() || key.iter().any(|k| k.is_empty()) {
         return Err(format!("记录编号格式错误：{}", c.row_id));
     }
-    let db = |e: rusqlite::Error| refusal_words(&e);
+    let db = |e: rusqlite::Error| refusal_words(&e, &c.table);
     let key_where: Vec<String> = table
         .key
         .iter()

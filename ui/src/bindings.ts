@@ -3082,7 +3082,11 @@ direction: string;
 /**
  * The desk's `desk_seq` (push) or the server's `server_seq` (pull).
  */
-seq: number; estate_id: string; table: string; row_id: string; op: string; fields: string; at: string; reason: string; refused_at: string; 
+seq: number; estate_id: string; table: string; 
+/**
+ * What the table holds, in words ([`capture::table_label`]).
+ */
+table_label: string; row_id: string; op: string; fields: string; at: string; reason: string; refused_at: string; 
 /**
  * When a supervisor settled it ([`settle`]), who, and how.
  */
