@@ -2,10 +2,10 @@
 // the Xvfb display that `xvfb-run` gives the whole test command. Each spec gets its own
 // tauri-driver with a fresh data folder (FRONTDESK_DATA_DIR and the XDG folders), so runs are
 // isolated. tauri-driver is stopped with SIGTERM (SIGKILL leaves WebKitWebDriver behind).
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir, homedir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import net from 'node:net'
 import { deflateSync } from 'node:zlib'
@@ -262,6 +262,40 @@ function helpers(b) {
         for (const el of await b.$$('.el-message--success')) if ((await el.getText()).includes(want)) return true
         return false
       }, { timeout: 20000, timeoutMsg: `no success message ${want}` })
+    },
+  }
+}
+
+/** The company's sync server (frontdesk-server, next to the app) on a free localhost port, over
+ * the throwaway PostgreSQL of `FRONTDESK_TEST_DATABASE_URL` (scripts/app-test runs the specs under
+ * scripts/pg): `start()` (again after `stop()`, on the same port, like a server back from an
+ * outage), `stop()`, `code(...args)` a one-time enrolment code (`--estate ID`…), `url`. */
+export async function syncServer() {
+  const db = process.env.FRONTDESK_TEST_DATABASE_URL
+  const bin = join(dirname(APP), 'frontdesk-server')
+  const port = await new Promise((done) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address()
+      s.close(() => done(port))
+    })
+  })
+  let proc = null
+  return {
+    url: `http://127.0.0.1:${port}`,
+    code: (...args) => execFileSync(bin, ['--database-url', db, 'code', ...args], { encoding: 'utf8' }).trim(),
+    async start() {
+      proc = spawn(bin, ['--database-url', db, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'inherit'] })
+      await new Promise((done, fail) => {
+        let out = ''
+        proc.stdout.on('data', (d) => (out += d) && out.includes('listening') && done())
+        proc.once('exit', () => fail(new Error('frontdesk-server exited')))
+      })
+    },
+    async stop() {
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
+      const exited = new Promise((done) => proc.once('exit', done))
+      proc.kill('SIGTERM')
+      await exited
     },
   }
 }

@@ -9,33 +9,22 @@
 // rule holds per desk), and the supervisor settles it with a note.
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import net from 'node:net'
-import { APP, launch } from '../lib.mjs'
+import { APP, launch, syncServer } from '../lib.mjs'
 
 const BIN = dirname(APP)
 const DB = process.env.FRONTDESK_TEST_DATABASE_URL
 const app = await launch('sync')
 let server
-/** The server on `port`, once it listens. */
-async function serve(port) {
-  server = spawn(join(BIN, 'frontdesk-server'), ['--database-url', DB, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'inherit'] })
-  await new Promise((resolve, reject) => {
-    let out = ''
-    server.stdout.on('data', (d) => (out += d) && out.includes('listening') && resolve())
-    server.once('exit', () => reject(new Error('frontdesk-server exited')))
-  })
-}
-let port
 /** The office's first desk (the CLI), once the second test has set it up. */
 let cli
 /** The first desk's scratch folder, removed at the end. */
 let firstDesk
 after(async () => {
-  server?.kill('SIGTERM')
+  await server?.stop()
   await app.stop()
   if (firstDesk) rmSync(firstDesk, { recursive: true, force: true })
 })
@@ -56,33 +45,22 @@ test('set-up screen: joining the company\'s sync refuses a bad address and says 
   await app.visible('#setup')
 })
 
-/** A free port on localhost. */
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-}
-
 test('a new computer joins with a one-time code, pulls the office\'s register, signs in, and its contact reaches the first desk',
   { skip: !DB && 'FRONTDESK_TEST_DATABASE_URL is not set (scripts/app-test runs the specs under scripts/pg)' }, async () => {
-    port = await freePort()
-    const url = `http://127.0.0.1:${port}`
-    const srv = (...args) => execFileSync(join(BIN, 'frontdesk-server'), ['--database-url', DB, ...args], { encoding: 'utf8' }).trim()
-    await serve(port)
+    server = await syncServer()
+    const url = server.url
+    await server.start()
     // The office's first desk: demo data, joined through the CLI.
     firstDesk = mkdtempSync(join(tmpdir(), 'fd-e2e-desk1-'))
     const first = join(firstDesk, 'data')
     cli = (...args) => execFileSync(join(BIN, 'frontdesk'), ['--data-dir', first, '--user', 'wang', '--password', 'demo1234', '--json', ...args], { encoding: 'utf8' })
     cli('demo')
     const estate = JSON.parse(cli('info')).estates[0].id
-    cli('sync', 'enrol', '--server', url, '--code', srv('code', '--estate', estate), '--name', '前台1')
+    cli('sync', 'enrol', '--server', url, '--code', server.code('--estate', estate), '--name', '前台1')
 
     // This computer joins with its own code.
     await app.type('sync_server', url)
-    await app.type('sync_code', srv('code', '--estate', estate))
+    await app.type('sync_code', server.code('--estate', estate))
     await app.type('sync_name', '前台2')
     await app.click('#sync-join-save')
     await app.success('已加入同步')
@@ -111,16 +89,14 @@ test('a unit added on both desks while apart is set aside here, and the supervis
   { skip: !DB && 'FRONTDESK_TEST_DATABASE_URL is not set (scripts/app-test runs the specs under scripts/pg)' }, async () => {
     assert.ok(cli, 'the second test set up the first desk')
     // Apart: the server is down, and both desks add 9-9-909.
-    const stopped = new Promise((resolve) => server.once('exit', resolve))
-    server.kill('SIGTERM')
-    await stopped
+    await server.stop()
     cli('estate', 'add-unit', '9-9-909')
     await app.screen('settings')
     await app.type('unit_code', '9-9-909')
     await app.click('#unit-add-save')
     await app.success('已添加房号 9-9-909')
     // Together again: both sync; this desk keeps its own unit and sets the other aside.
-    await serve(port)
+    await server.start()
     cli('sync')
     await app.click(`//div[contains(@class,'el-tabs__item')][normalize-space(.)='同步']`)
     await app.visible('#sync-state')

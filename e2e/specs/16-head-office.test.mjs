@@ -8,12 +8,11 @@
 // (scripts/app-test runs the specs under scripts/pg).
 import { test, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import net from 'node:net'
-import { APP, launch } from '../lib.mjs'
+import { APP, launch, syncServer } from '../lib.mjs'
 
 const BIN = dirname(APP)
 const DB = process.env.FRONTDESK_TEST_DATABASE_URL
@@ -28,35 +27,19 @@ const scratchDir = (name) => {
   return dir
 }
 after(async () => {
-  server?.kill('SIGTERM')
+  await server?.stop()
   await app.stop()
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true })
 })
-
-/** A free port on localhost. */
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 /** The data rows of one sheet of a workbook (scripts/xlsx-rows). */
 const sheetRows = (file, sheet) => JSON.parse(execFileSync(XLSX_ROWS, [file, sheet], { encoding: 'utf8' }))
 
 test('head office: joins read-only for two estates, signs in as 代码/登录名, picks the estate shown, writes nothing, and its company month is the estates\' sum',
   { skip: !DB && 'FRONTDESK_TEST_DATABASE_URL is not set (scripts/app-test runs the specs under scripts/pg)' }, async () => {
-    const port = await freePort()
-    const url = `http://127.0.0.1:${port}`
-    const srv = (...args) => execFileSync(join(BIN, 'frontdesk-server'), ['--database-url', DB, ...args], { encoding: 'utf8' }).trim()
-    server = spawn(join(BIN, 'frontdesk-server'), ['--database-url', DB, 'serve', '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'inherit'] })
-    await new Promise((resolve, reject) => {
-      let out = ''
-      server.stdout.on('data', (d) => (out += d) && out.includes('listening') && resolve())
-      server.once('exit', () => reject(new Error('frontdesk-server exited')))
-    })
+    server = await syncServer()
+    const url = server.url
+    await server.start()
     // Two estates' desks, each joined with its own code.
     const folder = (name) => join(scratchDir(name), 'data')
     const [lh, xy] = [folder('lh'), folder('xy')]
@@ -67,15 +50,15 @@ test('head office: joins read-only for two estates, signs in as 代码/登录名
     const xyComplaint = JSON.parse(cli(xy, 'xy-secret1', 'complaint', 'open', JSON.stringify({ intake: xyIntake, category: '物业管理' }))).no
     const estateOf = (dir, password) => JSON.parse(cli(dir, password, 'info')).estates[0].id
     const [lhId, xyId] = [estateOf(lh, 'demo1234'), estateOf(xy, 'xy-secret1')]
-    cli(lh, 'demo1234', 'sync', 'enrol', '--server', url, '--code', srv('code', '--estate', lhId), '--name', '龙湖前台')
-    cli(xy, 'xy-secret1', 'sync', 'enrol', '--server', url, '--code', srv('code', '--estate', xyId), '--name', '心怡苑前台')
+    cli(lh, 'demo1234', 'sync', 'enrol', '--server', url, '--code', server.code('--estate', lhId), '--name', '龙湖前台')
+    cli(xy, 'xy-secret1', 'sync', 'enrol', '--server', url, '--code', server.code('--estate', xyId), '--name', '心怡苑前台')
 
     // The head office joins on a new computer with a read-only code for both.
     await app.visible('#setup')
     await app.keys('F8')
     await app.visible('#sync-join')
     await app.type('sync_server', url)
-    await app.type('sync_code', srv('code', '--estate', lhId, '--estate', xyId, '--read-only'))
+    await app.type('sync_code', server.code('--estate', lhId, '--estate', xyId, '--read-only'))
     await app.type('sync_name', '总部')
     await app.click('#sync-join-save')
     await app.success('已加入同步')
