@@ -123,12 +123,15 @@ function helpers(b) {
       const el = await visible(sel)
       // Messages slide in over the top of the screen and pile up over a dialog's buttons (their
       // timers do not always run in the test window); a spec never clicks one, so every message
-      // lets clicks through to what lies under it (a click that hit one was lost).
+      // lets clicks through to what lies under it (a click that hit one was lost). Nothing
+      // animates either: a click computed on a drop-down still zooming in landed beside it,
+      // closed it and chose nothing.
       await b.execute(() => {
-        if (document.getElementById('e2e-messages-pass')) return
+        if (document.getElementById('e2e-calm')) return
         const style = document.createElement('style')
-        style.id = 'e2e-messages-pass'
-        style.textContent = '.el-message { pointer-events: none !important; }'
+        style.id = 'e2e-calm'
+        style.textContent = '.el-message { pointer-events: none !important; }\n' +
+          '*, *::before, *::after { transition: none !important; animation: none !important; }'
         document.head.appendChild(style)
       })
       await el.waitForClickable({ timeout: 20000 })
@@ -148,19 +151,29 @@ function helpers(b) {
     async keys(k) {
       await b.keys(k)
     },
-    /** Picks an option by its text in the drop-down that is open. */
-    async choose(text) {
+    /** Opens the select `sel` (the select, or an input inside it) and picks the option reading
+     *  `text` (or starting with it), until the select shows it. At most three tries. */
+    async pick(sel, text) {
       const xp = `//li[contains(@class,'el-select-dropdown__item')][normalize-space(.)='${text}' or starts-with(normalize-space(.), '${text}')]`
-      // A click that lands while the drop-down is still opening (its entrance animation) is lost
-      // and the list stays open: the option is clicked again until the list has closed.
-      await b.waitUntil(async () => {
-        for (const el of await b.$$(xp)) {
-          if (!(await el.isDisplayed())) continue
-          await el.click().catch(() => {})
-          return el.waitForDisplayed({ reverse: true, timeout: 1500 }).then(() => true, () => false)
-        }
-        return false
-      }, { timeout: 20000, timeoutMsg: `no option ${text}` })
+      const rect = (el) => b.execute((e) => JSON.stringify(e.getBoundingClientRect()), el)
+      const shows = async () => b.execute((e, t) => (e.closest('.el-select') ?? e).textContent.includes(t), await b.$(sel), text)
+      for (let i = 0; ; i++) {
+        await this.click(sel)
+        // The option is clicked once the list stands still (the popper places it after it shows).
+        await b.waitUntil(async () => {
+          for (const el of await b.$$(xp)) {
+            if (!(await el.isDisplayed())) continue
+            const before = await rect(el)
+            await b.pause(100)
+            if (before !== (await rect(el))) return false
+            await el.click().catch(() => {})
+            return el.waitForDisplayed({ reverse: true, timeout: 1500 }).then(() => true, () => false)
+          }
+          return false
+        }, { timeout: 20000, timeoutMsg: `no option ${text}` })
+        if (await b.waitUntil(shows, { timeout: 3000 }).then(() => true, () => false)) return
+        if (i === 2) throw new Error(`${sel} never showed ${text}`)
+      }
     },
     /** Clicks a table row (the first, or the one with a cell reading `text`) of the table `#id`. */
     async row(id, text) {
@@ -232,8 +245,7 @@ function helpers(b) {
      *  repairer also takes it (F3) and arrives (F6). */
     async dispatchRepair(repairer = '孙师傅', { onSite = false } = {}) {
       await b.keys('F2')
-      await this.click('[name="repairer"]')
-      await this.choose(repairer)
+      await this.pick('[name="repairer"]', repairer)
       await this.click('#dispatch-save')
       await this.waitText('#repair-status', '已派工')
       if (!onSite) return

@@ -55,8 +55,7 @@ test('complaint: a supervisor sets the grade by hand, with a reason, in the hist
   const cno = await app.numberAfter(() => app.click('#complaint-create'), '已立案', /LH-TS\d{4}-\d+/)
   await app.openComplaintPage(cno)
   await app.keys('F5')
-  await app.click('.el-dialog .el-select')
-  await app.choose('热点')
+  await app.pick('.el-dialog .el-select', '热点')
   await app.type('grade_reason', '业委会主任亲自反映')
   await app.click('#grade-save')
   await app.success('已调整等级')
@@ -77,8 +76,7 @@ test('repair: a 公共设施 order from the report to the finance confirmation t
   await app.keys('F7')
   await app.type('work_done', '更换灯罩卡扣')
   await app.click(checkbox('有偿维修'))
-  await app.click('[name="price_item"]')
-  await app.choose('P01')
+  await app.pick('[name="price_item"]', 'P01')
   await app.type('quantity', '2')
   await app.click('#finish-save')
   await app.waitText('#repair-status', '已完工')
@@ -148,11 +146,7 @@ test('registers: the 客户投诉处理记录表 of a chosen period, as Excel, h
   const inSheet = new Set(workbookText(path).match(/LH-TS\d{4}-\d+/g))
   assert.deepEqual([...inSheet].sort(), listed.map((c) => c.no).sort())
   // Any register also prints: the 前台协调单登记表 of the same period as PDF.
-  await app.click('#register-export .el-select')
-  await app.choose('前台协调单登记表')
-  // The choice shown before the format is set (a click racing the drop-down once printed the
-  // complaint register instead).
-  await app.waitText('#register-export .el-select', '前台协调单登记表')
+  await app.pick('#register-export .el-select', '前台协调单登记表')
   await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='PDF']`)
   await app.click('#register-run')
   await app.waitText('#register-result', '.pdf')

@@ -94,8 +94,7 @@ test('a second claim: a department\'s reply, a revised proposal, the memo printe
   await app.waitText('#claim-detail', no)
 
   await app.click('#claim-reply')
-  await app.click("//*[@id='claim-step-dialog']//input[@name='step_department']/ancestor::div[contains(@class,'el-select')][1]")
-  await app.choose('工程维修部')
+  await app.pick("//*[@id='claim-step-dialog']//input[@name='step_department']/ancestor::div[contains(@class,'el-select')][1]", '工程维修部')
   await app.type('step_text', '工程部确认系楼上管道老化渗漏')
   await app.click('#claim-step-save')
   await app.success(`部门回复：${no}`)

@@ -77,8 +77,7 @@ test('head office: joins read-only for two estates, signs in as 代码/登录名
 
     // The estate shown is picked in the side bar: 心怡苑's complaint is on its 投诉台账.
     await app.screen('complaints')
-    await app.click('#estate-view .el-select')
-    await app.choose('心怡苑')
+    await app.pick('#estate-view .el-select', '心怡苑')
     await app.waitText('#estate-view', '心怡苑')
     await app.waitText('#complaint-queue', xyComplaint)
     await app.browser.saveScreenshot('/tmp/fd-e2e-head-office.png')
