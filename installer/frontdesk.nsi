@@ -4,12 +4,15 @@
 ; makensis -INPUTCHARSET UTF8.
 ;
 ; Defines (all given by scripts/installer): VERSION (x.y.z), STAGE (a folder holding
-; frontdesk-app.exe, frontdesk.exe and icon.ico), OUTFILE.
+; frontdesk-app.exe, frontdesk.exe, WebView2Loader.dll and icon.ico), OUTFILE.
 ;
 ; What it does, and what it never does:
 ; - Installs for the signed-in Windows user only, with no administrator rights, into
 ;   %LOCALAPPDATA%\Programs\FrontDesk: the desktop app, the command line frontdesk.exe (IT's
-;   backup / restore / verify from Task Scheduler), the icon and the uninstaller. Start-menu and
+;   backup / restore / verify from Task Scheduler: a console launcher that runs the app's own
+;   command line, frontdesk-app.exe --cli), WebView2Loader.dll (the GNU build of the app loads it
+;   when it starts, window or command line: Microsoft's loader, shipped in the webview2-com-sys
+;   crate), the icon and the uninstaller. Start-menu and
 ;   desktop shortcuts; an uninstall entry under HKCU; the folder added to the user's PATH
 ;   (HKCU\Environment) when that can be done safely (see AddToPath).
 ; - Never touches the data: the register lives in %APPDATA%\FrontDesk\FrontDesk\data (or
@@ -208,6 +211,7 @@ Section "FrontDesk" SecMain
   SetOutPath "$INSTDIR"
   File "${STAGE}\frontdesk-app.exe"
   File "${STAGE}\frontdesk.exe"
+  File "${STAGE}\WebView2Loader.dll"
   File "${STAGE}\icon.ico"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
@@ -245,6 +249,7 @@ Section "Uninstall"
   ${WriteLog} "卸载 ${PRODUCT}（$INSTDIR）"
   Delete "$INSTDIR\frontdesk-app.exe"
   Delete "$INSTDIR\frontdesk.exe"
+  Delete "$INSTDIR\WebView2Loader.dll"
   Delete "$INSTDIR\icon.ico"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"

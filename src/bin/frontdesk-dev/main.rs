@@ -9,7 +9,7 @@
 mod bench;
 mod bench_documents;
 mod fuzz;
-#[path = "../frontdesk/output.rs"]
+#[path = "../frontdesk/cli/output.rs"]
 mod output;
 mod soak;
 

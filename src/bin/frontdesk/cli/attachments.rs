@@ -11,7 +11,7 @@ use frontdesk::attachments::{self, NewAttachment};
 use frontdesk::vocab::AttachmentSubject;
 use frontdesk::{Error, Result};
 
-use crate::to_json;
+use super::to_json;
 
 #[derive(clap::Subcommand)]
 pub enum Command {

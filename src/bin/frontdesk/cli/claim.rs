@@ -10,7 +10,7 @@ use frontdesk::claims::{
 use frontdesk::documents::{pdf, xlsx};
 use frontdesk::{time, Result};
 
-use crate::{period, read_json, to_json};
+use super::{period, read_json, to_json};
 
 #[derive(clap::Subcommand)]
 pub enum Command {

@@ -12,7 +12,7 @@ use frontdesk::slips::{self, HandOverInput, ReturnInput};
 use frontdesk::vocab::{ComplaintStatus, Grade};
 use frontdesk::{time, Error, Result};
 
-use crate::{period, read_json, seen, to_json, written};
+use super::{period, read_json, seen, to_json, written};
 use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]

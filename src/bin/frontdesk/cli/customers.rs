@@ -10,7 +10,7 @@ use frontdesk::privacy::View;
 use frontdesk::Result;
 use frontdesk::{documents, import};
 
-use crate::{read_json, seen, to_json, written};
+use super::{read_json, seen, to_json, written};
 use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]
@@ -166,7 +166,7 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
             let input: CustomerInput = read_json(json)?;
             written(ctx, |w, _| customers::update_customer(w, id, &input))
         }
-        Command::Show { id } => crate::seen(
+        Command::Show { id } => super::seen(
             ctx,
             customers::show(ctx.store().conn(), id, ctx.store().now())?,
             View::Record,
@@ -177,7 +177,7 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
             tier,
             all,
             limit,
-        } => crate::seen(
+        } => super::seen(
             ctx,
             customers::list(
                 ctx.store().conn(),
@@ -278,7 +278,7 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
                     ctx.store().conn(),
                     &eid,
                     path,
-                    &mut crate::progress,
+                    &mut super::progress,
                 )?)
             } else {
                 to_json(ctx.write(|w, _| {
@@ -287,7 +287,7 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
                         &eid,
                         path,
                         *accept_valid_only,
-                        &mut crate::progress,
+                        &mut super::progress,
                     )
                 })?)
             }

@@ -6,7 +6,7 @@ use frontdesk::calendar::{self, Calendar, DayInput};
 use frontdesk::deadlines::{self, PauseInput, SubjectKind};
 use frontdesk::{time, Result};
 
-use crate::to_json;
+use super::to_json;
 use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]
@@ -96,7 +96,7 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
         }
         Command::CalendarClear { date, reason } => {
             ctx.write(|w, _| calendar::clear_day(w, &eid, Some(date), Some(reason)))?;
-            crate::done()
+            super::done()
         }
         Command::CalendarShow { year } => {
             use chrono::Datelike;

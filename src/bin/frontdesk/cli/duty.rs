@@ -12,7 +12,7 @@ use frontdesk::intake::IntakeInput;
 use frontdesk::privacy::View;
 use frontdesk::{documents, time, Error, Result};
 
-use crate::{period, read_json, seen, to_json, written};
+use super::{period, read_json, seen, to_json, written};
 
 #[derive(clap::Subcommand)]
 pub enum Command {

@@ -6,7 +6,7 @@ use frontdesk::app::Session;
 use frontdesk::household_visits::{self, VisitInput};
 use frontdesk::{time, Result};
 
-use crate::{read_json, to_json};
+use super::{read_json, to_json};
 
 #[derive(clap::Subcommand)]
 pub enum Command {

@@ -5,7 +5,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use frontdesk::{kpi, time, Result};
 
-use crate::to_json;
+use super::to_json;
 use frontdesk::app::Session;
 
 #[derive(clap::Args)]

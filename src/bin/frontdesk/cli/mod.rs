@@ -1,5 +1,10 @@
 //! `frontdesk`: the command line over the core, for IT staff and scripting.
 //!
+//! Two executables run it: `frontdesk` (`src/bin/frontdesk/main.rs`), and on Windows the desktop app
+//! itself, as `frontdesk-app.exe --cli …`, which the installed `frontdesk.exe` (the `launcher`
+//! crate) starts; so the installer carries one copy of the core (docs/windows.md). Nothing here
+//! refers to `crate::`: the module sits at a different place in each executable.
+//!
 //! Every operation the desk can do is reachable here (the developers' harnesses, benchmarks and the
 //! kill/tamper/fuzz soak, are in `frontdesk-dev`). Paths are resolved here, never in the core:
 //! `--data-dir`, else `FRONTDESK_DATA_DIR`, else the user's data directory (`directories`).
@@ -24,6 +29,7 @@ mod repairs;
 mod sync;
 mod xlsx;
 
+use std::ffi::OsString;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -666,8 +672,10 @@ pub fn period(
     frontdesk::time::Period::days_or_today(from, to, ctx.store().now())?.bounds()
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
+/// Runs the command line `args` (the program's name first, as `std::env::args_os` gives them) and
+/// returns the exit code.
+pub fn main(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = Cli::parse_from(args);
     let outcome = run(&cli);
     let offline = matches!(cli.command, Command::Sync { .. })
         && matches!(&outcome, Ok(v) if v["offline"] == true || v["first_sync"]["offline"] == true);

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use frontdesk::app::Session;
 use frontdesk::{documents, repair_visits, time, Result};
 
-use crate::to_json;
+use super::to_json;
 
 #[derive(clap::Subcommand)]
 pub enum Command {

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use frontdesk::documents::{self, pdf, Disclosure};
 use frontdesk::{time, Error, Result};
 
-use crate::to_json;
+use super::to_json;
 use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]

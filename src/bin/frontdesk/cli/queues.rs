@@ -4,7 +4,7 @@
 
 use frontdesk::{queues, Result};
 
-use crate::to_json;
+use super::to_json;
 use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]

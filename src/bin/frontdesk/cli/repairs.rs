@@ -9,7 +9,7 @@ use frontdesk::repairs::{
 };
 use frontdesk::Result;
 
-use crate::{read_json, seen, to_json, written};
+use super::{read_json, seen, to_json, written};
 use frontdesk::app::Session;
 
 #[derive(clap::Subcommand)]
@@ -280,7 +280,7 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
         }
         Command::Void { id, reason } => written(ctx, |w, _| repairs::void(w, id, Some(reason))),
         Command::Rework { id, reason } => written(ctx, |w, _| repairs::rework(w, id, reason)),
-        Command::VisitQuota { month } => crate::notices::quota(ctx, month.as_deref()),
+        Command::VisitQuota { month } => super::notices::quota(ctx, month.as_deref()),
         Command::Visits { id } => {
             let conn = ctx.store().conn();
             let order = repairs::order(conn, id)?;

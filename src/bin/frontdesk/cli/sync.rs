@@ -11,7 +11,7 @@ use frontdesk::privacy::View;
 use frontdesk::sync;
 use frontdesk::Result;
 
-use crate::{seen, signed_in, to_json, Cli};
+use super::{seen, signed_in, to_json, Cli};
 
 #[derive(clap::Subcommand)]
 pub enum Command {

@@ -108,7 +108,7 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
                 now,
                 d,
                 out,
-                &mut crate::progress,
+                &mut super::progress,
             )?
         }
         Command::Register(a)
@@ -136,7 +136,7 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
                 now,
                 d,
                 &a.out,
-                &mut crate::progress,
+                &mut super::progress,
             )?;
             xlsx::Written {
                 path: e.path,
@@ -145,5 +145,5 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
             }
         }
     };
-    crate::to_json(written)
+    super::to_json(written)
 }
