@@ -43,8 +43,40 @@ function appPids(dataDir) {
   return pids
 }
 
+/** The process holding the app's single-instance name on this D-Bus session (tauri-plugin-single-
+ *  instance: the identifier + ".SingleInstance"), or null when nobody holds it. */
+function singleInstanceHolder() {
+  const call = (method, arg) =>
+    execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', `org.freedesktop.DBus.${method}`, `string:${arg}`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString()
+  try {
+    const owner = call('GetNameOwner', 'cn.frontdesk.app.SingleInstance').match(/string "([^"]+)"/)?.[1]
+    if (!owner) return null
+    return call('GetConnectionUnixProcessID', owner).match(/uint32 (\d+)/)?.[1] ?? owner
+  } catch {
+    return null // NameHasNoOwner (or no session bus: the app then starts without the lock)
+  }
+}
+
+/** Waits until no app holds the single-instance name. An app that is still closing when the next
+ *  one starts makes that one fail ("failed to forward arguments to the running instance"): seen on
+ *  a loaded machine, where a closed app's name outlived its process list entry. */
+async function singleInstanceFree(ms) {
+  const start = Date.now()
+  const first = singleInstanceHolder()
+  let holder = first
+  while (holder && Date.now() < start + ms) {
+    await sleep(100)
+    holder = singleInstanceHolder()
+  }
+  if (holder) throw new Error(`process ${holder} still holds cn.frontdesk.app.SingleInstance after ${ms / 1000} s`)
+  if (first) console.error(`# waited ${Date.now() - start} ms for process ${first} to release cn.frontdesk.app.SingleInstance`)
+}
+
 /** Starts the app on a fresh data folder (optionally prepared by `prepare(dataDir)`). */
 export async function launch(name, prepare) {
+  await singleInstanceFree(30000)
   const root = mkdtempSync(join(tmpdir(), `fd-e2e-${name}-`))
   const dataDir = join(root, 'data')
   if (prepare) await prepare(dataDir)
