@@ -61,7 +61,8 @@ function singleInstanceHolder() {
 
 /** Waits until no app holds the single-instance name. An app that is still closing when the next
  *  one starts makes that one fail ("failed to forward arguments to the running instance"): seen on
- *  a loaded machine, where a closed app's name outlived its process list entry. */
+ *  a loaded machine, where a closed app's main thread was gone (so `appPids` no longer found it)
+ *  while another of its threads still ran, holding the name. */
 async function singleInstanceFree(ms) {
   const start = Date.now()
   const first = singleInstanceHolder()
@@ -86,6 +87,9 @@ export async function launch(name, prepare) {
     XDG_DATA_HOME: join(root, 'xdg-data'),
     XDG_CONFIG_HOME: join(root, 'xdg-config'),
     XDG_CACHE_HOME: join(root, 'xdg-cache'),
+    // Mesa's shader-cache thread (llvmpipe under Xvfb) kept a closed app, and its single-instance
+    // name, alive for up to 8 s on a loaded machine; without the cache, 0.3 s.
+    MESA_SHADER_CACHE_DISABLE: 'true',
   }
   const port = nextPort
   nextPort += 2
@@ -139,6 +143,32 @@ function helpers(b) {
     await el.waitForDisplayed({ timeout: ms })
     return el
   }
+  /** Calms the test window (once per page): messages slide in over the top of the screen and pile
+   *  up over a dialog's buttons (their timers do not always run in the test window), and a spec
+   *  never clicks one, so every message lets clicks through to what lies under it (a click that hit
+   *  one was lost). Nothing animates either: a click computed on a drop-down still zooming in
+   *  landed beside it, closed it and chose nothing. And every message shown from then on is logged
+   *  (`window.__e2eMessages`), so that a check still finds one that a loaded machine took down
+   *  before the check looked (`success`, `messageAfter`). */
+  const calm = () =>
+    b.execute(() => {
+      if (document.getElementById('e2e-calm')) return
+      const style = document.createElement('style')
+      style.id = 'e2e-calm'
+      style.textContent = '.el-message { pointer-events: none !important; }\n' +
+        '*, *::before, *::after { transition: none !important; animation: none !important; }'
+      document.head.appendChild(style)
+      window.__e2eMessages = []
+      new MutationObserver((changes) => {
+        for (const change of changes) {
+          for (const node of change.addedNodes) {
+            if (node.nodeType !== 1 || !node.classList.contains('el-message')) continue
+            const success = node.classList.contains('el-message--success')
+            window.__e2eMessages.push({ at: Date.now(), success, text: node.textContent, used: false })
+          }
+        }
+      }).observe(document.body, { childList: true })
+    })
   return {
     visible,
     /** Types into the input named `name`, replacing its value as a clerk would (select all,
@@ -153,19 +183,7 @@ function helpers(b) {
     },
     async click(sel) {
       const el = await visible(sel)
-      // Messages slide in over the top of the screen and pile up over a dialog's buttons (their
-      // timers do not always run in the test window); a spec never clicks one, so every message
-      // lets clicks through to what lies under it (a click that hit one was lost). Nothing
-      // animates either: a click computed on a drop-down still zooming in landed beside it,
-      // closed it and chose nothing.
-      await b.execute(() => {
-        if (document.getElementById('e2e-calm')) return
-        const style = document.createElement('style')
-        style.id = 'e2e-calm'
-        style.textContent = '.el-message { pointer-events: none !important; }\n' +
-          '*, *::before, *::after { transition: none !important; animation: none !important; }'
-        document.head.appendChild(style)
-      })
+      await calm()
       await el.waitForClickable({ timeout: 20000 })
       await el.click()
     },
@@ -245,19 +263,27 @@ function helpers(b) {
       await b.keys('Enter')
       await visible('#screen-intake')
     },
-    /** Runs `action` and returns the number matching `re` in the new success message saying
-     *  `want` (messages stay on screen while the window is not focused, so earlier ones may
-     *  still be there). */
-    async numberAfter(action, want, re) {
-      const texts = () => b.execute(() => [...document.querySelectorAll('.el-message--success')].map((el) => el.textContent))
-      const before = new Set(await texts())
+    /** Runs `action` and returns the success message saying `want` (and matching `re`) that it
+     *  brought: one logged after the action began. */
+    async messageAfter(action, want, re = /./) {
+      await calm()
+      const since = await b.execute(() => window.__e2eMessages?.length ?? 0)
       await action()
       let found
       await b.waitUntil(async () => {
-        found = (await texts()).find((t) => !before.has(t) && t.includes(want) && re.test(t))
+        found = await b.execute((from, w, source) => {
+          const log = window.__e2eMessages ?? []
+          const m = log.slice(from).find((m) => m.success && !m.used && m.text.includes(w) && new RegExp(source).test(m.text))
+          if (m) m.used = true
+          return m?.text
+        }, since, want, re.source)
         return !!found
-      }, { timeout: 20000, timeoutMsg: `no new message ${want}` })
-      return found.match(re)[0]
+      }, { timeout: 20000, interval: 100, timeoutMsg: `no new message ${want}` })
+      return found
+    },
+    /** Runs `action` and returns the number matching `re` in the success message it brought. */
+    async numberAfter(action, want, re) {
+      return (await this.messageAfter(action, want, re)).match(re)[0]
     },
     /** Records a contact at 前台登记 (looked up by `unit`) and returns its number. */
     async record(kind, content, { unit = '3-2-502', channel = '来电' } = {}) {
@@ -301,11 +327,23 @@ function helpers(b) {
         await visible(`#screen-${name}`)
       }
     },
+    /** Waits for a success message saying `want`: one on screen, or one logged in the last 20 s
+     *  that no check has taken yet (each logged message answers one check). Returns its text. */
     async success(want) {
+      await calm()
+      let found
       await b.waitUntil(async () => {
-        for (const el of await b.$$('.el-message--success')) if ((await el.getText()).includes(want)) return true
-        return false
-      }, { timeout: 20000, timeoutMsg: `no success message ${want}` })
+        found = await b.execute((w) => {
+          const m = (window.__e2eMessages ?? []).find((m) => m.success && !m.used && m.text.includes(w) && m.at > Date.now() - 20000)
+          if (m) {
+            m.used = true
+            return m.text
+          }
+          return [...document.querySelectorAll('.el-message--success')].map((el) => el.textContent).find((t) => t.includes(w))
+        }, want)
+        return !!found
+      }, { timeout: 20000, interval: 100, timeoutMsg: `no success message ${want}` })
+      return found
     },
   }
 }

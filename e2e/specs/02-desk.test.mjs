@@ -67,9 +67,7 @@ test('complaint: opened from the intake, attempt, close, then the 回访 call', 
   await intake('投诉', '垃圾清运不及时，味道很大')
   await app.keys('F9')
   await app.click('#complaint-create')
-  await app.success('已立案')
-  const msg = await app.browser.$$('.el-message--success')
-  const text = await msg[msg.length - 1].getText()
+  const text = await app.success('已立案')
   const cno = text.match(/LH-TS\d{4}-\d+/)[0]
   await app.screen('complaints')
   await app.waitText('#complaint-queue', cno)
@@ -110,9 +108,7 @@ test('repair: from intake to dispatch, accept, arrive, finish and sign-off', asy
   await intake('报修', '厨房水管漏水')
   await app.keys('F10')
   await app.click('#repair-create')
-  await app.success('已生成派工单')
-  const msg = await app.browser.$$('.el-message--success')
-  const wno = (await msg[msg.length - 1].getText()).match(/LH-WX\d{4}-\d+|[A-Z]+-[A-Z]+\d{4}-\d+/)[0]
+  const wno = (await app.success('已生成派工单')).match(/LH-WX\d{4}-\d+|[A-Z]+-[A-Z]+\d{4}-\d+/)[0]
   await app.screen('repairs')
   await app.row('repair-queue', wno)
   await app.waitText('#repair-detail', wno)

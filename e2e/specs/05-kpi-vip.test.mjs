@@ -24,15 +24,6 @@ async function date(name, value) {
   await app.keys('Escape')
 }
 
-/** Runs `action` and waits for a success message saying `want` that was not on screen before
- *  (messages stay on screen while the window is not focused). */
-async function newSuccess(action, want) {
-  const texts = () => app.browser.execute(() => [...document.querySelectorAll('.el-message--success')].map((el) => el.textContent))
-  const before = new Set(await texts())
-  await action()
-  await app.browser.waitUntil(async () => (await texts()).some((t) => !before.has(t) && t.includes(want)), { timeout: 20000, timeoutMsg: `no new message ${want}` })
-}
-
 test('KPI: a chosen period shows each KPI against its target, with the counts; a reversed period is refused beside its field', async () => {
   await app.screen('export')
   const from = day(-6)
@@ -67,13 +58,13 @@ test('VIP register: the demo\'s cards, a row opens the file; the 客户助理 na
   // Named: shown in the file and in the register.
   await app.keys('F11')
   await app.pick('[name="assistant"]', '李前台')
-  await newSuccess(() => app.click('#assistant-save'), '已指定客户助理：李前台')
+  await app.messageAfter(() => app.click('#assistant-save'), '已指定客户助理：李前台')
   await app.waitText('#customer-assistant', '李前台')
   await app.waitText('#vip-register', '李前台')
   // Cleared.
   await app.keys('F11')
   await app.visible('#assistant-form')
-  await newSuccess(() => app.keys(['Control', 'Delete']), '已清除客户助理')
+  await app.messageAfter(() => app.keys(['Control', 'Delete']), '已清除客户助理')
   await app.waitText('#customer-assistant', '—')
   // A C-tier customer from the normal list: the core refuses, its message shown in the dialog.
   await app.keys(['Control', '1'])
@@ -94,7 +85,7 @@ test('VIP客户登记表: printed from a VIP\'s file with Ctrl+P, to VIP客户�
   const card = await app.browser.execute(() => document.querySelector('#vip-register tbody tr td')?.textContent?.trim() ?? '')
   await app.row('vip-register', card)
   await app.waitText('#customer-card', card)
-  await newSuccess(() => app.keys(['Control', 'p']), '已生成VIP客户登记表')
+  await app.messageAfter(() => app.keys(['Control', 'p']), '已生成VIP客户登记表')
   const pdf = join(app.dataDir, 'documents', 'VIP客户登记表', `${card}.pdf`)
   for (let i = 0; i < 50 && !existsSync(pdf); i++) await sleep(100)
   assert.ok(existsSync(pdf), pdf)
