@@ -3,8 +3,9 @@
 //! (the shell test `bindings_are_up_to_date` checks the committed ones).
 //! `frontdesk-app --cli ARGS…` runs the command line instead (the same module as the `frontdesk`
 //! executable): the Windows install ships this one executable with the core, and its
-//! `frontdesk.exe` is the `launcher` crate, which starts `frontdesk-app.exe --cli` with its own
-//! standard handles (this executable is a window program there, without a console of its own).
+//! `frontdesk.exe` is the `launcher` crate, which starts `frontdesk-app.exe --cli` and copies its
+//! output and errors to the console (this executable is a window program there, without a console
+//! of its own).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 #[path = "../../src/bin/frontdesk/cli/mod.rs"]
