@@ -43,15 +43,18 @@ function appPids(dataDir) {
   return pids
 }
 
-/** The process holding the app's single-instance name on this D-Bus session (tauri-plugin-single-
- *  instance: the identifier + ".SingleInstance"), or null when nobody holds it. */
+/** The app's single-instance name on the D-Bus session (tauri-plugin-single-instance: the
+ *  identifier in src-tauri/tauri.conf.json + ".SingleInstance"). */
+const SINGLE_INSTANCE = 'cn.frontdesk.app.SingleInstance'
+
+/** The process holding `SINGLE_INSTANCE`, or null when nobody holds it. */
 function singleInstanceHolder() {
   const call = (method, arg) =>
     execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', `org.freedesktop.DBus.${method}`, `string:${arg}`], {
       stdio: ['ignore', 'pipe', 'ignore'],
     }).toString()
   try {
-    const owner = call('GetNameOwner', 'cn.frontdesk.app.SingleInstance').match(/string "([^"]+)"/)?.[1]
+    const owner = call('GetNameOwner', SINGLE_INSTANCE).match(/string "([^"]+)"/)?.[1]
     if (!owner) return null
     return call('GetConnectionUnixProcessID', owner).match(/uint32 (\d+)/)?.[1] ?? owner
   } catch {
@@ -71,8 +74,8 @@ async function singleInstanceFree(ms) {
     await sleep(100)
     holder = singleInstanceHolder()
   }
-  if (holder) throw new Error(`process ${holder} still holds cn.frontdesk.app.SingleInstance after ${ms / 1000} s`)
-  if (first) console.error(`# waited ${Date.now() - start} ms for process ${first} to release cn.frontdesk.app.SingleInstance`)
+  if (holder) throw new Error(`process ${holder} still holds ${SINGLE_INSTANCE} after ${ms / 1000} s`)
+  if (first) console.error(`# waited ${Date.now() - start} ms for process ${first} to release ${SINGLE_INSTANCE}`)
 }
 
 /** Starts the app on a fresh data folder (optionally prepared by `prepare(dataDir)`). */
