@@ -132,7 +132,7 @@ pub struct QuotaReport {
     pub rows: Vec<QuotaRow>,
 }
 
-crate::plain!(RepairVisit, Notice, QuotaReport);
+crate::plain!(RepairVisit, Notice, OrderVisits, QuotaReport);
 
 const CHECK_NOTE: TextRule = TextRule::text("checks", "回访检查项", 500);
 const DELIVER_NOTE: TextRule = TextRule::text("note", "送达说明", 500);
@@ -637,6 +637,27 @@ pub fn visits_for(conn: &Connection, repair_id: &str) -> Result<Vec<RepairVisit>
         "WHERE v.repair_id = ?1 ORDER BY v.at, v.rowid",
         repair_id,
     )
+}
+
+/// A repair order's 回访 and 整改通知单 together (the order's card on 报修派工, `repair visits`).
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct OrderVisits {
+    pub repair_no: String,
+    /// Its visits with their checklists, oldest first.
+    pub visits: Vec<RepairVisit>,
+    /// Its notices, oldest first.
+    pub notices: Vec<Notice>,
+}
+
+/// The 回访 and 整改通知单 of the order `id_or_no`.
+pub fn of_order(conn: &Connection, id_or_no: &str, now: DateTime<Utc>) -> Result<OrderVisits> {
+    let order = repairs::order(conn, id_or_no)?;
+    Ok(OrderVisits {
+        visits: visits_for(conn, &order.id)?,
+        notices: for_repair(conn, &order.id, now)?,
+        repair_no: order.no,
+    })
 }
 
 /// The period's repair 回访 against the policy's quotas: per quota, the distinct repairs of

@@ -107,6 +107,25 @@ fn a_failed_point_issues_a_notice_to_the_repairer_and_sends_the_order_back() {
     }
     let events = frontdesk::store::events(conn, "rectification_notice", &n.id).unwrap();
     assert_eq!(events.len(), 1);
+
+    // The order's card: its visit and its notice, by number as by id.
+    let card = repair_visits::of_order(conn, &o.no, at).unwrap();
+    assert_eq!(card.repair_no, o.no);
+    assert_eq!(card.visits.len(), 1);
+    assert_eq!(card.visits[0].id, v[0].id);
+    assert_eq!(card.notices.len(), 1);
+    assert_eq!(card.notices[0].no, "LH-ZG2026-0001");
+    assert_eq!(
+        repair_visits::of_order(conn, &o.id, at)
+            .unwrap()
+            .visits
+            .len(),
+        1
+    );
+    assert!(matches!(
+        repair_visits::of_order(conn, "LH-WX2026-9999", at),
+        Err(frontdesk::Error::NotFound { .. })
+    ));
 }
 
 #[test]

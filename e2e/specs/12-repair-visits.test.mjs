@@ -1,8 +1,8 @@
 // 维修回访 in the real window with demo data: a repair order driven to the owner's sign-off, its
 // 回访 recorded with the five-point checklist where one point (核对收费情况) fails — which issues a
-// 整改通知单 to the repairer and sends the order back for rework; the notice printed as PDF and
-// delivered; the month's repair 回访 by role shown against its quota on 统计与导出; the demo's late
-// notice escalated on 待关注 and opened from there.
+// 整改通知单 to the repairer and sends the order back for rework, both listed on the order's card
+// on 报修派工; the notice printed as PDF and delivered; the month's repair 回访 by role shown
+// against its quota on 统计与导出; the demo's late notice escalated on 待关注 and opened from there.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
@@ -68,6 +68,15 @@ test('a repair 回访 with one failed checklist point issues a 整改通知单 a
   await app.screen('repairs')
   await app.row('repair-queue', wno)
   await app.waitText('#repair-status', '已派工')
+  // The order's card lists its 回访 (the failed point with its note) and the notice, which opens
+  // on 回访 › 整改通知单.
+  await app.waitText('#repair-visits', '核对收费情况不合格：多收材料费 20 元')
+  await app.waitText('#repair-visits', notice)
+  await app.waitText('#repair-visits', '整改通知单 · 待送达')
+  await app.browser.saveScreenshot('/tmp/fd-e2e-repair-visits.png')
+  await app.click(`//*[@id='repair-visits']//a[normalize-space(.)='${notice}']`)
+  await app.waitText('#notice-form', notice)
+  await app.waitText('#notice-problems', '多收材料费 20 元')
 })
 
 test('the 整改通知单 printed as PDF from 回访 › 整改通知单', async () => {

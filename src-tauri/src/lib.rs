@@ -147,6 +147,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         rules::calendar_year,
         rules::calendar_set,
         rules::calendar_clear,
+        repair_visits::repair_visits_of,
         repair_visits::notice_list,
         repair_visits::notice_overdue,
         repair_visits::notice_deliver,

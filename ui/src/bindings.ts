@@ -1219,6 +1219,17 @@ async calendarClear(date: string, reason: string) : Promise<Result<null, WireErr
 }
 },
 /**
+ * A repair order's 回访 with their checklists and its notices (报修派工, the order's card).
+ */
+async repairVisitsOf(no: string) : Promise<Result<OrderVisits, WireError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("repair_visits_of", { no }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The notices, newest first: the open ones (待送达, 整改中) or all.
  */
 async noticeList(all: boolean) : Promise<Result<Notice[], WireError>> {
@@ -2940,6 +2951,18 @@ overdue: string | null; delivered_at: string | null; delivered_by: string | null
  */
 export type NoticeStatus = "issued" | "delivered" | "closed" | "voided"
 /**
+ * A repair order's 回访 and 整改通知单 together (the order's card on 报修派工, `repair visits`).
+ */
+export type OrderVisits = { repair_no: string; 
+/**
+ * Its visits with their checklists, oldest first.
+ */
+visits: RepairVisit[]; 
+/**
+ * Its notices, oldest first.
+ */
+notices: Notice[] }
+/**
  * An estate's override row.
  */
 export type Override = { id: string; estate_id: string; date: string; working: boolean; name: string; created_at: string; created_by: string; updated_at: string; updated_by: string }
@@ -3258,6 +3281,14 @@ export type RepairScale = "small" | "medium" | "large"
  * Where a repair order is in its life.
  */
 export type RepairStatus = "reported" | "dispatched" | "accepted" | "arrived" | "finished" | "signed_off" | "closed" | "voided"
+/**
+ * A repair 回访 recorded with its checklist.
+ */
+export type RepairVisit = { id: string; repair_id: string; repair_no: string; followup_id: string; visitor: string; visitor_role: Role; at: string; checks: VisitCheck[]; 
+/**
+ * The 整改通知单 a failed point made.
+ */
+notice_no: string | null }
 /**
  * What [`restore`] did.
  */
@@ -3613,6 +3644,10 @@ export type VipRegisterLine = { card_no: string; customer_id: string; customer: 
  */
 days_to_expiry: number }
 /**
+ * One point as recorded.
+ */
+export type VisitCheck = { point: VisitPoint; passed: boolean; note: string | null }
+/**
  * A visit as recorded.
  */
 export type VisitInput = { 
@@ -3681,6 +3716,11 @@ per_household: number; households: number;
  * Households visited as often as due.
  */
 visited: number; areas: AreaProgress[]; staff: StaffProgress[]; head: HeadProgress }
+/**
+ * What a repair 回访 checks (维修回访制度·回访内容, the seed's five points in its order:
+ * 实地查看维修项目；向业主（住户）了解维修人员服务情况；征询改进意见；核对收费情况；请被回访人签名).
+ */
+export type VisitPoint = "site" | "service" | "suggestions" | "fees" | "signature"
 /**
  * Whose round a household visit belongs to: the area's 物管员 (each quarter) or the office
  * head (主任, each year).

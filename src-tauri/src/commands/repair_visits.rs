@@ -1,9 +1,10 @@
 //! The repair 回访's checklist results and the 整改通知单 (回访 screen), the overdue notices
-//! (待关注) and the month's repair 回访 quota by role (统计与导出).
+//! (待关注), one repair order's visits and notices (报修派工) and the month's repair 回访 quota by role
+//! (统计与导出).
 
 use frontdesk::app::paths::record_file_name;
 use frontdesk::documents::pdf;
-use frontdesk::repair_visits::{self, Notice, QuotaReport};
+use frontdesk::repair_visits::{self, Notice, OrderVisits, QuotaReport};
 use tauri::State;
 
 use super::documents::DocumentFile;
@@ -15,6 +16,13 @@ use crate::state::AppState;
 #[specta::specta]
 pub fn notice_list(state: State<'_, AppState>, all: bool) -> WireResult<Vec<Notice>> {
     state.read(|s, eid| repair_visits::list(s.conn(), eid, !all, s.now()))
+}
+
+/// A repair order's 回访 with their checklists and its notices (报修派工, the order's card).
+#[tauri::command]
+#[specta::specta]
+pub fn repair_visits_of(state: State<'_, AppState>, no: String) -> WireResult<OrderVisits> {
+    state.read(|s, _| repair_visits::of_order(s.conn(), &no, s.now()))
 }
 
 /// The notices late now (待关注).

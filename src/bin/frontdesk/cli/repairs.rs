@@ -281,13 +281,10 @@ pub fn run(ctx: &mut Session, cmd: &Command) -> Result<serde_json::Value> {
         Command::Void { id, reason } => written(ctx, |w, _| repairs::void(w, id, Some(reason))),
         Command::Rework { id, reason } => written(ctx, |w, _| repairs::rework(w, id, reason)),
         Command::VisitQuota { month } => super::notices::quota(ctx, month.as_deref()),
-        Command::Visits { id } => {
-            let conn = ctx.store().conn();
-            let order = repairs::order(conn, id)?;
-            to_json((
-                frontdesk::repair_visits::visits_for(conn, &order.id)?,
-                frontdesk::repair_visits::for_repair(conn, &order.id, ctx.store().now())?,
-            ))
-        }
+        Command::Visits { id } => to_json(frontdesk::repair_visits::of_order(
+            ctx.store().conn(),
+            id,
+            ctx.store().now(),
+        )?),
     }
 }
