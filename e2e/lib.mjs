@@ -172,6 +172,23 @@ function helpers(b) {
         }
       }).observe(document.body, { childList: true })
     })
+  /** A success (`success`) or error message saying `want`: see `success()`. */
+  const message = async (want, success) => {
+    await calm()
+    let found
+    await b.waitUntil(async () => {
+      found = await b.execute((w, ok) => {
+        const m = (window.__e2eMessages ?? []).find((m) => m.success === ok && !m.used && m.text.includes(w) && m.at > Date.now() - 20000)
+        if (m) {
+          m.used = true
+          return m.text
+        }
+        return [...document.querySelectorAll(ok ? '.el-message--success' : '.el-message--error')].map((el) => el.textContent).find((t) => t.includes(w))
+      }, want, success)
+      return !!found
+    }, { timeout: 20000, interval: 100, timeoutMsg: `no ${success ? 'success' : 'error'} message ${want}` })
+    return found
+  }
   return {
     visible,
     /** Types into the input named `name`, replacing its value as a clerk would (select all,
@@ -333,20 +350,11 @@ function helpers(b) {
     /** Waits for a success message saying `want`: one on screen, or one logged in the last 20 s
      *  that no check has taken yet (each logged message answers one check). Returns its text. */
     async success(want) {
-      await calm()
-      let found
-      await b.waitUntil(async () => {
-        found = await b.execute((w) => {
-          const m = (window.__e2eMessages ?? []).find((m) => m.success && !m.used && m.text.includes(w) && m.at > Date.now() - 20000)
-          if (m) {
-            m.used = true
-            return m.text
-          }
-          return [...document.querySelectorAll('.el-message--success')].map((el) => el.textContent).find((t) => t.includes(w))
-        }, want)
-        return !!found
-      }, { timeout: 20000, interval: 100, timeoutMsg: `no success message ${want}` })
-      return found
+      return message(want, true)
+    },
+    /** The same for an error message saying `want` (an action refused). */
+    async failure(want) {
+      return message(want, false)
     },
   }
 }

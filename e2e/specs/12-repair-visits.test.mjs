@@ -1,8 +1,10 @@
 // 维修回访 in the real window with demo data: a repair order driven to the owner's sign-off, its
 // 回访 recorded with the five-point checklist where one point (核对收费情况) fails — which issues a
 // 整改通知单 to the repairer and sends the order back for rework, both listed on the order's card
-// on 报修派工; the notice printed as PDF and delivered; the month's repair 回访 by role shown
-// against its quota on 统计与导出; the demo's late notice escalated on 待关注 and opened from there.
+// on 报修派工; the notice printed as PDF and delivered, 整改完成 refused until the order is reworked
+// and then closing it; the month's repair 回访 by role shown against its quota on 统计与导出; the
+// demo's late notice escalated on 待关注, opened from there and voided by the supervisor with a
+// reason.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
@@ -15,6 +17,7 @@ after(() => app.stop())
 before(() => app.demoSignedIn())
 
 let notice
+let wno
 /** The text of the first node matching the XPath `xp`, once it has one (textContent: table cells
  *  read the same scrolled or not). */
 async function textAt(xp) {
@@ -29,7 +32,7 @@ async function textAt(xp) {
 test('a repair 回访 with one failed checklist point issues a 整改通知单 and sends the order back for rework', async () => {
   await app.record('报修', '卫生间水管漏水，回访检查')
   await app.keys('F10')
-  const wno = await app.numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
+  wno = await app.numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
   await app.screen('repairs')
   await app.row('repair-queue', wno)
   await app.waitText('#repair-detail', wno)
@@ -96,6 +99,38 @@ test('the 整改通知单 printed as PDF from 回访 › 整改通知单', async
   await app.waitText('#notice-form', '整改中')
 })
 
+test('整改完成 is refused until the order is reworked, then closes the 整改通知单', async () => {
+  assert.ok(notice, 'the first test issued a notice')
+  // The notice is 整改中 (delivered), but the order has not been finished again.
+  await app.keys('F4')
+  await app.failure('返修完工后才能结束整改')
+  await app.waitText('#notice-form', '整改中')
+  // The repairer reworks the order.
+  await app.screen('repairs')
+  await app.row('repair-queue', wno)
+  await app.waitText('#repair-detail', wno)
+  await app.keys('F3')
+  await app.waitText('#repair-status', '已接单')
+  await app.keys('F6')
+  await app.waitText('#repair-status', '已到场')
+  await app.keys('F7')
+  await app.type('work_done', '退还多收的材料费，重新紧固接头')
+  await app.click('#finish-save')
+  await app.waitText('#repair-status', '已完工')
+  // Now 整改完成 closes the notice, and the order's card says so.
+  await app.screen('followups')
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='整改通知单']`)
+  await app.row('notice-list', notice)
+  await app.waitText('#notice-form', '整改中')
+  await app.type('notice_note', '已退还 20 元，业主确认')
+  await app.keys('F4')
+  await app.success(`${notice} 整改完成`)
+  await app.waitText('#notice-form', '已完成')
+  await app.screen('repairs')
+  await app.row('repair-queue', wno)
+  await app.waitText('#repair-visits', '整改通知单 · 已完成')
+})
+
 test('统计与导出 shows the month\'s repair 回访 by role against its quota', async () => {
   await app.screen('export')
   await app.waitText('#visit-quota', '维修回访比例')
@@ -126,4 +161,12 @@ test('待关注: the demo\'s 整改通知单 never delivered is escalated to the
   await app.waitText('#notice-form', zg)
   await app.waitText('#notice-problems', '免费维修却收了材料费 15 元')
   await app.waitText('#notice-form', '逾期')
+  // The supervisor voids it with a reason: kept, marked 已作废.
+  await app.keys(['Control', 'd'])
+  const reason = await app.visible('.el-message-box input')
+  await reason.click()
+  await reason.addValue('材料费已在物业费中抵扣，不属收费违规')
+  await app.click('.el-message-box__btns .el-button--primary')
+  await app.success(`${zg} 已作废`)
+  await app.waitText('#notice-form', '已作废')
 })
