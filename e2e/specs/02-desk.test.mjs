@@ -1,5 +1,7 @@
-// The desk with demo data: sign in; intake with look-up → record → 协调单 created (and printed);
-// a complaint through to close and its 回访; a repair order end to end; a VIP card issued.
+// The desk with demo data: sign in; intake with look-up → record → 协调单 created (and printed),
+// handed over, returned with its handling result and filed into the owner's 报事档案;
+// a complaint through to close and its 回访, then reopened and voided; a repair order end to end;
+// a VIP card issued.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -16,6 +18,9 @@ const app = await launch('desk')
 after(() => app.stop())
 
 before(() => app.demoSignedIn())
+
+let slip
+let complaint
 
 async function intake(kind, content) {
   await app.keys('F4')
@@ -36,7 +41,7 @@ test('intake: look-up shows the customer, record, one key opens the 协调单, p
   await app.pick('[name="slip_department"]', '工程维修部')
   await app.click('#slip-create')
   await app.visible('#intake-result .slip-no')
-  const slip = (await app.text('#intake-result .slip-no')).trim()
+  slip = (await app.text('#intake-result .slip-no')).trim()
   assert.match(slip, /^LH-XT/)
   await app.keys('F7')
   await app.success('已生成协调单')
@@ -62,6 +67,28 @@ test('intake: look-up shows the customer, record, one key opens the 协调单, p
   await app.waitText('#slip-register', '李工')
 })
 
+test('协调单: returned with the handling result (refused without it), then filed into the owner\'s 报事档案', async () => {
+  assert.ok(slip, 'the first test made a slip')
+  await app.waitText('#slip-found', slip)
+  await app.keys('F9')
+  await app.click('#return-save')
+  await app.waitText('.el-dialog', '必填，不能为空')
+  await app.failure('处理结果')
+  await app.waitText('#slip-status', '已送达')
+  await app.type('handling_result', '已更换楼道灯管，业主确认')
+  await app.click('#return-save')
+  await app.success('已回收')
+  await app.waitText('#slip-status', '已回收')
+  await app.keys('F10')
+  await app.success('已归档')
+  await app.waitText('#slip-status', '已归档')
+  await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='报事档案']`)
+  await app.type('archive_key', '3-2-502')
+  await app.keys('Enter')
+  await app.waitText('#slip-archive', slip)
+  await app.waitText('#slip-archive', '已更换楼道灯管')
+})
+
 test('complaint: opened from the intake, attempt, close, then the 回访 call', async () => {
   await app.screen('intake')
   await intake('投诉', '垃圾清运不及时，味道很大')
@@ -69,6 +96,7 @@ test('complaint: opened from the intake, attempt, close, then the 回访 call', 
   await app.click('#complaint-create')
   const text = await app.success('已立案')
   const cno = text.match(/LH-TS\d{4}-\d+/)[0]
+  complaint = cno
   await app.screen('complaints')
   await app.waitText('#complaint-queue', cno)
   await app.browser.url(await app.browser.getUrl().then((u) => u.replace(/#.*$/, `#/complaints/${cno}`)))
@@ -101,6 +129,26 @@ test('complaint: opened from the intake, attempt, close, then the 回访 call', 
   await app.visible('#followup-form')
   await app.click('#followup-save')
   await app.success('已记录回访结果')
+})
+
+test('complaint: reopened as a 二次投诉 (a reason required), then voided by the supervisor with a reason', async () => {
+  assert.ok(complaint, 'the complaint test closed one')
+  await app.openComplaintPage(complaint)
+  await app.waitText('#complaint-status', '已结案')
+  await app.keys('F9')
+  await app.click('#reason-save')
+  await app.failure('原因')
+  await app.waitText('#complaint-status', '已结案')
+  await app.type('reason', '业主再次来电：垃圾仍未按时清运')
+  await app.click('#reason-save')
+  await app.success('已重新打开')
+  await app.waitText('#complaint-status', '处理中')
+  await app.keys(['Control', 'd'])
+  await app.type('reason', '与另一投诉重复登记')
+  await app.click('#reason-save')
+  await app.success('已作废')
+  await app.waitText('#complaint-status', '已作废')
+  await app.waitText('#screen-complaint', '与另一投诉重复登记')
 })
 
 test('repair: from intake to dispatch, accept, arrive, finish and sign-off', async () => {
