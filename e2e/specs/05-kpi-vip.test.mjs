@@ -2,7 +2,8 @@
 // period against the policy's targets, with the counts, and a reversed period refused beside its
 // field; the 《VIP客户名册》 listing the demo's cards, a row opening the customer's file, the VIP
 // 客户助理 named and cleared on an A-tier customer and refused on a C-tier one; a VIP's
-// 《VIP客户登记表》 printed from the file.
+// 《VIP客户登记表》 printed from the file; a card's life (复核换卡 refused before its window, 补办,
+// 取消VIP) and a tier set by hand.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
@@ -90,4 +91,47 @@ test('VIP客户登记表: printed from a VIP\'s file with Ctrl+P, to VIP客户�
   for (let i = 0; i < 50 && !existsSync(pdf); i++) await sleep(100)
   assert.ok(existsSync(pdf), pdf)
   assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-')
+})
+
+test('VIP card: 复核换卡 refused before its window, a lost card re-issued, VIP revoked down to B; a tier set by hand with a reason', async () => {
+  await app.screen('customers')
+  await app.keys(['Control', '2'])
+  await app.waitText('#vip-register', /JK\d+/)
+  // The register's last card (the tests above used the first).
+  const card = await app.browser.execute(() => [...document.querySelectorAll('#vip-register tbody tr')].at(-1)?.querySelector('td')?.textContent?.trim() ?? '')
+  assert.match(card, /^JK\d+$/)
+  await app.row('vip-register', card)
+  await app.waitText('#customer-card', card)
+  const dialogRadio = (text) => `//div[contains(@class,'el-dialog')]//label[contains(@class,'el-radio-button')][normalize-space(.)='${text}']`
+  // A card years from expiry is not renewed yet: the core says from when.
+  await app.keys('F6')
+  await app.type('card_note', '年度复核')
+  await app.click('#card-save')
+  await app.failure('才能复核换发')
+  await app.keys('Escape')
+  // 补办: the same number, the reason kept.
+  await app.keys('F7')
+  await app.type('vip_reason', '业主遗失')
+  await app.click('#vip-reason-save')
+  await app.success('已补办')
+  await app.waitText('#customer-card', card)
+  // 取消VIP down to B: the card is gone, the tier and its reason are in the history.
+  await app.keys('F8')
+  await app.type('vip_reason', '长期恶意欠费')
+  await app.click(dialogRadio('B类'))
+  await app.click('#vip-reason-save')
+  await app.success('已取消VIP')
+  await app.waitText('#customer-card', '—')
+  await app.waitText('#customer-tier', 'B类')
+  await app.waitText('#tier-history', '长期恶意欠费')
+  // A tier set by hand: the reason is required.
+  await app.keys('F2')
+  await app.click(dialogRadio('C类'))
+  await app.click('#tier-save')
+  await app.failure('调整原因')
+  await app.type('tier_reason', '多次无理投诉，经主管复核')
+  await app.click('#tier-save')
+  await app.success('已调整客户等级')
+  await app.waitText('#customer-tier', 'C类')
+  await app.waitText('#tier-history', '多次无理投诉，经主管复核')
 })
