@@ -1,7 +1,8 @@
 // The desk's daily work beyond the first steps, in the real window with demo data: a complaint's
 // identification and grading facts with the grade shown live (a ¥20,000 claim makes it 重大),
 // corrected later, and a grade set by hand; a 公共设施 repair from the report to the finance
-// confirmation that closes it; a register exported for a chosen period, read back; a customer
+// confirmation that closes it; labour off the price list confirmed by the supervisor, the owner's
+// agreement recorded and the order voided; a register exported for a chosen period, read back; a customer
 // added, corrected and voided.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
@@ -91,6 +92,39 @@ test('repair: a 公共设施 order from the report to the finance confirmation t
   await app.success('财务已确认')
   await app.waitText('#repair-status', '已结单')
   await app.waitText('#repair-detail', '财务确认')
+})
+
+test('repair: labour off the price list waits for the supervisor\'s fee confirmation; the owner\'s agreement recorded; the order voided with a reason', async () => {
+  await app.record('报修', '客厅墙面插座更换，价目表外')
+  await app.keys('F10')
+  const wno = await app.numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
+  await app.screen('repairs')
+  await app.row('repair-queue', wno)
+  await app.waitText('#repair-detail', wno)
+  await app.dispatchRepair('孙师傅', { onSite: true })
+  await app.keys('F7')
+  await app.type('work_done', '更换墙面五孔插座')
+  await app.click(checkbox('有偿维修'))
+  await app.click(checkbox('价目表外项目'))
+  await app.type('labour_fee', '80')
+  await app.click('#finish-save')
+  await app.waitText('#repair-status', '已完工')
+  await app.waitText('#repair-detail', '待客服主管确认费用')
+  await app.keys('F8')
+  await app.success('费用已确认')
+  await app.browser.waitUntil(async () => !(await app.browser.execute(() => document.querySelector('#repair-detail')?.textContent ?? '')).includes('待客服主管确认费用'),
+    { timeout: 20000, timeoutMsg: 'the fee still waits for confirmation' })
+  await app.keys('F4')
+  await app.type('agreement_note', '业主同意按 80 元收费')
+  await app.click('#agreement-save')
+  await app.success('已登记业主协议')
+  await app.waitText('#repair-detail', '已签业主协议')
+  await app.keys(['Control', 'd'])
+  await app.type('reason', '业主改为自行更换')
+  await app.click('#void-save')
+  await app.success('派工单已作废')
+  await app.waitText('#repair-status', '已作废')
+  await app.waitText('#repair-events', '业主改为自行更换')
 })
 
 /** The text of an .xlsx's sheets and shared strings, read through the zip's central directory. */
