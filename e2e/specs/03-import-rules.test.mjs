@@ -1,5 +1,6 @@
 // 客户档案 import from Excel (a file with one bad row: the report, then the valid rows only) and
-// the supervisor's 价目表与日历 screen (a price item with a bad price first, a calendar day).
+// the supervisor's 价目表与日历 screen (a price item with a bad price first, then its price
+// changed and the item taken off the list; a calendar day set, then removed).
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { launch } from '../lib.mjs'
@@ -159,4 +160,34 @@ test('价目表: a bad price shows the field message, then the item is added; a 
   await app.success(`已设置 ${year}-06-15`)
   await app.waitText('#calendar-days', '公司年会')
   await app.waitText('#calendar-days', '本项目')
+})
+
+test('价目表: an item\'s price changed, then taken off the list with a reason; the estate\'s calendar day removed with a reason', async () => {
+  await app.keys(['Control', '1'])
+  await app.visible('#price-list')
+  await app.row('price-list', 'E2E1')
+  await app.keys('F3')
+  await app.type('price_price', '95')
+  await app.keys('Enter')
+  await app.success('已修改收费项目')
+  await app.waitText('#price-list', '¥95.00')
+  await app.row('price-list', 'E2E1')
+  await app.keys('F8')
+  await app.type('void_reason', '改用新款锁芯项目')
+  await app.click('#void-save')
+  await app.success('已停用收费项目')
+  // Kept, not deleted: shown with the voided items.
+  await app.keys('F6')
+  await app.waitText('#price-list', '已停用')
+
+  await app.keys(['Control', '2'])
+  await app.waitText('#calendar-days', '公司年会')
+  const day = await app.browser.$(`//*[@id='calendar-days']//tbody/tr[.//td[contains(., '公司年会')]]/td[2]`)
+  await app.browser.execute((e) => e.click(), day)
+  await app.keys('F8')
+  await app.type('clear_reason', '年会取消')
+  await app.click('#clear-save')
+  await app.success('已取消本项目设置')
+  await app.browser.waitUntil(async () => !(await app.browser.execute(() => document.querySelector('#calendar-days')?.textContent ?? '')).includes('公司年会'),
+    { timeout: 20000, timeoutMsg: 'the day is still set' })
 })

@@ -133,13 +133,20 @@ test('回访: today\'s calls in handling order with why; an unreachable call sta
   await app.screen('followups')
   await app.visible('#followup-queue')
   await app.waitText('#followup-queue', /回访|VIP|类/)
+  const no = await app.browser.execute(() => document.querySelector('#followup-queue tbody tr td')?.textContent?.trim() ?? '')
+  assert.ok(no, 'the queue has a first task')
   await app.row('followup-queue')
   await app.visible('#followup-form')
   await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='联系不上']`)
+  await app.type('followup_note', '无人接听')
   await app.click('#followup-save')
   await app.success('已记录回访结果')
+  // The task is still open, retried later, and its call is on its history.
   await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='按应回访时间']`)
   await app.visible('#followup-list')
+  await app.click(`//button[normalize-space(.)='未来 7 天']`)
+  await app.row('followup-list', no)
+  await app.waitText('#followup-calls', '联系不上：无人接听')
 })
 
 test('搜索 (Ctrl+F): a repair order found by its content opens on the repair screen', async () => {
