@@ -1,10 +1,11 @@
 // 值班与交接班 in the real window with demo data: a shift started, an entry logged by keyboard,
 // the handover written (注意事项, a key lent out) and accepted by another clerk typing their own
 // password (the outgoing clerk cannot accept it), the record printed; the next clerk sees the
-// unconverted entry on 前台登记's banner and converts it into an intake that keeps the reported time.
+// unconverted entry on 前台登记's banner and converts it into an intake that keeps the reported time;
+// an entry that needs no action closed with a reason; the handovers exported as Excel.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { launch } from '../lib.mjs'
@@ -74,4 +75,25 @@ test('a shift is logged, handed over and accepted by another clerk; the next shi
   await app.screen('duty')
   await app.waitText('#duty-open', '没有未处理的值班记录')
   assert.match(intake, /LH-DJ/)
+})
+
+test('an entry that needs no action is closed with a reason (refused without one); the handovers exported as Excel', async () => {
+  await app.screen('duty')
+  await app.type('duty_content', '业主来电询问明早停水时间')
+  await app.keys(['Control', 'Enter'])
+  await app.waitText('#duty-open', '询问明早停水时间')
+  await app.click(`//*[@id='duty-open']//tbody/tr[.//td[contains(., '询问明早停水时间')]]//button[contains(@class,'duty-close')]`)
+  await app.click('#duty-close-save')
+  await app.failure('关闭原因')
+  await app.type('duty_close_reason', '已电话告知 10 点停水')
+  await app.click('#duty-close-save')
+  await app.success('已关闭值班记录')
+  await app.waitText('#duty-open', '没有未处理的值班记录')
+  await app.waitText('#duty-log', '已关闭：已电话告知 10 点停水')
+  const text = await app.messageAfter(() => app.keys(['Control', 'e']), '已导出交接班记录')
+  const file = text.slice(text.indexOf('：') + 1).trim()
+  assert.match(file, /\.xlsx$/)
+  for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(100)
+  assert.equal(readFileSync(file).subarray(0, 2).toString(), 'PK')
+  assert.match(text, /（[1-9]\d* 条）/)
 })
