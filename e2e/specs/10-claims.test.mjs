@@ -3,19 +3,21 @@
 // before approval; the 客服主管 sees no 核准 button; the 总经理 (高总) signs in, approves, records
 // the agreement and the payment; the 《客户赔付处理记录单》 printed in three copies (3 pages). A
 // second claim: a department's reply and a revised proposal, the 《赔付业主备忘录》 printed, then
-// voided with a reason; the claims of the period exported as Excel.
+// voided with a reason; the claims of the period exported as Excel. The complaint's page lists both
+// claims, one opens on 赔付, and the signed agreement's scan is attached to it.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { launch } from '../lib.mjs'
+import { launch, png } from '../lib.mjs'
 
 const app = await launch('claims')
 after(() => app.stop())
 before(() => app.demoSignedIn())
 
 let cno
+let paid
 
 test('a claim is opened from a complaint, refused bad input and early payment, approved by the 总经理, paid and printed', async () => {
   await app.record('投诉', '楼上漏水泡坏木地板，要求赔偿', { unit: '3-2-502' })
@@ -34,6 +36,7 @@ test('a claim is opened from a complaint, refused bad input and early payment, a
   await app.waitText('#claim-dialog', '金额：须为正数')
   await app.type('claim_amount', '3200')
   const no = await app.numberAfter(() => app.click('#claim-save'), '已登记赔付', /LH-PF\d{4}-\d+/)
+  paid = no
   await app.waitText('#claim-detail', no)
   await app.waitText('#claim-detail', '物业工程')
   await app.waitText('#claim-list', no)
@@ -133,4 +136,31 @@ test('a second claim: a department\'s reply, a revised proposal, the memo printe
     if (!files.length) await sleep(100)
   }
   assert.equal(files.length, 1, `one workbook in ${dir}`)
+})
+
+test('the complaint page lists its claims, one opens on 赔付, and the signed agreement\'s scan is attached to it', async () => {
+  assert.ok(paid, 'the first test paid a claim')
+  await app.openComplaintPage(cno)
+  await app.waitText('#complaint-claims', /赔付（2）/)
+  await app.waitText('#complaint-claims', paid)
+  await app.waitText('#complaint-claims', '已作废')
+  await app.click(`//*[@id='complaint-claims']//button[contains(@class,'claim-open')][normalize-space(.)='${paid}']`)
+  await app.waitText('#claim-detail', paid)
+  await app.waitText('#attachments-claim', /附件\s*（0）/)
+  // The scan, as the file chooser would give it.
+  await app.browser.execute(
+    (b64) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], '赔付协议.png'))
+      const input = document.querySelector('#attachments-claim .attach-file')
+      input.files = dt.files
+      input.dispatchEvent(new Event('change'))
+    },
+    png(32, 32).toString('base64'),
+  )
+  await app.type('attach_note', '业主签字的赔付协议')
+  await app.click('#attach-save')
+  await app.success('已添加附件 赔付协议.png')
+  await app.waitText('#attachments-claim', /附件\s*（1）/)
+  await app.waitText('#attachments-claim', '业主签字的赔付协议')
 })
