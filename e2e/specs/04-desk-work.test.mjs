@@ -152,7 +152,7 @@ function workbookText(file) {
   return text
 }
 
-test('registers: the 客户投诉处理记录表 of a chosen period, as Excel, holds that period\'s complaints; another register prints as PDF', async () => {
+test('registers: the 客户投诉处理记录表 of a chosen period, as Excel, holds that period\'s complaints; every register prints as PDF, and exports as Excel', async () => {
   await app.screen('export')
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
   const from = new Date(Date.now() + 8 * 3600e3 - 6 * 86400e3).toISOString().slice(0, 10)
@@ -187,6 +187,21 @@ test('registers: the 客户投诉处理记录表 of a chosen period, as Excel, h
   const pdf = (await app.text('#register-result')).replace(/（.*$/, '').trim()
   assert.ok(pdf.endsWith(`前台协调单登记表${from}至${today}.pdf`), pdf)
   assert.match(execFileSync('pdftotext', [pdf, '-']).toString(), /《前台协调单登记表》/)
+  // Every other register, in both formats, with its title.
+  const others = [['客户投诉处理记录表', ['PDF']], ...['报修记录表', '回访记录表', '电话接待记录本', '客户服务需求记录表'].map((r) => [r, ['Excel', 'PDF']])]
+  for (const [register, formats] of others) {
+    await app.pick('#register-export .el-select', register)
+    for (const format of formats) {
+      const ext = format === 'PDF' ? 'pdf' : 'xlsx'
+      await app.click(`//*[@id='register-export']//label[contains(@class,'el-radio-button')][normalize-space(.)='${format}']`)
+      await app.click('#register-run')
+      await app.waitText('#register-result', `${register}${from}至${today}.${ext}`)
+      const file = (await app.text('#register-result')).replace(/（.*$/, '').trim()
+      assert.ok(existsSync(file), file)
+      const text = ext === 'pdf' ? execFileSync('pdftotext', [file, '-']).toString() : workbookText(file)
+      assert.ok(text.includes(register), `${file} is titled ${register}`)
+    }
+  }
 })
 
 test('customers: add a customer, correct the file, void it with a reason', async () => {
