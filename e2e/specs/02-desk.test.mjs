@@ -1,7 +1,7 @@
 // The desk with demo data: sign in; intake with look-up → record → 协调单 created (and printed),
 // handed over, returned with its handling result and filed into the owner's 报事档案;
 // a complaint through to close and its 回访, then reopened and voided; a repair order end to end;
-// a VIP card issued.
+// a VIP card issued; a backup restored; the policy edited.
 import { test, after, before } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -226,6 +226,54 @@ test('settings: verify the audit chain; choose a backup folder and back up into 
   await app.success('备份完成')
   await app.waitText('#backup-list', 'U盘 备份')
   assert.ok(readdirSync(usb).some((f) => f.endsWith('-manual.sqlite3')))
+})
+
+test('settings: restoring that backup brings the desk back to it (a contact registered since is gone), then sign in again', async () => {
+  const later = await app.record('咨询', '备份之后登记的咨询')
+  /** Closes the 登记记录 drawer and waits until it is gone. */
+  const closeLog = async () => {
+    await app.keys('Escape')
+    await app.browser.waitUntil(async () => app.browser.execute(() => ![...document.querySelectorAll('.el-drawer')].some((d) => d.offsetParent !== null)), { timeout: 20000, timeoutMsg: 'the 登记记录 drawer stayed open' })
+  }
+  await app.keys('F6')
+  await app.waitText('#intake-log-table', later)
+  await closeLog()
+  await app.screen('settings')
+  await app.click(`//div[contains(@class,'el-tabs__item')][normalize-space(.)='备份']`)
+  await app.waitText('#backup-list', 'U盘 备份')
+  await app.click(`//*[@id='backup-list']//tbody/tr[.//td[contains(., 'U盘 备份')]]//button`)
+  await app.click('.el-message-box__btns .el-button--primary')
+  await app.success('已恢复，请重新登录')
+  await app.signIn('wang', 'demo1234')
+  await app.screen('intake')
+  await app.keys('F6')
+  await app.waitText('#intake-log-table', /LH-DJ\d{4}-\d+/)
+  const log = await app.browser.execute(() => document.querySelector('#intake-log-table')?.textContent ?? '')
+  assert.ok(!log.includes(later), `${later} was registered after the backup`)
+  await closeLog()
+})
+
+test('settings: the policy edited as TOML — a bad value refused naming the field, a good one saved as a new version', async () => {
+  await app.screen('settings')
+  await app.click(`//div[contains(@class,'el-tabs__item')][normalize-space(.)='政策']`)
+  const value = () => app.browser.execute(() => document.querySelector('[name="policy_toml"]')?.value ?? '')
+  await app.browser.waitUntil(async () => (await value()).includes('renew_window_days = 60'), { timeout: 20000, timeoutMsg: 'no policy shown' })
+  const toml = await value()
+  /** Puts `text` in the editor as if typed (Vue's model follows the input event). */
+  const edit = (text) => app.browser.execute((t) => {
+    const el = document.querySelector('[name="policy_toml"]')
+    el.value = t
+    el.dispatchEvent(new Event('input', { bubbles: true }))
+  }, text)
+  await edit(toml.replace('renew_window_days = 60', 'renew_window_days = 400'))
+  await app.type('policy_note', 'VIP卡提前 90 天复核')
+  await app.keys(['Control', 's'])
+  await app.failure('VIP卡换发提前天数')
+  await edit(toml.replace('renew_window_days = 60', 'renew_window_days = 90'))
+  const saved = await app.messageAfter(() => app.keys(['Control', 's']), '已保存为政策第')
+  assert.match(saved, /第 \d+ 版/)
+  // Read back from the core.
+  await app.browser.waitUntil(async () => (await value()).includes('renew_window_days = 90'), { timeout: 20000, timeoutMsg: 'the saved policy was not shown again' })
 })
 
 test("settings: a supervisor resets a clerk's password (which unlocks her) and stops an account", async () => {
