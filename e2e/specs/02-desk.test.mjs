@@ -187,8 +187,8 @@ test('customers: issue a VIP card', async () => {
   await app.keys('Enter')
   await app.row('customer-list')
   await app.visible('#customer-file')
-  const card = await app.text('#customer-card')
-  if (card !== '—') return assert.match(card, /^JK/)
+  // The demo's 3-2-502 (林娟, C类) has no card yet.
+  assert.equal(await app.text('#customer-card'), '—')
   await app.keys('F3')
   await app.type('card_note', '集团推荐')
   await app.click('#card-save')
