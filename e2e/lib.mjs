@@ -319,6 +319,12 @@ function helpers(b) {
       await visible('#intake-result')
       return no
     },
+    /** Opens the order `no` from 报修派工's queue. */
+    async openRepair(no) {
+      await this.screen('repairs')
+      await this.row('repair-queue', no)
+      await this.waitText('#repair-detail', no)
+    },
     /** On 报修派工 with an order open: dispatches it to `repairer` (F2); with `onSite`, the
      *  repairer also takes it (F3) and arrives (F6). */
     async dispatchRepair(repairer = '孙师傅', { onSite = false } = {}) {
@@ -326,11 +332,21 @@ function helpers(b) {
       await this.pick('[name="repairer"]', repairer)
       await this.click('#dispatch-save')
       await this.waitText('#repair-status', '已派工')
-      if (!onSite) return
+      if (onSite) await this.onSite()
+    },
+    /** On 报修派工 with a dispatched order open: the repairer takes it (F3) and arrives (F6). */
+    async onSite() {
       await b.keys('F3')
       await this.waitText('#repair-status', '已接单')
       await b.keys('F6')
       await this.waitText('#repair-status', '已到场')
+    },
+    /** On 报修派工 with an order on site: finished free of charge (F7) with `workDone`. */
+    async finishRepair(workDone) {
+      await b.keys('F7')
+      await this.type('work_done', workDone)
+      await this.click('#finish-save')
+      await this.waitText('#repair-status', '已完工')
     },
     /** Opens a complaint's page by its number. */
     async openComplaintPage(no) {

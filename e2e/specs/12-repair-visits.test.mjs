@@ -33,14 +33,9 @@ test('a repair 回访 with one failed checklist point issues a 整改通知单 a
   await app.record('报修', '卫生间水管漏水，回访检查')
   await app.keys('F10')
   wno = await app.numberAfter(() => app.click('#repair-create'), '已生成派工单', /LH-WX\d{4}-\d+/)
-  await app.screen('repairs')
-  await app.row('repair-queue', wno)
-  await app.waitText('#repair-detail', wno)
+  await app.openRepair(wno)
   await app.dispatchRepair('孙师傅', { onSite: true })
-  await app.keys('F7')
-  await app.type('work_done', '更换水管接头')
-  await app.click('#finish-save')
-  await app.waitText('#repair-status', '已完工')
+  await app.finishRepair('更换水管接头')
   await app.keys('F9')
   await app.click('#signoff-save')
   await app.waitText('#repair-status', /签认|已结单/)
@@ -68,8 +63,7 @@ test('a repair 回访 with one failed checklist point issues a 整改通知单 a
   await app.waitText('#notice-problems', '核对收费情况：多收材料费 20 元')
 
   // The order went back to the repairer for rework.
-  await app.screen('repairs')
-  await app.row('repair-queue', wno)
+  await app.openRepair(wno)
   await app.waitText('#repair-status', '已派工')
   // The order's card lists its 回访 (the failed point with its note) and the notice, which opens
   // on 回访 › 整改通知单.
@@ -106,17 +100,9 @@ test('整改完成 is refused until the order is reworked, then closes the 整�
   await app.failure('返修完工后才能结束整改')
   await app.waitText('#notice-form', '整改中')
   // The repairer reworks the order.
-  await app.screen('repairs')
-  await app.row('repair-queue', wno)
-  await app.waitText('#repair-detail', wno)
-  await app.keys('F3')
-  await app.waitText('#repair-status', '已接单')
-  await app.keys('F6')
-  await app.waitText('#repair-status', '已到场')
-  await app.keys('F7')
-  await app.type('work_done', '退还多收的材料费，重新紧固接头')
-  await app.click('#finish-save')
-  await app.waitText('#repair-status', '已完工')
+  await app.openRepair(wno)
+  await app.onSite()
+  await app.finishRepair('退还多收的材料费，重新紧固接头')
   // Now 整改完成 closes the notice, and the order's card says so.
   await app.screen('followups')
   await app.click(`//label[contains(@class,'el-radio-button')][normalize-space(.)='整改通知单']`)
@@ -126,8 +112,7 @@ test('整改完成 is refused until the order is reworked, then closes the 整�
   await app.keys('F4')
   await app.success(`${notice} 整改完成`)
   await app.waitText('#notice-form', '已完成')
-  await app.screen('repairs')
-  await app.row('repair-queue', wno)
+  await app.openRepair(wno)
   await app.waitText('#repair-visits', '整改通知单 · 已完成')
 })
 
