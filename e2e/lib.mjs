@@ -319,6 +319,13 @@ function helpers(b) {
       await visible('#intake-result')
       return no
     },
+    /** Closes the open drawer (登记记录) with Escape and waits until it is gone, so that the next
+     *  click reaches the screen behind it. */
+    async closeDrawer() {
+      await b.keys('Escape')
+      await b.waitUntil(async () => b.execute(() => ![...document.querySelectorAll('.el-drawer')].some((d) => d.offsetParent !== null)),
+        { timeout: 20000, timeoutMsg: 'the drawer stayed open' })
+    },
     /** Opens the order `no` from 报修派工's queue. */
     async openRepair(no) {
       await this.screen('repairs')

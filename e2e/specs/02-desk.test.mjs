@@ -219,14 +219,9 @@ test('settings: verify the audit chain; choose a backup folder and back up into 
 
 test('settings: restoring that backup brings the desk back to it (a contact registered since is gone), then sign in again', async () => {
   const later = await app.record('咨询', '备份之后登记的咨询')
-  /** Closes the 登记记录 drawer and waits until it is gone. */
-  const closeLog = async () => {
-    await app.keys('Escape')
-    await app.browser.waitUntil(async () => app.browser.execute(() => ![...document.querySelectorAll('.el-drawer')].some((d) => d.offsetParent !== null)), { timeout: 20000, timeoutMsg: 'the 登记记录 drawer stayed open' })
-  }
   await app.keys('F6')
   await app.waitText('#intake-log-table', later)
-  await closeLog()
+  await app.closeDrawer()
   await app.screen('settings')
   await app.click(`//div[contains(@class,'el-tabs__item')][normalize-space(.)='备份']`)
   await app.waitText('#backup-list', 'U盘 备份')
@@ -239,7 +234,7 @@ test('settings: restoring that backup brings the desk back to it (a contact regi
   await app.waitText('#intake-log-table', /LH-DJ\d{4}-\d+/)
   const log = await app.browser.execute(() => document.querySelector('#intake-log-table')?.textContent ?? '')
   assert.ok(!log.includes(later), `${later} was registered after the backup`)
-  await closeLog()
+  await app.closeDrawer()
 })
 
 test('settings: the policy edited as TOML — a bad value refused naming the field, a good one saved as a new version', async () => {

@@ -35,9 +35,7 @@ test('登记记录: today\'s contacts, the phone calls alone, one voided with a 
   await app.click('#intake-void-save')
   await app.success(`已作废登记 ${call}`)
   await app.browser.waitUntil(async () => !(await app.browser.execute(() => document.querySelector('#intake-log-table')?.textContent ?? '')).includes(call), { timeout: 20000 })
-  await app.keys('Escape')
-  // The drawer is gone before the next test clicks on the screen behind it.
-  await app.browser.waitUntil(async () => app.browser.execute(() => ![...document.querySelectorAll('.el-drawer')].some((d) => d.offsetParent !== null)), { timeout: 20000, timeoutMsg: 'the 登记记录 drawer stayed open' })
+  await app.closeDrawer()
 })
 
 test('协调单: the work list, a deadline paused and resumed, the owner\'s 报事档案, a slip voided', async () => {
